@@ -1,0 +1,72 @@
+/**
+ * Analysis: generate the template's threats for a model and merge them into the threats the
+ * model already has. Pure: returns a new model, never changes the one it is given.
+ */
+import { computeInteractions, type SkippedFlow } from '../interactions.js';
+import type { Threat, ThreatModel, ThreatStatus } from '../model/ThreatModelSchema.js';
+import type { ResolvedTemplate, RuleProblem } from '../template/resolveTemplate.js';
+import { generateThreats } from './generateThreats.js';
+import { type MergeSummary, mergeThreats } from './mergeThreats.js';
+
+/** Counts for a list of threats, by status, priority and category. */
+export interface ThreatSummary {
+  total: number;
+  byStatus: Record<ThreatStatus, number>;
+  byPriority: Record<string, number>;
+  byCategory: Record<string, number>;
+  outOfScope: number;
+  orphaned: number;
+}
+
+/** Everything an analysis run found. */
+export interface AnalysisResult {
+  /** The model with merged threats. */
+  model: ThreatModel;
+  summary: ThreatSummary;
+  merge: MergeSummary;
+  interactionCount: number;
+  /** Threat types skipped because a rule is broken. */
+  ruleProblems: readonly RuleProblem[];
+  /** Flows that yield no interaction (dangling, or joined to a boundary). */
+  skippedFlows: readonly SkippedFlow[];
+}
+
+/** Counts threats by status, priority and category. */
+export function summarizeThreats(threats: readonly Threat[]): ThreatSummary {
+  const summary: ThreatSummary = {
+    total: threats.length,
+    byStatus: { 'not-started': 0, 'needs-investigation': 0, 'not-applicable': 0, mitigated: 0 },
+    byPriority: {},
+    byCategory: {},
+    outOfScope: 0,
+    orphaned: 0,
+  };
+  for (const t of threats) {
+    summary.byStatus[t.status]++;
+    summary.byPriority[t.priority] = (summary.byPriority[t.priority] ?? 0) + 1;
+    summary.byCategory[t.category] = (summary.byCategory[t.category] ?? 0) + 1;
+    if (t.outOfScope) summary.outOfScope++;
+    if (t.orphaned) summary.orphaned++;
+  }
+  return summary;
+}
+
+/** Generates and merges threats; the result's model records the template version used. */
+export function analyze(model: ThreatModel, template: ResolvedTemplate): AnalysisResult {
+  const interactions = computeInteractions(model);
+  const generated = generateThreats(model, template, { interactions });
+  const merged = mergeThreats(model.threats ?? [], generated.threats);
+  const next: ThreatModel = {
+    ...model,
+    template: { ...model.template, version: template.template.version },
+    threats: merged.threats,
+  };
+  return {
+    model: next,
+    summary: summarizeThreats(merged.threats),
+    merge: merged.summary,
+    interactionCount: interactions.interactions.length,
+    ruleProblems: template.ruleProblems,
+    skippedFlows: interactions.skipped,
+  };
+}

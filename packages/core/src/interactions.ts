@@ -1,0 +1,158 @@
+/**
+ * Interactions: every flow with its source and target, and the trust boundaries it crosses.
+ * A bi-directional flow is two interactions (one each way) for threat generation and one row
+ * in the interactions tables. Crossing is computed, never typed: from geometry when the
+ * diagram has it, from `boundaryId` membership when the model is written as code.
+ */
+import { centre, contains, type PreparedPath, pathPoints, pathsIntersect, preparePath } from './geometry.js';
+import type { DataFlow, Element, NodeElement, ThreatModel, TrustBoundary } from './model/ThreatModelSchema.js';
+
+/** One direction of a flow: source -> flow -> target. */
+export interface Interaction {
+  /** `sourceId:flowId:targetId`, the Microsoft tool's InteractionKey. */
+  key: string;
+  diagramId: string;
+  flow: DataFlow;
+  source: NodeElement;
+  target: NodeElement;
+  /** True for the second direction of a bi-directional flow. */
+  reverse: boolean;
+  /** The trust boundaries the flow crosses, in diagram order. */
+  crossed: readonly TrustBoundary[];
+}
+
+/** A flow that yields no interaction, and why. */
+export interface SkippedFlow {
+  flowId: string;
+  diagramId: string;
+  reason: string;
+}
+
+/** Every interaction of a model, and the flows that could not be used. */
+export interface InteractionSet {
+  interactions: Interaction[];
+  /** One entry per flow (both directions of a bi-directional flow share it). */
+  flows: FlowCrossing[];
+  skipped: SkippedFlow[];
+}
+
+/** A flow with its endpoints and crossings: one row of an interactions table. */
+export interface FlowCrossing {
+  diagramId: string;
+  flow: DataFlow;
+  source: NodeElement;
+  target: NodeElement;
+  crossed: readonly TrustBoundary[];
+}
+
+const NODE_KINDS = new Set(['process', 'dataStore', 'externalEntity']);
+
+/** Is this element a process, data store or external entity (something a flow can join)? */
+export function isNode(el: Element): el is NodeElement {
+  return NODE_KINDS.has(el.kind);
+}
+
+/** Computes, per diagram, which box boundaries each node lies in. */
+function boxMembership(nodes: NodeElement[], boxes: TrustBoundary[]): Map<string, ReadonlySet<string>> {
+  const byId = new Map(boxes.map((b) => [b.id, b]));
+  const result = new Map<string, ReadonlySet<string>>();
+  for (const node of nodes) {
+    const inside = new Set<string>();
+    if (node.boundaryId !== undefined) {
+      // As-code: follow the membership chain outwards.
+      let cur = byId.get(node.boundaryId);
+      while (cur && !inside.has(cur.id)) {
+        inside.add(cur.id);
+        cur = cur.boundaryId !== undefined ? byId.get(cur.boundaryId) : undefined;
+      }
+    } else if (node.position) {
+      const c = centre(node.position);
+      for (const box of boxes) if (box.position && contains(box.position, c)) inside.add(box.id);
+    }
+    result.set(node.id, inside);
+  }
+  return result;
+}
+
+/** Computes every interaction of the model with the boundaries each crosses. */
+export function computeInteractions(model: ThreatModel): InteractionSet {
+  const interactions: Interaction[] = [];
+  const flows: FlowCrossing[] = [];
+  const skipped: SkippedFlow[] = [];
+  for (const diagram of model.diagrams) {
+    const nodes: NodeElement[] = [];
+    const boxes: TrustBoundary[] = [];
+    const lines: { boundary: TrustBoundary; path: PreparedPath }[] = [];
+    const byId = new Map<string, Element>();
+    for (const el of diagram.elements) {
+      byId.set(el.id, el);
+      if (isNode(el)) nodes.push(el);
+      else if (el.kind === 'trustBoundary') {
+        if (el.shape === 'box') boxes.push(el);
+        else {
+          const { start, end, handle } = pathPoints(el.path);
+          if (start && end) lines.push({ boundary: el, path: preparePath(start, end, handle) });
+        }
+      }
+    }
+    const membership = boxMembership(nodes, boxes);
+    for (const el of diagram.elements) {
+      if (el.kind !== 'dataFlow') continue;
+      const source = byId.get(el.source);
+      const target = byId.get(el.target);
+      const problem =
+        source === undefined
+          ? `its source "${el.source}" is not an element of diagram "${diagram.name}"`
+          : target === undefined
+            ? `its target "${el.target}" is not an element of diagram "${diagram.name}"`
+            : !isNode(source)
+              ? `its source "${source.name}" is a ${source.kind}, not a process, data store or external entity`
+              : !isNode(target)
+                ? `its target "${target.name}" is a ${target.kind}, not a process, data store or external entity`
+                : undefined;
+      if (problem !== undefined || !source || !target || !isNode(source) || !isNode(target)) {
+        skipped.push({ flowId: el.id, diagramId: diagram.id, reason: `Flow "${el.name}" is skipped: ${problem}.` });
+        continue;
+      }
+      const crossed: TrustBoundary[] = [];
+      const inSource = membership.get(source.id) as ReadonlySet<string>;
+      const inTarget = membership.get(target.id) as ReadonlySet<string>;
+      for (const boundary of boxes) {
+        if (inSource.has(boundary.id) !== inTarget.has(boundary.id)) crossed.push(boundary);
+      }
+      if (lines.length > 0) {
+        const { start, end, handle } = pathPoints(
+          el.path,
+          source.position ? centre(source.position) : undefined,
+          target.position ? centre(target.position) : undefined,
+        );
+        if (start && end) {
+          const path = preparePath(start, end, handle);
+          for (const line of lines) if (pathsIntersect(path, line.path)) crossed.push(line.boundary);
+        }
+      }
+      flows.push({ diagramId: diagram.id, flow: el, source, target, crossed });
+      interactions.push({
+        key: `${source.id}:${el.id}:${target.id}`,
+        diagramId: diagram.id,
+        flow: el,
+        source,
+        target,
+        reverse: false,
+        crossed,
+      });
+      if (el.bidirectional) {
+        interactions.push({
+          key: `${target.id}:${el.id}:${source.id}`,
+          diagramId: diagram.id,
+          flow: el,
+          source: target,
+          target: source,
+          reverse: true,
+          crossed,
+        });
+      }
+    }
+  }
+  return { interactions, flows, skipped };
+}

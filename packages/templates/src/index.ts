@@ -1,0 +1,93 @@
+/**
+ * @bulwark/templates: the built-in templates, kept as YAML data next to this package
+ * (`templates/<id>.yaml`), and loading of template files from disk.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type BulwarkError,
+  bulwarkError,
+  err,
+  ok,
+  parseTemplate,
+  type ResolvedTemplate,
+  type Result,
+  resolveTemplate,
+  type Template,
+} from '@bulwark/core';
+import { LineCounter, parseDocument } from 'yaml';
+
+/** The ids of the templates Bulwark ships. */
+export const BUILTIN_TEMPLATE_IDS = ['stride', 'infrastructure'] as const;
+/** A built-in template id. */
+export type BuiltinTemplateId = (typeof BUILTIN_TEMPLATE_IDS)[number];
+
+/** Where a built-in template's YAML file is. */
+export function builtinTemplatePath(id: BuiltinTemplateId): string {
+  return fileURLToPath(new URL(`../templates/${id}.yaml`, import.meta.url));
+}
+
+/** Is this the id of a built-in template? */
+export function isBuiltinTemplate(id: string): id is BuiltinTemplateId {
+  return (BUILTIN_TEMPLATE_IDS as readonly string[]).includes(id);
+}
+
+/** Parses YAML (or JSON, which is YAML) text, reporting syntax errors with line and column. */
+export function parseYamlText(text: string, file: string): Result<unknown> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lineCounter.linePos(first.pos[0]);
+    return err(
+      bulwarkError('PARSE_SYNTAX', `${first.message.split('\n')[0]} Fix the syntax and try again.`, {
+        file,
+        line: pos.line,
+        column: pos.col,
+      }),
+    );
+  }
+  return ok(doc.toJS({ maxAliasCount: 100 }) as unknown);
+}
+
+/** Reads and validates a template file (YAML or JSON). */
+export function loadTemplateFile(file: string): Result<Template> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return err(
+      bulwarkError(
+        'IO',
+        `Cannot read template file: ${(e as NodeJS.ErrnoException).code ?? String(e)}. Check the path.`,
+        { file },
+      ),
+    );
+  }
+  const data = parseYamlText(text, file);
+  if (!data.ok) return data;
+  return parseTemplate(data.value, file);
+}
+
+/** Loads a built-in template by id. */
+export function loadBuiltinTemplate(id: string): Result<Template> {
+  if (!isBuiltinTemplate(id)) {
+    return err(
+      bulwarkError(
+        'TEMPLATE_UNKNOWN',
+        `Unknown template "${id}". Built-in templates: ${BUILTIN_TEMPLATE_IDS.join(', ')}; or pass a template file with --template.`,
+      ),
+    );
+  }
+  return loadTemplateFile(builtinTemplatePath(id));
+}
+
+/** Loads and resolves a template given a built-in id or a path to a template file. */
+export function loadResolvedTemplate(idOrPath: string): Result<ResolvedTemplate> {
+  const looksLikeFile = /[\\/]|\.(ya?ml|json)$/i.test(idOrPath);
+  const template = looksLikeFile ? loadTemplateFile(idOrPath) : loadBuiltinTemplate(idOrPath);
+  if (!template.ok) return template;
+  return resolveTemplate(template.value);
+}
+
+export type { BulwarkError };
