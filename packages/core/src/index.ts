@@ -44,6 +44,8 @@ export {
   interactionRows,
   interactionSections,
 } from './interactionTable.js';
+/** The JSON Schemas generated from the zod schemas. */
+export { type PublishedSchema, publishedSchemas } from './jsonSchemas.js';
 /** Numbered, pure migrations of old model files. */
 export { MIGRATIONS, type Migration, migrate } from './migrations/index.js';
 /** Parse (with migration) and deterministic serialization of the native file. */
