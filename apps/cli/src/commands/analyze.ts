@@ -1,0 +1,110 @@
+/** `bulwark analyze <file>`: generate the template's threats and merge them with the model's. */
+import { type AnalysisResult, analyze, bulwarkError, type Threat, validateModel } from '@bulwark/core';
+import type { Command } from 'commander';
+import { CliFailure, loadModelAndTemplate, orFail, printWarning } from '../context.js';
+import { modelText, writeFileAtomic } from '../io.js';
+import { out, textTable } from '../output.js';
+
+/** The JSON shape `analyze --format json` prints for a threat. */
+export function threatJson(t: Threat): Record<string, unknown> {
+  return {
+    id: t.id,
+    typeId: t.typeId,
+    category: t.category,
+    title: t.title,
+    priority: t.priority,
+    status: t.status,
+    sourceId: t.interaction?.sourceId ?? null,
+    flowId: t.interaction?.flowId ?? null,
+    targetId: t.interaction?.targetId ?? null,
+    elementId: t.elementId ?? null,
+    origin: t.origin,
+    ...(t.outOfScope ? { outOfScope: true } : {}),
+    ...(t.orphaned ? { orphaned: true } : {}),
+  };
+}
+
+function where(t: Threat, names: Map<string, string>): string {
+  const n = (id: string) => names.get(id) ?? id;
+  if (t.interaction) return `${n(t.interaction.sourceId)} -> ${n(t.interaction.targetId)} (${n(t.interaction.flowId)})`;
+  if (t.elementId) return n(t.elementId);
+  return '';
+}
+
+function printTable(result: AnalysisResult, priorities: string[]): void {
+  const names = new Map<string, string>();
+  for (const d of result.model.diagrams) for (const e of d.elements) names.set(e.id, e.name);
+  const rank = (p: string) => {
+    const i = priorities.indexOf(p);
+    return i < 0 ? priorities.length : i;
+  };
+  const threats = [...(result.model.threats ?? [])].sort(
+    (a, b) =>
+      rank(a.priority) - rank(b.priority) || a.category.localeCompare(b.category) || a.title.localeCompare(b.title),
+  );
+  const rows = threats.map((t) => [
+    t.priority,
+    t.status,
+    t.category,
+    `${t.title}${t.outOfScope ? ' [out of scope]' : ''}${t.orphaned ? ' [orphaned]' : ''}`,
+    where(t, names),
+  ]);
+  if (rows.length > 0) process.stdout.write(`${textTable(['Priority', 'Status', 'Cat', 'Title', 'Where'], rows)}\n\n`);
+  const s = result.summary;
+  const byPriority = Object.entries(s.byPriority)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+  process.stdout.write(
+    `${out.bold(`${s.total} threats`)} on ${result.interactionCount} interactions` +
+      `${byPriority ? ` (${byPriority})` : ''}: ${s.byStatus['not-started']} not started, ${s.byStatus['needs-investigation']} needs investigation, ` +
+      `${s.byStatus['not-applicable']} not applicable, ${s.byStatus.mitigated} mitigated` +
+      `${s.orphaned ? `; ${s.orphaned} orphaned` : ''}${s.outOfScope ? `; ${s.outOfScope} out of scope` : ''}\n`,
+  );
+  process.stdout.write(
+    `${result.merge.added} new, ${result.merge.kept} kept, ${result.merge.orphaned} orphaned, ${result.merge.manual} manual\n`,
+  );
+}
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('generate threats from the template and merge them with the triaged ones')
+    .argument('<file>', 'model file (.bulwark.json or .bulwark.yaml)')
+    .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
+    .option('-w, --write', 'save the merged threats back to the file (atomically)')
+    .option('--format <format>', 'table or json', 'table')
+    .action((file: string, opts: { template?: string; write?: boolean; format: string }) => {
+      if (opts.format !== 'table' && opts.format !== 'json') {
+        throw new CliFailure(bulwarkError('USAGE', `Unknown format "${opts.format}": use table or json.`));
+      }
+      const { loaded, template } = loadModelAndTemplate(file, opts.template);
+      const problems = validateModel(loaded.model, template).filter((p) => p.code !== 'BROKEN_RULE');
+      const errors = problems.filter((p) => p.severity === 'error');
+      for (const p of problems) printWarning(`${file}:${p.path}: ${p.message}`);
+      if (opts.write && errors.length > 0) {
+        throw new CliFailure(
+          bulwarkError(
+            'SCHEMA_INVALID',
+            `${errors.length} error(s) in the model; nothing was written. Fix them (see \`bulwark validate ${file}\`) and run again.`,
+            { file },
+          ),
+        );
+      }
+      const result = analyze(loaded.model, template);
+      if (opts.format === 'json') {
+        const payload = {
+          model: loaded.model.metadata.name,
+          template: { id: template.template.id, version: template.template.version },
+          threats: (result.model.threats ?? []).map(threatJson),
+          summary: { ...result.summary, interactions: result.interactionCount, merge: result.merge },
+        };
+        process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+      } else {
+        printTable(result, template.template.priorities ?? ['High', 'Medium', 'Low']);
+      }
+      if (opts.write) {
+        orFail(writeFileAtomic(file, modelText(result.model, loaded.format, loaded.yamlDocument)));
+        process.stderr.write(`wrote ${file}: ${result.summary.total} threats\n`);
+      }
+    });
+}

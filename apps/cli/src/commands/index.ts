@@ -1,0 +1,18 @@
+/** Every command of the CLI, registered in this order (one file per command). */
+import type { Command } from 'commander';
+import * as analyze from './analyze.js';
+import * as diff from './diff.js';
+import * as init from './init.js';
+import * as interactions from './interactions.js';
+import * as templates from './templates.js';
+import * as validate from './validate.js';
+
+/** The command modules; a registry test checks every file here is listed. */
+export const COMMANDS: Record<string, { register: (program: Command) => void }> = {
+  init,
+  validate,
+  analyze,
+  interactions,
+  diff,
+  templates,
+};

@@ -1,0 +1,98 @@
+/** `bulwark templates list|show|validate`: the built-in templates and template files. */
+import { checkExamples, resolveTemplate } from '@bulwark/core';
+import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, loadResolvedTemplate, loadTemplateFile } from '@bulwark/templates';
+import type { Command } from 'commander';
+import { EXIT, orFail, printError } from '../context.js';
+import { errc, out, textTable } from '../output.js';
+
+export function register(program: Command): void {
+  const templates = program.command('templates').description('list, show and validate templates');
+
+  templates
+    .command('list')
+    .description('list the built-in templates')
+    .option('--format <format>', 'table or json', 'table')
+    .action((opts: { format: string }) => {
+      const rows = BUILTIN_TEMPLATE_IDS.map((id) => {
+        const t = orFail(loadBuiltinTemplate(id));
+        return {
+          id,
+          name: t.name,
+          version: t.version,
+          elementTypes: t.elementTypes.length,
+          threatTypes: t.threatTypes.length,
+          description: t.description ?? '',
+        };
+      });
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${textTable(
+          ['Id', 'Name', 'Version', 'Element types', 'Threat types'],
+          rows.map((r) => [r.id, r.name, r.version, String(r.elementTypes), String(r.threatTypes)]),
+        )}\n`,
+      );
+    });
+
+  templates
+    .command('show')
+    .description('show a template: its element types, properties and threat types')
+    .argument('<idOrFile>', 'a built-in id (stride, infrastructure) or a template file')
+    .option('--format <format>', 'text or json', 'text')
+    .action((idOrFile: string, opts: { format: string }) => {
+      const resolved = orFail(loadResolvedTemplate(idOrFile));
+      const t = resolved.template;
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify(t, null, 2)}\n`);
+        return;
+      }
+      const lines = [`${out.bold(t.name)} (${t.id} ${t.version})`, t.description ?? '', '', out.bold('Element types')];
+      for (const type of resolved.types.values()) {
+        const own = t.elementTypes.find((e) => e.id === type.id)?.properties?.map((p) => p.id) ?? [];
+        lines.push(
+          `  ${type.id.padEnd(28)} ${type.name}${type.chain.length > 1 ? `  (${type.chain.slice(1).join(' < ')})` : ''}${own.length ? `  [${own.join(', ')}]` : ''}`,
+        );
+      }
+      lines.push('', out.bold('Threat types'));
+      for (const tt of t.threatTypes)
+        lines.push(`  ${tt.category} ${tt.priority.padEnd(6)} ${tt.id.padEnd(44)} ${tt.title}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  templates
+    .command('validate')
+    .description('check a template file: schema, type hierarchy, rules, and its examples')
+    .argument('<file>', 'template file (.yaml or .json)')
+    .action((file: string) => {
+      const template = loadTemplateFile(file);
+      if (!template.ok) {
+        printError(template.error);
+        process.exitCode = EXIT.input;
+        return;
+      }
+      const resolved = resolveTemplate(template.value);
+      if (!resolved.ok) {
+        printError(resolved.error);
+        process.exitCode = EXIT.input;
+        return;
+      }
+      const failures = checkExamples(resolved.value);
+      for (const f of failures) {
+        process.stderr.write(
+          `${errc.red('error')} ${file}: threat type "${f.threatTypeId}"${f.index >= 0 ? ` ${f.expectation}[${f.index}]` : ''}: ${f.message}\n`,
+        );
+      }
+      const t = resolved.value.template;
+      const withExamples = t.threatTypes.filter((tt) => tt.examples).length;
+      if (failures.length === 0) {
+        process.stdout.write(
+          `${out.green('valid')} ${file}: ${t.elementTypes.length} element types, ${t.threatTypes.length} threat types, ${withExamples} with examples, all examples pass\n`,
+        );
+      } else {
+        process.stderr.write(`${failures.length} problem(s) in ${file}\n`);
+        process.exitCode = EXIT.input;
+      }
+    });
+}

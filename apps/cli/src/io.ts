@@ -1,0 +1,181 @@
+/**
+ * Files for the CLI: reading models (JSON or YAML, with line numbers for YAML problems) and
+ * writing them atomically (temp file + fsync + rename), so a crash never leaves a torn file.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
+  type BulwarkError,
+  bulwarkError,
+  canonicalModel,
+  err,
+  ok,
+  parseModel,
+  type Result,
+  serializeModel,
+  type ThreatModel,
+} from '@bulwark/core';
+import { Document, isDocument, LineCounter, parseDocument } from 'yaml';
+
+/** The largest model file the CLI reads (a safety limit, not a format limit). */
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+
+/** A model read from disk, with what is needed to write it back the same way. */
+export interface LoadedModel {
+  file: string;
+  format: 'json' | 'yaml';
+  model: ThreatModel;
+  /** For YAML files: the parsed document, so that writing back keeps comments. */
+  yamlDocument?: Document;
+}
+
+/** Is this path a YAML model (by extension)? */
+export function isYamlPath(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+function readText(file: string): Result<string> {
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_MODEL_BYTES)
+      return err(
+        bulwarkError(
+          'IO',
+          `File is ${Math.round(size / 1048576)} MB, over the ${MAX_MODEL_BYTES / 1048576} MB limit.`,
+          { file },
+        ),
+      );
+    return ok(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(e);
+    return err(bulwarkError('IO', `Cannot read the file: ${why}. Check the path.`, { file }));
+  }
+}
+
+/** Splits `diagrams[0].elements[2].source` into ['diagrams', 0, 'elements', 2, 'source']. */
+function pathKeys(path: string): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+    keys.push(m[2] !== undefined ? Number(m[2]) : (m[1] as string));
+  return keys;
+}
+
+/** Adds line numbers to schema problems in a YAML file. */
+function withYamlLines(error: BulwarkError, doc: Document, lines: LineCounter): BulwarkError {
+  const locate = (e: BulwarkError): BulwarkError => {
+    if (!e.path || e.path === '(root)') return e;
+    const keys = pathKeys(e.path);
+    // Point at the node itself or, for a missing key, at its parent.
+    for (let n = keys.length; n > 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) {
+        const pos = lines.linePos(node.range[0]);
+        return { ...e, line: pos.line, column: pos.col };
+      }
+    }
+    return e;
+  };
+  return { ...locate(error), ...(error.details ? { details: error.details.map(locate) } : {}) };
+}
+
+/** Reads and validates a model file. */
+export function loadModel(file: string): Result<LoadedModel> {
+  const text = readText(file);
+  if (!text.ok) return text;
+  if (isYamlPath(file)) {
+    const lines = new LineCounter();
+    const doc = parseDocument(text.value, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const first = doc.errors[0];
+    if (first) {
+      const pos = lines.linePos(first.pos[0]);
+      return err(
+        bulwarkError('PARSE_SYNTAX', `Not valid YAML: ${first.message.split('\n')[0]}`, {
+          file,
+          line: pos.line,
+          column: pos.col,
+        }),
+      );
+    }
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      return err(
+        bulwarkError('PARSE_SYNTAX', `Not usable YAML: ${e instanceof Error ? e.message : String(e)}`, { file }),
+      );
+    }
+    const model = parseModel(data, file);
+    if (!model.ok) return err(withYamlLines(model.error, doc, lines));
+    return ok({ file, format: 'yaml', model: model.value, yamlDocument: doc });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text.value);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const at = /position (\d+)/.exec(message);
+    const context: Omit<BulwarkError, 'code' | 'message'> = { file };
+    if (at) {
+      const before = text.value.slice(0, Number(at[1]));
+      const line = before.split('\n').length;
+      Object.assign(context, { line, column: Number(at[1]) - before.lastIndexOf('\n') });
+    }
+    return err(
+      bulwarkError(
+        'PARSE_SYNTAX',
+        `Not valid JSON: ${message}. A .yaml or .yml extension reads the file as YAML.`,
+        context,
+      ),
+    );
+  }
+  const model = parseModel(data, file);
+  if (!model.ok) return model;
+  return ok({ file, format: 'json', model: model.value });
+}
+
+/** Writes text to a file atomically: a temp file beside it, fsync, then rename over it. */
+export function writeFileAtomic(file: string, text: string): Result<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+    return ok(undefined);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    return err(
+      bulwarkError('IO', `Cannot write ${file}: ${e instanceof Error ? e.message : String(e)}. Nothing was changed.`, {
+        file,
+      }),
+    );
+  }
+}
+
+/** The text of a model in the format of the file it came from (YAML keeps comments). */
+export function modelText(model: ThreatModel, format: 'json' | 'yaml', yamlDocument?: Document): string {
+  if (format === 'json') return serializeModel(model);
+  const canonical = canonicalModel(model);
+  if (yamlDocument && isDocument(yamlDocument)) {
+    // Replace only the top-level keys that changed, so comments elsewhere survive.
+    const doc = yamlDocument.clone();
+    const current = doc.toJS() as Record<string, unknown>;
+    for (const [key, value] of Object.entries(canonical)) {
+      if (JSON.stringify(current[key]) !== JSON.stringify(value)) doc.set(key, doc.createNode(value));
+    }
+    return doc.toString({ lineWidth: 0 });
+  }
+  return new Document(canonical).toString({ lineWidth: 0 });
+}

@@ -1,0 +1,35 @@
+/** Runs the real, built `bulwark` command in a child process (build first: `npm run build`). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const BIN = join(ROOT, 'apps/cli/bin/bulwark.js');
+
+/** What a run printed and how it exited. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `bulwark ...args` with NO_COLOR set, in `cwd` (default: the repository root). */
+export function runCli(args: string[], cwd = ROOT, env: Record<string, string> = {}): CliRun {
+  if (!existsSync(join(ROOT, 'apps/cli/dist/main.js')))
+    throw new Error('apps/cli is not built: run `npm run build` first');
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh temporary directory for a test. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'bulwark-cli-'));
+}

@@ -1,0 +1,156 @@
+// Synthetic models and templates for benchmarks: deterministic (seeded), any size.
+// Used by bench/analyze.js; pure JavaScript on top of the built @bulwark/core.
+
+/** A small seeded PRNG (mulberry32), so every run builds the same model. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PROCESS_TYPES = ['p.web', 'p.api', 'p.worker', 'p.auth', 'p.gateway', 'p.batch', 'p.function', 'p.admin'];
+const STORE_TYPES = ['s.sql', 's.nosql', 's.blob', 's.cache', 's.queue'];
+const ENTITY_TYPES = ['e.user', 'e.admin', 'e.partner', 'e.device'];
+const BOUNDARY_TYPES = ['b.internet', 'b.corp', 'b.cloud'];
+
+/** A template with `threatTypes` threat types over 20 stencils with properties. */
+export function syntheticTemplate(threatTypes = 100, seed = 7) {
+  const random = rng(seed);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const yesNo = (id) => ({ id, name: id, type: 'list', values: ['No', 'Yes'] });
+  const elementTypes = [
+    { id: 'GE.P', name: 'Process', properties: [yesNo('validatesInput'), yesNo('authenticates'), yesNo('logs')] },
+    { id: 'GE.DS', name: 'Store', properties: [yesNo('encryptedAtRest'), yesNo('backedUp')] },
+    { id: 'GE.EI', name: 'Entity', properties: [yesNo('authenticated')] },
+    {
+      id: 'GE.DF',
+      name: 'Flow',
+      properties: [
+        yesNo('encrypted'),
+        yesNo('authenticated'),
+        { id: 'protocol', name: 'Protocol', type: 'list', values: ['HTTPS', 'HTTP', 'gRPC', 'AMQP', 'SQL'] },
+      ],
+    },
+    { id: 'GE.TB.B', name: 'Box' },
+    { id: 'GE.TB.L', name: 'Line' },
+    { id: 'GE.A', name: 'Note' },
+    ...PROCESS_TYPES.map((id) => ({ id, name: id, parent: 'GE.P' })),
+    ...STORE_TYPES.map((id) => ({ id, name: id, parent: 'GE.DS' })),
+    ...ENTITY_TYPES.map((id) => ({ id, name: id, parent: 'GE.EI' })),
+    ...BOUNDARY_TYPES.map((id) => ({ id, name: id, parent: 'GE.TB.B' })),
+  ];
+  const categories = ['S', 'T', 'R', 'I', 'D', 'E'].map((id) => ({ id, name: id }));
+  const shapes = [
+    () =>
+      `source is '${pick(ENTITY_TYPES)}' and target is '${pick(PROCESS_TYPES)}' and not flow.authenticated is 'Yes'`,
+    () => `source is 'GE.P' and target is '${pick(STORE_TYPES)}' and not source.validatesInput is 'Yes'`,
+    () =>
+      `(target is '${pick(PROCESS_TYPES)}' or target is '${pick(PROCESS_TYPES)}') and flow crosses 'GE.TB.B' and not flow.encrypted is 'Yes'`,
+    () => `source is '${pick(PROCESS_TYPES)}' and flow.protocol is '${pick(['HTTP', 'AMQP', 'SQL'])}'`,
+    () => `target is 'GE.DS' and not target.encryptedAtRest is 'Yes' and flow crosses '${pick(BOUNDARY_TYPES)}'`,
+    () => `source is 'GE.EI' and (target is 'GE.P' or target is 'GE.DS') and not target.authenticates is 'Yes'`,
+    () => `source is '${pick(PROCESS_TYPES)}' and target is '${pick(PROCESS_TYPES)}' and not flow.encrypted is 'Yes'`,
+    () => `flow crosses '${pick(BOUNDARY_TYPES)}' and not (flow.encrypted is 'Yes' and flow.authenticated is 'Yes')`,
+  ];
+  const types = [];
+  for (let i = 0; i < threatTypes; i++) {
+    types.push({
+      id: `synthetic.${i}`,
+      title: `Threat ${i} on {source.Name} -> {target.Name} via {flow.Name}`,
+      category: categories[i % 6].id,
+      include: shapes[i % shapes.length](),
+      ...(i % 3 === 0 ? { exclude: `source.logs is 'Yes' and target.logs is 'Yes'` } : {}),
+      description: `Synthetic threat ${i}: {source.Name} sends {flow.protocol} to {target.Name}.`,
+      priority: ['High', 'Medium', 'Low'][i % 3],
+    });
+  }
+  return {
+    schemaVersion: 1,
+    id: 'synthetic',
+    name: 'Synthetic',
+    version: '1',
+    categories,
+    elementTypes,
+    threatTypes: types,
+  };
+}
+
+/** A model with `nodes` processes/stores/entities, `flows` flows and `boundaries` box boundaries. */
+export function syntheticModel({ nodes = 10_000, flows = 20_000, boundaries = 100, seed = 42 } = {}) {
+  const random = rng(seed);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const yn = () => (random() < 0.5 ? 'Yes' : 'No');
+  const elements = [];
+  const cols = Math.ceil(Math.sqrt(nodes));
+  const cell = 160;
+  // Boundaries: a grid of boxes over the canvas, some nested inside others.
+  const bcols = Math.ceil(Math.sqrt(boundaries));
+  const span = Math.ceil(cols / bcols) * cell;
+  for (let i = 0; i < boundaries; i++) {
+    const nested = i % 5 === 4;
+    const x = (i % bcols) * span + (nested ? span / 4 : 0);
+    const y = Math.floor(i / bcols) * span + (nested ? span / 4 : 0);
+    const size = nested ? span / 2 : span - 10;
+    elements.push({
+      kind: 'trustBoundary',
+      shape: 'box',
+      id: `b${i}`,
+      typeId: pick(BOUNDARY_TYPES),
+      name: `Boundary ${i}`,
+      position: { x, y, width: size, height: size },
+    });
+  }
+  const ids = [];
+  for (let i = 0; i < nodes; i++) {
+    const r = random();
+    const kind = r < 0.6 ? 'process' : r < 0.85 ? 'dataStore' : 'externalEntity';
+    const typeId =
+      kind === 'process' ? pick(PROCESS_TYPES) : kind === 'dataStore' ? pick(STORE_TYPES) : pick(ENTITY_TYPES);
+    const properties =
+      kind === 'process'
+        ? { validatesInput: yn(), authenticates: yn(), logs: yn() }
+        : kind === 'dataStore'
+          ? { encryptedAtRest: yn(), backedUp: yn() }
+          : { authenticated: yn() };
+    const id = `n${i}`;
+    ids.push(id);
+    elements.push({
+      kind,
+      id,
+      typeId,
+      name: `Element ${i}`,
+      properties,
+      position: { x: (i % cols) * cell + 20, y: Math.floor(i / cols) * cell + 20, width: 100, height: 60 },
+    });
+  }
+  for (let i = 0; i < flows; i++) {
+    // Mostly near neighbours (within a few cells), some long-range.
+    const s = Math.floor(random() * nodes);
+    const t =
+      random() < 0.8
+        ? Math.min(nodes - 1, Math.max(0, s + Math.floor((random() - 0.5) * 2 * cols * 2)))
+        : Math.floor(random() * nodes);
+    const target = t === s ? (s + 1) % nodes : t;
+    elements.push({
+      kind: 'dataFlow',
+      id: `f${i}`,
+      typeId: 'GE.DF',
+      name: `Flow ${i}`,
+      source: ids[s],
+      target: ids[target],
+      ...(random() < 0.3 ? { bidirectional: true } : {}),
+      properties: { encrypted: yn(), authenticated: yn(), protocol: pick(['HTTPS', 'HTTP', 'gRPC', 'AMQP', 'SQL']) },
+    });
+  }
+  return {
+    schemaVersion: 1,
+    metadata: { name: `Synthetic ${nodes}/${flows}` },
+    template: { id: 'synthetic' },
+    diagrams: [{ id: 'main', name: 'Main', elements }],
+  };
+}
