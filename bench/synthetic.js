@@ -65,7 +65,12 @@ export function syntheticTemplate(threatTypes = 100, seed = 7) {
       category: categories[i % 6].id,
       include: shapes[i % shapes.length](),
       ...(i % 3 === 0 ? { exclude: `source.logs is 'Yes' and target.logs is 'Yes'` } : {}),
-      description: `Synthetic threat ${i}: {source.Name} sends {flow.protocol} to {target.Name}.`,
+      // About half the descriptions name the elements, as in the Microsoft tool's own templates
+      // (22 of 48 in its default template); the rest are fixed text.
+      description:
+        i % 2 === 0
+          ? `Synthetic threat ${i}: {source.Name} sends {flow.protocol} to {target.Name}.`
+          : `Synthetic threat ${i}: an attacker abuses this interaction; apply the mitigations listed for it.`,
       priority: ['High', 'Medium', 'Low'][i % 3],
     });
   }

@@ -15,7 +15,7 @@ export const errc = colours(process.stderr);
 export function textTable(header: string[], rows: string[][], maxWidth = 60): string {
   const clip = (s: string) => (s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s);
   const cells = [header, ...rows].map((r) => r.map(clip));
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) => cells.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   const line = (r: string[]) =>
     r
       .map((c, i) => c.padEnd(widths[i] ?? 0))

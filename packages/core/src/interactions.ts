@@ -52,26 +52,59 @@ export function isNode(el: Element): el is NodeElement {
   return NODE_KINDS.has(el.kind);
 }
 
-/** Computes, per diagram, which box boundaries each node lies in. */
-function boxMembership(nodes: NodeElement[], boxes: TrustBoundary[]): Map<string, ReadonlySet<string>> {
-  const byId = new Map(boxes.map((b) => [b.id, b]));
-  const result = new Map<string, ReadonlySet<string>>();
+/**
+ * Computes, per diagram, which box boundaries each node lies in, as ascending indices into
+ * `boxes` (a node is usually in one or two, so crossing is a short merge of two lists).
+ */
+function boxMembership(nodes: NodeElement[], boxes: TrustBoundary[]): Map<string, number[]> {
+  const indexById = new Map(boxes.map((b, i) => [b.id, i]));
+  const result = new Map<string, number[]>();
   for (const node of nodes) {
-    const inside = new Set<string>();
+    const inside: number[] = [];
     if (node.boundaryId !== undefined) {
       // As-code: follow the membership chain outwards.
-      let cur = byId.get(node.boundaryId);
-      while (cur && !inside.has(cur.id)) {
-        inside.add(cur.id);
-        cur = cur.boundaryId !== undefined ? byId.get(cur.boundaryId) : undefined;
+      let cur = indexById.get(node.boundaryId);
+      while (cur !== undefined && !inside.includes(cur)) {
+        inside.push(cur);
+        const parent = (boxes[cur] as TrustBoundary).boundaryId;
+        cur = parent !== undefined ? indexById.get(parent) : undefined;
       }
+      inside.sort((a, b) => a - b);
     } else if (node.position) {
       const c = centre(node.position);
-      for (const box of boxes) if (box.position && contains(box.position, c)) inside.add(box.id);
+      boxes.forEach((box, i) => {
+        if (box.position && contains(box.position, c)) inside.push(i);
+      });
     }
     result.set(node.id, inside);
   }
   return result;
+}
+
+/** The boxes in exactly one of two ascending index lists, in diagram order. */
+function symmetricDifference(
+  a: readonly number[],
+  b: readonly number[],
+  boxes: readonly TrustBoundary[],
+): TrustBoundary[] {
+  const out: TrustBoundary[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      out.push(boxes[x as number] as TrustBoundary);
+      i++;
+    } else if (x === undefined || y < x) {
+      out.push(boxes[y] as TrustBoundary);
+      j++;
+    } else {
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
 
 /** Computes every interaction of the model with the boundaries each crosses. */
@@ -114,12 +147,7 @@ export function computeInteractions(model: ThreatModel): InteractionSet {
         skipped.push({ flowId: el.id, diagramId: diagram.id, reason: `Flow "${el.name}" is skipped: ${problem}.` });
         continue;
       }
-      const crossed: TrustBoundary[] = [];
-      const inSource = membership.get(source.id) as ReadonlySet<string>;
-      const inTarget = membership.get(target.id) as ReadonlySet<string>;
-      for (const boundary of boxes) {
-        if (inSource.has(boundary.id) !== inTarget.has(boundary.id)) crossed.push(boundary);
-      }
+      const crossed = symmetricDifference(membership.get(source.id) ?? [], membership.get(target.id) ?? [], boxes);
       if (lines.length > 0) {
         const { start, end, handle } = pathPoints(
           el.path,

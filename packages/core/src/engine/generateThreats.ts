@@ -5,7 +5,7 @@
  */
 import { computeInteractions, type InteractionSet, isNode } from '../interactions.js';
 import type { Element, Threat, ThreatModel } from '../model/ThreatModelSchema.js';
-import { compileText, type TextContext } from '../placeholders.js';
+import { compileText, type TextContext, type TextSubject } from '../placeholders.js';
 import type { RuleContext } from '../rules/compileRule.js';
 import type { Role, RuleAst } from '../rules/parseRule.js';
 import type { CompiledThreatType, ResolvedTemplate } from '../template/resolveTemplate.js';
@@ -52,9 +52,13 @@ export function requirementsOf(ast: RuleAst): Requirement[] {
   }
 }
 
+/** A threat type ready for the inner loop: rules, texts, and its index requirements. */
 interface IndexedType {
   compiled: CompiledThreatType;
-  requirements: Requirement[];
+  /** Requirements on the source, flow, target or element types (checked once per type triple). */
+  typeRequirements: Requirement[];
+  /** Requirements on crossed boundary types (checked per interaction); empty when none. */
+  crossRequirements: ReadonlySet<string>[];
   title: (ctx: TextContext) => string;
   description: (ctx: TextContext) => string;
 }
@@ -70,6 +74,44 @@ function meets(reqs: Requirement[], slots: Partial<Record<Slot, ReadonlySet<stri
     if (!have || !intersects(have, req.types)) return false;
   }
   return true;
+}
+
+function crossesAll(reqs: ReadonlySet<string>[], crossed: ReadonlySet<string>): boolean {
+  for (const req of reqs) if (!intersects(crossed, req)) return false;
+  return true;
+}
+
+/** Candidate lists cached by source, flow and target type id (no string keys to build). */
+class CandidateIndex {
+  private readonly cache = new Map<string, Map<string, Map<string, IndexedType[]>>>();
+  constructor(private readonly types: IndexedType[]) {}
+
+  get(
+    source: TextSubject,
+    sourceType: string,
+    flow: TextSubject,
+    flowType: string,
+    target: TextSubject,
+    targetType: string,
+  ): IndexedType[] {
+    let byFlow = this.cache.get(sourceType);
+    if (!byFlow) {
+      byFlow = new Map();
+      this.cache.set(sourceType, byFlow);
+    }
+    let byTarget = byFlow.get(flowType);
+    if (!byTarget) {
+      byTarget = new Map();
+      byFlow.set(flowType, byTarget);
+    }
+    let list = byTarget.get(targetType);
+    if (!list) {
+      const slots = { source: source.types, flow: flow.types, target: target.types };
+      list = this.types.filter((t) => meets(t.typeRequirements, slots));
+      byTarget.set(targetType, list);
+    }
+    return list;
+  }
 }
 
 /** Options for a generation run. */
@@ -92,48 +134,49 @@ export function generateThreats(
 ): GenerationResult {
   const interactions = options.interactions ?? computeInteractions(model);
   const subject = subjectCache(template);
-  const indexed: IndexedType[] = template.threatTypes.map((compiled) => ({
-    compiled,
-    requirements: requirementsOf(compiled.includeAst),
-    title: compileText(compiled.type.title),
-    description: compileText(compiled.type.description),
-  }));
-  const forInteractions = indexed.filter((t) => t.compiled.scope === 'interaction');
+  const indexed: IndexedType[] = template.threatTypes.map((compiled) => {
+    const requirements = requirementsOf(compiled.includeAst);
+    return {
+      compiled,
+      typeRequirements: requirements.filter((r) => r.slot !== 'crosses'),
+      crossRequirements: requirements.filter((r) => r.slot === 'crosses').map((r) => r.types),
+      title: compileText(compiled.type.title),
+      description: compileText(compiled.type.description),
+    };
+  });
+  const forInteractions = new CandidateIndex(indexed.filter((t) => t.compiled.scope === 'interaction'));
   const forElements = indexed.filter((t) => t.compiled.scope === 'element');
   const threats: Threat[] = [];
 
   // Crossed-boundary type chains, per flow (both directions share them).
   const crossedTypes = new Map<string, ReadonlySet<string>>();
-  const crossedKey = new Map<string, string>();
+  const none: ReadonlySet<string> = new Set();
   for (const fc of interactions.flows) {
+    if (fc.crossed.length === 0) continue;
     const set = new Set<string>();
     for (const b of fc.crossed) for (const t of subject(b).types) set.add(t);
     crossedTypes.set(fc.flow.id, set);
-    crossedKey.set(fc.flow.id, [...new Set(fc.crossed.map((b) => b.typeId))].sort().join(','));
   }
 
-  const candidatesBySignature = new Map<string, IndexedType[]>();
   for (const it of interactions.interactions) {
     const source = subject(it.source);
     const flow = subject(it.flow);
     const target = subject(it.target);
-    const crossed = crossedTypes.get(it.flow.id) as ReadonlySet<string>;
-    const signature = `${it.source.typeId}\u0000${it.flow.typeId}\u0000${it.target.typeId}\u0000${crossedKey.get(it.flow.id)}`;
-    let candidates = candidatesBySignature.get(signature);
-    if (!candidates) {
-      const slots = { source: source.types, flow: flow.types, target: target.types, crosses: crossed };
-      candidates = forInteractions.filter((t) => meets(t.requirements, slots));
-      candidatesBySignature.set(signature, candidates);
-    }
+    const candidates = forInteractions.get(source, it.source.typeId, flow, it.flow.typeId, target, it.target.typeId);
     if (candidates.length === 0) continue;
+    const crossed = crossedTypes.get(it.flow.id) ?? none;
     const ctx: RuleContext & TextContext = { source, flow, target, crossed };
     const outOfScope = Boolean(it.source.outOfScope || it.flow.outOfScope || it.target.outOfScope);
+    // One reference object per interaction, shared by its threats (they are never mutated).
+    const interaction = { sourceId: it.source.id, flowId: it.flow.id, targetId: it.target.id };
+    const idSuffix = `:${it.key}`;
     for (const t of candidates) {
+      if (t.crossRequirements.length > 0 && !crossesAll(t.crossRequirements, crossed)) continue;
       if (!t.compiled.include.test(ctx)) continue;
       if (t.compiled.exclude?.test(ctx)) continue;
       const type = t.compiled.type;
       const threat: Threat = {
-        id: `${type.id}:${it.key}`,
+        id: type.id + idSuffix,
         typeId: type.id,
         origin: 'generated',
         category: type.category,
@@ -141,7 +184,7 @@ export function generateThreats(
         description: t.description(ctx),
         priority: type.priority,
         status: 'not-started',
-        interaction: { sourceId: it.source.id, flowId: it.flow.id, targetId: it.target.id },
+        interaction,
         diagramId: it.diagramId,
       };
       if (outOfScope) threat.outOfScope = true;
@@ -157,7 +200,7 @@ export function generateThreats(
         const s = subject(el);
         let candidates = byType.get(el.typeId);
         if (!candidates) {
-          candidates = forElements.filter((t) => meets(t.requirements, { element: s.types }));
+          candidates = forElements.filter((t) => meets(t.typeRequirements, { element: s.types }));
           byType.set(el.typeId, candidates);
         }
         const ctx: RuleContext & TextContext = { element: s };

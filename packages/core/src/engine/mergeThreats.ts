@@ -22,47 +22,55 @@ export function compareThreats(a: Threat, b: Threat): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Merges generated threats into existing ones; returns the merged list sorted by id. */
+/**
+ * Merges generated threats into existing ones. The result lists the generated threats in
+ * generation order, then orphaned and manual ones; files sort by id when they are written.
+ * `generated` is taken over: its threat objects are updated in place and returned.
+ */
 export function mergeThreats(
   existing: readonly Threat[],
-  generated: readonly Threat[],
+  generated: Threat[],
 ): { threats: Threat[]; summary: MergeSummary } {
-  const before = new Map(existing.map((t) => [t.id, t]));
-  const seen = new Set<string>();
-  const threats: Threat[] = [];
   const summary: MergeSummary = { added: 0, kept: 0, orphaned: 0, manual: 0 };
+  if (existing.length === 0) {
+    summary.added = generated.length;
+    return { threats: generated, summary };
+  }
+  // Existing generated threats by id; each one found again is taken out, so what is left at
+  // the end has lost its interaction or element.
+  const pending = new Map<string, Threat>();
+  for (const t of existing) if (t.origin !== 'manual') pending.set(t.id, t);
+  const manualIds = new Set<string>();
+  for (const t of existing) if (t.origin === 'manual') manualIds.add(t.id);
+  const threats: Threat[] = [];
   for (const fresh of generated) {
-    if (seen.has(fresh.id)) continue;
-    seen.add(fresh.id);
-    const old = before.get(fresh.id);
+    if (manualIds.has(fresh.id)) continue; // a manual threat with the same id is kept below
+    const old = pending.get(fresh.id);
     if (!old) {
       threats.push(fresh);
       summary.added++;
       continue;
     }
-    if (old.origin === 'manual') continue; // a manual threat with the same id is kept below
-    const merged: Threat = {
-      ...fresh,
-      priority: old.priority,
-      status: old.status,
-      ...(old.justification !== undefined ? { justification: old.justification } : {}),
-      ...(old.mitigations !== undefined ? { mitigations: old.mitigations } : {}),
-      ...(old.changedBy !== undefined ? { changedBy: old.changedBy } : {}),
-      ...(old.changedAt !== undefined ? { changedAt: old.changedAt } : {}),
-      ...(old.properties !== undefined ? { properties: old.properties } : {}),
-    };
-    threats.push(merged);
+    pending.delete(fresh.id);
+    // Triage belongs to people: carry every triage field over to the fresh threat.
+    fresh.priority = old.priority;
+    fresh.status = old.status;
+    if (old.justification !== undefined) fresh.justification = old.justification;
+    if (old.mitigations !== undefined) fresh.mitigations = old.mitigations;
+    if (old.changedBy !== undefined) fresh.changedBy = old.changedBy;
+    if (old.changedAt !== undefined) fresh.changedAt = old.changedAt;
+    if (old.properties !== undefined) fresh.properties = old.properties;
+    threats.push(fresh);
     summary.kept++;
   }
   for (const old of existing) {
     if (old.origin === 'manual') {
       threats.push(old);
       summary.manual++;
-    } else if (!seen.has(old.id)) {
+    } else if (pending.has(old.id)) {
       threats.push(old.orphaned ? old : { ...old, orphaned: true });
       summary.orphaned++;
     }
   }
-  threats.sort(compareThreats);
   return { threats, summary };
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Benchmarks threat generation on a synthetic model and prints a table.
+// Run after `npm run build`:  node bench/analyze.js [--nodes 10000] [--flows 20000] [--types 100] [--runs 5]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serializeModel } from '@bulwark/core';
+import { syntheticModel, syntheticTemplate } from './synthetic.js';
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '10000' },
+    flows: { type: 'string', default: '20000' },
+    types: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const { nodes, flows, types, runs } = values;
+const here = new URL('.', import.meta.url).pathname;
+const root = join(here, '..');
+const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
+
+function worker(scenario) {
+  const r = spawnSync(process.execPath, [join(here, 'analyze-worker.js'), scenario, nodes, flows, types, runs, dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`${scenario} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** Runs the real CLI, measuring wall time and the child's peak memory (via /proc, sampled). */
+function cli(args) {
+  const times = [];
+  let peak = 0;
+  for (let i = 0; i < Number(runs); i++) {
+    const t0 = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+      const { run } = await import(${JSON.stringify(join(root, 'apps/cli/dist/main.js'))});
+      const code = await run(${JSON.stringify(args)});
+      process.stderr.write('\\n@@' + JSON.stringify({ code, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+    `,
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 28, cwd: dir },
+    );
+    times.push(performance.now() - t0);
+    const stats = JSON.parse(r.stderr.split('@@').pop());
+    if (stats.code !== 0) throw new Error(`bulwark ${args.join(' ')} exited ${stats.code}:\n${r.stderr}`);
+    peak = Math.max(peak, stats.maxRssMb);
+  }
+  return { ms: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)], maxRssMb: peak };
+}
+
+const model = syntheticModel({ nodes: Number(nodes), flows: Number(flows) });
+writeFileSync(join(dir, 'model.bulwark.json'), serializeModel(model));
+writeFileSync(join(dir, 'template.json'), JSON.stringify(syntheticTemplate(Number(types))));
+
+const engine = worker('engine');
+const again = worker('reanalyze');
+const file = worker('file');
+const cliJson = cli(['analyze', 'model.bulwark.json', '--template', './template.json', '--format', 'json']);
+const cliWrite = cli(['analyze', 'model.bulwark.json', '--template', './template.json', '--write']);
+rmSync(dir, { recursive: true, force: true });
+
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+const mb = (x) => `${Math.round(x)} MB`;
+const rows = [
+  ['compile template (resolve types, compile rules)', fmt(engine.resolveMs), ''],
+  ['compute interactions + boundary crossing', fmt(engine.interactionsMs), ''],
+  ['generate threats (indexed, compiled rules)', fmt(engine.generateMs), ''],
+  ['merge into empty threat list', fmt(engine.mergeMs), ''],
+  ['analyze() total, first run', fmt(engine.analyzeMs), mb(engine.maxRssMb)],
+  ['analyze() total, re-run keeping triage', fmt(again.analyzeMs), mb(again.maxRssMb)],
+  [`parse model file (JSON + schema), ${(file.bytes / 1048576).toFixed(1)} MB`, fmt(file.parseMs), ''],
+  ['serialize model (canonical JSON)', fmt(file.serializeMs), mb(file.maxRssMb)],
+  ['`bulwark analyze --format json` end to end', fmt(cliJson.ms), mb(cliJson.maxRssMb)],
+  ['`bulwark analyze --write` end to end (first run)', fmt(cliWrite.ms), mb(cliWrite.maxRssMb)],
+];
+const w0 = Math.max(...rows.map((r) => r[0].length));
+console.log(
+  `Bulwark analyze benchmark: ${nodes} elements, ${flows} flows (30% bi-directional), 100 box boundaries, ${types} threat types`,
+);
+console.log(
+  `${engine.interactions} interactions, ${engine.threats} threats generated; median of ${runs} runs; ${cpus().length} cores, Node ${process.version}`,
+);
+console.log('');
+console.log(`| ${'step'.padEnd(w0)} | time       | peak RSS |`);
+console.log(`|${'-'.repeat(w0 + 2)}|------------|----------|`);
+for (const [a, b, c] of rows) console.log(`| ${a.padEnd(w0)} | ${b.padStart(10)} | ${c.padStart(8)} |`);
