@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from './buildModel.js';
-import { computeInteractions } from './interactions.js';
+import { computeInteractions, directedInteractions } from './interactions.js';
 
 const box = (x: number, y: number, size = 20) => ({ x, y, width: size, height: size });
 
@@ -19,9 +19,11 @@ describe('computeInteractions', () => {
       .flow('web', 'db', undefined, { id: 'f2' })
       .build();
     const set = computeInteractions(model);
-    expect(set.interactions.map((i) => i.key)).toEqual(['user:f1:web', 'web:f1:user', 'web:f2:db']);
-    expect(set.interactions.map((i) => i.reverse)).toEqual([false, true, false]);
+    const interactions = directedInteractions(set);
+    expect(interactions.map((i) => i.key)).toEqual(['user:f1:web', 'web:f1:user', 'web:f2:db']);
+    expect(interactions.map((i) => i.reverse)).toEqual([false, true, false]);
     expect(set.flows).toHaveLength(2);
+    expect(set.interactionCount).toBe(3);
   });
 
   it('crosses a box boundary when exactly one endpoint centre lies inside it', () => {
@@ -106,7 +108,8 @@ describe('computeInteractions', () => {
       .flow('a', 'tb', undefined, { id: 'toBoundary' })
       .build();
     const set = computeInteractions(model);
-    expect(set.interactions).toEqual([]);
+    expect(set.flows).toEqual([]);
+    expect(set.interactionCount).toBe(0);
     expect(set.skipped.map((s) => s.flowId)).toEqual(['dangling', 'toBoundary']);
     expect(set.skipped[0]?.reason).toContain('"ghost" is not an element');
     expect(set.skipped[1]?.reason).toContain('trustBoundary');

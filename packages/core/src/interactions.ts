@@ -28,11 +28,12 @@ export interface SkippedFlow {
   reason: string;
 }
 
-/** Every interaction of a model, and the flows that could not be used. */
+/** Every flow that yields interactions (with its crossings), and the flows that could not be used. */
 export interface InteractionSet {
-  interactions: Interaction[];
   /** One entry per flow (both directions of a bi-directional flow share it). */
   flows: FlowCrossing[];
+  /** How many interactions the flows make (two per bi-directional flow). */
+  interactionCount: number;
   skipped: SkippedFlow[];
 }
 
@@ -109,7 +110,7 @@ function symmetricDifference(
 
 /** Computes every interaction of the model with the boundaries each crosses. */
 export function computeInteractions(model: ThreatModel): InteractionSet {
-  const interactions: Interaction[] = [];
+  let interactionCount = 0;
   const flows: FlowCrossing[] = [];
   const skipped: SkippedFlow[] = [];
   for (const diagram of model.diagrams) {
@@ -118,6 +119,7 @@ export function computeInteractions(model: ThreatModel): InteractionSet {
     const lines: { boundary: TrustBoundary; path: PreparedPath }[] = [];
     const byId = new Map<string, Element>();
     for (const el of diagram.elements) {
+      if (el.kind === 'dataFlow') continue;
       byId.set(el.id, el);
       if (isNode(el)) nodes.push(el);
       else if (el.kind === 'trustBoundary') {
@@ -160,27 +162,27 @@ export function computeInteractions(model: ThreatModel): InteractionSet {
         }
       }
       flows.push({ diagramId: diagram.id, flow: el, source, target, crossed });
-      interactions.push({
-        key: `${source.id}:${el.id}:${target.id}`,
-        diagramId: diagram.id,
-        flow: el,
-        source,
-        target,
-        reverse: false,
-        crossed,
-      });
-      if (el.bidirectional) {
-        interactions.push({
-          key: `${target.id}:${el.id}:${source.id}`,
-          diagramId: diagram.id,
-          flow: el,
-          source: target,
-          target: source,
-          reverse: true,
-          crossed,
-        });
-      }
+      interactionCount += el.bidirectional ? 2 : 1;
     }
   }
-  return { interactions, flows, skipped };
+  return { flows, interactionCount, skipped };
+}
+
+/** Every interaction, one per direction: source -> flow -> target (and back for bi-directional flows). */
+export function directedInteractions(set: InteractionSet): Interaction[] {
+  const out: Interaction[] = [];
+  for (const { diagramId, flow, source, target, crossed } of set.flows) {
+    out.push({ key: `${source.id}:${flow.id}:${target.id}`, diagramId, flow, source, target, reverse: false, crossed });
+    if (flow.bidirectional)
+      out.push({
+        key: `${target.id}:${flow.id}:${source.id}`,
+        diagramId,
+        flow,
+        source: target,
+        target: source,
+        reverse: true,
+        crossed,
+      });
+  }
+  return out;
 }

@@ -31,25 +31,35 @@ function where(t: Threat, names: Map<string, string>): string {
   return '';
 }
 
-function printTable(result: AnalysisResult, priorities: string[]): void {
+/** How many rows the table shows unless --all is given. */
+const TABLE_LIMIT = 200;
+
+function printTable(result: AnalysisResult, priorities: string[], all: boolean): void {
   const names = new Map<string, string>();
   for (const d of result.model.diagrams) for (const e of d.elements) names.set(e.id, e.name);
   const rank = (p: string) => {
     const i = priorities.indexOf(p);
     return i < 0 ? priorities.length : i;
   };
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   const threats = [...(result.model.threats ?? [])].sort(
-    (a, b) =>
-      rank(a.priority) - rank(b.priority) || a.category.localeCompare(b.category) || a.title.localeCompare(b.title),
+    (a, b) => rank(a.priority) - rank(b.priority) || cmp(a.category, b.category) || cmp(a.title, b.title),
   );
-  const rows = threats.map((t) => [
+  const shown = all ? threats : threats.slice(0, TABLE_LIMIT);
+  const rows = shown.map((t) => [
     t.priority,
     t.status,
     t.category,
     `${t.title}${t.outOfScope ? ' [out of scope]' : ''}${t.orphaned ? ' [orphaned]' : ''}`,
     where(t, names),
   ]);
-  if (rows.length > 0) process.stdout.write(`${textTable(['Priority', 'Status', 'Cat', 'Title', 'Where'], rows)}\n\n`);
+  if (rows.length > 0) process.stdout.write(`${textTable(['Priority', 'Status', 'Cat', 'Title', 'Where'], rows)}\n`);
+  if (shown.length < threats.length) {
+    process.stdout.write(
+      `… ${threats.length - shown.length} more threats not shown (highest priority first): use --all, or --format json\n`,
+    );
+  }
+  if (rows.length > 0) process.stdout.write('\n');
   const s = result.summary;
   const byPriority = Object.entries(s.byPriority)
     .map(([k, v]) => `${v} ${k}`)
@@ -73,7 +83,8 @@ export function register(program: Command): void {
     .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
     .option('-w, --write', 'save the merged threats back to the file (atomically)')
     .option('--format <format>', 'table or json', 'table')
-    .action((file: string, opts: { template?: string; write?: boolean; format: string }) => {
+    .option('--all', `show every threat in the table (default: the first ${TABLE_LIMIT})`)
+    .action((file: string, opts: { template?: string; write?: boolean; format: string; all?: boolean }) => {
       if (opts.format !== 'table' && opts.format !== 'json') {
         throw new CliFailure(bulwarkError('USAGE', `Unknown format "${opts.format}": use table or json.`));
       }
@@ -100,7 +111,7 @@ export function register(program: Command): void {
         };
         process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
       } else {
-        printTable(result, template.template.priorities ?? ['High', 'Medium', 'Low']);
+        printTable(result, template.template.priorities ?? ['High', 'Medium', 'Low'], opts.all === true);
       }
       if (opts.write) {
         orFail(writeFileAtomic(file, modelText(result.model, loaded.format, loaded.yamlDocument)));

@@ -26,7 +26,7 @@ export function register(program: Command): void {
           const set = computeInteractions(loaded.model);
           const elements = loaded.model.diagrams.reduce((n, d) => n + d.elements.length, 0);
           process.stdout.write(
-            `${out.green('valid')} ${file}: ${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${set.interactions.length} interactions` +
+            `${out.green('valid')} ${file}: ${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${set.interactionCount} interactions` +
               `${problems.length > 0 ? `, ${problems.length} warning(s)` : ''}\n`,
           );
         } else {

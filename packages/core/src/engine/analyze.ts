@@ -65,7 +65,7 @@ export function analyze(model: ThreatModel, template: ResolvedTemplate): Analysi
     model: next,
     summary: summarizeThreats(merged.threats),
     merge: merged.summary,
-    interactionCount: interactions.interactions.length,
+    interactionCount: interactions.interactionCount,
     ruleProblems: template.ruleProblems,
     skippedFlows: interactions.skipped,
   };

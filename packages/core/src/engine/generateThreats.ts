@@ -52,13 +52,11 @@ export function requirementsOf(ast: RuleAst): Requirement[] {
   }
 }
 
-/** A threat type ready for the inner loop: rules, texts, and its index requirements. */
+/** A threat type with its index requirements and compiled texts. */
 interface IndexedType {
   compiled: CompiledThreatType;
   /** Requirements on the source, flow, target or element types (checked once per type triple). */
   typeRequirements: Requirement[];
-  /** Requirements on crossed boundary types (checked per interaction); empty when none. */
-  crossRequirements: ReadonlySet<string>[];
   title: (ctx: TextContext) => string;
   description: (ctx: TextContext) => string;
 }
@@ -76,9 +74,9 @@ function meets(reqs: Requirement[], slots: Partial<Record<Slot, ReadonlySet<stri
   return true;
 }
 
-function crossesAll(reqs: ReadonlySet<string>[], crossed: ReadonlySet<string>): boolean {
-  for (const req of reqs) if (!intersects(crossed, req)) return false;
-  return true;
+/** The threat types whose type requirements the known element types meet. */
+function candidatesFor(types: IndexedType[], known: Partial<Record<Role, ReadonlySet<string>>>): IndexedType[] {
+  return types.filter((t) => meets(t.typeRequirements, known));
 }
 
 /** Candidate lists cached by source, flow and target type id (no string keys to build). */
@@ -106,8 +104,7 @@ class CandidateIndex {
     }
     let list = byTarget.get(targetType);
     if (!list) {
-      const slots = { source: source.types, flow: flow.types, target: target.types };
-      list = this.types.filter((t) => meets(t.typeRequirements, slots));
+      list = candidatesFor(this.types, { source: source.types, flow: flow.types, target: target.types });
       byTarget.set(targetType, list);
     }
     return list;
@@ -134,61 +131,58 @@ export function generateThreats(
 ): GenerationResult {
   const interactions = options.interactions ?? computeInteractions(model);
   const subject = subjectCache(template);
-  const indexed: IndexedType[] = template.threatTypes.map((compiled) => {
-    const requirements = requirementsOf(compiled.includeAst);
-    return {
-      compiled,
-      typeRequirements: requirements.filter((r) => r.slot !== 'crosses'),
-      crossRequirements: requirements.filter((r) => r.slot === 'crosses').map((r) => r.types),
-      title: compileText(compiled.type.title),
-      description: compileText(compiled.type.description),
-    };
-  });
+  const indexed: IndexedType[] = template.threatTypes.map((compiled) => ({
+    compiled,
+    typeRequirements: requirementsOf(compiled.includeAst).filter((r) => r.slot !== 'crosses'),
+    title: compileText(compiled.type.title),
+    description: compileText(compiled.type.description),
+  }));
   const forInteractions = new CandidateIndex(indexed.filter((t) => t.compiled.scope === 'interaction'));
   const forElements = indexed.filter((t) => t.compiled.scope === 'element');
   const threats: Threat[] = [];
 
-  // Crossed-boundary type chains, per flow (both directions share them).
-  const crossedTypes = new Map<string, ReadonlySet<string>>();
+  // Walk flows rather than interactions: subjects and crossings are computed once per flow and
+  // shared by both directions of a bi-directional flow.
   const none: ReadonlySet<string> = new Set();
   for (const fc of interactions.flows) {
-    if (fc.crossed.length === 0) continue;
-    const set = new Set<string>();
-    for (const b of fc.crossed) for (const t of subject(b).types) set.add(t);
-    crossedTypes.set(fc.flow.id, set);
-  }
-
-  for (const it of interactions.interactions) {
-    const source = subject(it.source);
-    const flow = subject(it.flow);
-    const target = subject(it.target);
-    const candidates = forInteractions.get(source, it.source.typeId, flow, it.flow.typeId, target, it.target.typeId);
-    if (candidates.length === 0) continue;
-    const crossed = crossedTypes.get(it.flow.id) ?? none;
-    const ctx: RuleContext & TextContext = { source, flow, target, crossed };
-    const outOfScope = Boolean(it.source.outOfScope || it.flow.outOfScope || it.target.outOfScope);
-    // One reference object per interaction, shared by its threats (they are never mutated).
-    const interaction = { sourceId: it.source.id, flowId: it.flow.id, targetId: it.target.id };
-    const idSuffix = `:${it.key}`;
-    for (const t of candidates) {
-      if (t.crossRequirements.length > 0 && !crossesAll(t.crossRequirements, crossed)) continue;
-      if (!t.compiled.include.test(ctx)) continue;
-      if (t.compiled.exclude?.test(ctx)) continue;
-      const type = t.compiled.type;
-      const threat: Threat = {
-        id: type.id + idSuffix,
-        typeId: type.id,
-        origin: 'generated',
-        category: type.category,
-        title: t.title(ctx),
-        description: t.description(ctx),
-        priority: type.priority,
-        status: 'not-started',
-        interaction,
-        diagramId: it.diagramId,
-      };
-      if (outOfScope) threat.outOfScope = true;
-      threats.push(threat);
+    let crossed = none;
+    if (fc.crossed.length > 0) {
+      const set = new Set<string>();
+      for (const b of fc.crossed) for (const t of subject(b).types) set.add(t);
+      crossed = set;
+    }
+    const a = subject(fc.source);
+    const flow = subject(fc.flow);
+    const b = subject(fc.target);
+    const outOfScope = Boolean(fc.source.outOfScope || fc.flow.outOfScope || fc.target.outOfScope);
+    const directions = fc.flow.bidirectional ? 2 : 1;
+    for (let d = 0; d < directions; d++) {
+      const [src, srcEl, tgt, tgtEl] = d === 0 ? [a, fc.source, b, fc.target] : [b, fc.target, a, fc.source];
+      const candidates = forInteractions.get(src, srcEl.typeId, flow, fc.flow.typeId, tgt, tgtEl.typeId);
+      if (candidates.length === 0) continue;
+      const ctx: RuleContext & TextContext = { source: src, flow, target: tgt, crossed };
+      // One reference object per interaction, shared by its threats (they are never mutated).
+      const interaction = { sourceId: srcEl.id, flowId: fc.flow.id, targetId: tgtEl.id };
+      const idSuffix = `:${srcEl.id}:${fc.flow.id}:${tgtEl.id}`;
+      for (const t of candidates) {
+        if (!t.compiled.include.test(ctx)) continue;
+        if (t.compiled.exclude?.test(ctx)) continue;
+        const type = t.compiled.type;
+        const threat: Threat = {
+          id: type.id + idSuffix,
+          typeId: type.id,
+          origin: 'generated',
+          category: type.category,
+          title: t.title(ctx),
+          description: t.description(ctx),
+          priority: type.priority,
+          status: 'not-started',
+          interaction,
+          diagramId: fc.diagramId,
+        };
+        if (outOfScope) threat.outOfScope = true;
+        threats.push(threat);
+      }
     }
   }
 
@@ -200,7 +194,7 @@ export function generateThreats(
         const s = subject(el);
         let candidates = byType.get(el.typeId);
         if (!candidates) {
-          candidates = forElements.filter((t) => meets(t.typeRequirements, { element: s.types }));
+          candidates = candidatesFor(forElements, { element: s.types });
           byType.set(el.typeId, candidates);
         }
         const ctx: RuleContext & TextContext = { element: s };

@@ -8,7 +8,27 @@ import { compareThreats } from '../engine/mergeThreats.js';
 import { err, ok, type Result } from '../errors.js';
 import { migrate } from '../migrations/index.js';
 import { schemaError } from '../schemaErrors.js';
-import { type ThreatModel, ThreatModelSchema } from './ThreatModelSchema.js';
+import {
+  AnnotationSchema,
+  AssetSchema,
+  DataFlowSchema,
+  DataStoreSchema,
+  DiagramSchema,
+  ExternalEntitySchema,
+  InteractionRefSchema,
+  MetadataSchema,
+  NoteSchema,
+  PathSchema,
+  PointSchema,
+  ProcessSchema,
+  RectSchema,
+  TemplateRefSchema,
+  type Threat,
+  type ThreatModel,
+  ThreatModelSchema,
+  ThreatSchema,
+  TrustBoundarySchema,
+} from './ThreatModelSchema.js';
 
 /** Validates (after migrating) a parsed document as a threat model. */
 export function parseModel(input: unknown, file?: string): Result<ThreatModel> {
@@ -25,17 +45,75 @@ function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   return out;
 }
 
-/** The canonical form of a model: schema key order, sorted maps, threats by id. */
+type Shape = Record<string, unknown>;
+type Obj = Record<string, unknown>;
+
+/** Copies the keys the schema knows, in the schema's order, dropping undefined ones. */
+function pick(value: Obj, shape: Shape, each?: (key: string, v: unknown) => unknown): Obj {
+  const out: Obj = {};
+  for (const key of Object.keys(shape)) {
+    const v = value[key];
+    if (v !== undefined) out[key] = each ? each(key, v) : v;
+  }
+  return out;
+}
+
+const ELEMENT_SHAPES: Record<string, Shape> = {
+  process: ProcessSchema.shape,
+  dataStore: DataStoreSchema.shape,
+  externalEntity: ExternalEntitySchema.shape,
+  dataFlow: DataFlowSchema.shape,
+  trustBoundary: TrustBoundarySchema.shape,
+  annotation: AnnotationSchema.shape,
+};
+
+function canonicalElement(el: Obj): Obj {
+  const shape = ELEMENT_SHAPES[String(el.kind)] ?? {};
+  return pick(el, shape, (key, v) => {
+    if (key === 'properties') return sortedRecord(v as Obj);
+    if (key === 'position') return pick(v as Obj, RectSchema.shape);
+    if (key === 'path') return pick(v as Obj, PathSchema.shape, (_k, p) => pick(p as Obj, PointSchema.shape));
+    return v;
+  });
+}
+
+function canonicalThreat(t: Obj): Obj {
+  return pick(t, ThreatSchema.shape, (key, v) => {
+    if (key === 'interaction') return pick(v as Obj, InteractionRefSchema.shape);
+    if (key === 'properties') return sortedRecord(v as Obj);
+    return v;
+  });
+}
+
+/**
+ * The canonical form of a valid model: schema key order (unknown keys dropped), sorted property
+ * maps, threats sorted by id. It does not validate: parse untrusted input with parseModel first.
+ */
 export function canonicalModel(model: ThreatModel): ThreatModel {
-  const parsed = ThreatModelSchema.parse(model);
-  for (const diagram of parsed.diagrams) {
-    for (const el of diagram.elements) if (el.properties) el.properties = sortedRecord(el.properties);
-  }
-  if (parsed.threats) {
-    parsed.threats.sort(compareThreats);
-    for (const t of parsed.threats) if (t.properties) t.properties = sortedRecord(t.properties);
-  }
-  return parsed;
+  const m = model as unknown as Obj;
+  return pick(m, ThreatModelSchema.shape, (key, v) => {
+    switch (key) {
+      case 'metadata':
+        return pick(v as Obj, MetadataSchema.shape);
+      case 'template':
+        return pick(v as Obj, TemplateRefSchema.shape);
+      case 'assets':
+        return (v as Obj[]).map((a) => pick(a, AssetSchema.shape));
+      case 'notes':
+        return (v as Obj[]).map((n) => pick(n, NoteSchema.shape));
+      case 'diagrams':
+        return (v as Obj[]).map((d) =>
+          pick(d, DiagramSchema.shape, (k, x) => (k === 'elements' ? (x as Obj[]).map(canonicalElement) : x)),
+        );
+      case 'threats':
+        return (v as Threat[])
+          .slice()
+          .sort(compareThreats)
+          .map((t) => canonicalThreat(t as unknown as Obj));
+      default:
+        return v;
+    }
+  }) as unknown as ThreatModel;
 }
 
 /** Serializes a model as canonical 2-space JSON with a final newline. */

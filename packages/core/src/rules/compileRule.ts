@@ -85,13 +85,29 @@ function checkScope(ast: RuleAst, scope: 'interaction' | 'element'): string | un
 
 const NEVER = (): boolean => false;
 
+/**
+ * Reads a role's subject with a named property access: `ctx[role]` with a variable key is a
+ * slow keyed load in the hot loop, these stay monomorphic.
+ */
+const ROLE: Record<Role, (c: RuleContext) => RuleSubject | undefined> = {
+  source: (c) => c.source,
+  target: (c) => c.target,
+  flow: (c) => c.flow,
+  element: (c) => c.element,
+};
+
 function build(ast: RuleAst): (ctx: RuleContext) => boolean {
   switch (ast.kind) {
     case 'and': {
       const parts = ast.items.map(build);
+      type Test = (c: RuleContext) => boolean;
       if (parts.length === 2) {
-        const [a, b] = parts as [(c: RuleContext) => boolean, (c: RuleContext) => boolean];
+        const [a, b] = parts as [Test, Test];
         return (c) => a(c) && b(c);
+      }
+      if (parts.length === 3) {
+        const [a, b, d] = parts as [Test, Test, Test];
+        return (c) => a(c) && b(c) && d(c);
       }
       return (c) => {
         for (const p of parts) if (!p(c)) return false;
@@ -111,17 +127,19 @@ function build(ast: RuleAst): (ctx: RuleContext) => boolean {
     }
     case 'is': {
       if (ast.type === 'ROOT') return NEVER;
-      const { role, type } = ast;
-      return (c) => c[role]?.types.has(type) ?? false;
+      const get = ROLE[ast.role];
+      const { type } = ast;
+      return (c) => get(c)?.types.has(type) ?? false;
     }
     case 'crosses': {
       const { type } = ast;
       return (c) => c.crossed?.has(type) ?? false;
     }
     case 'attr': {
-      const { role, attr, value } = ast;
+      const get = ROLE[ast.role];
+      const { attr, value } = ast;
       return (c) => {
-        const subject = c[role];
+        const subject = get(c);
         return subject !== undefined && valueMatches(subjectValue(subject, attr), value);
       };
     }
