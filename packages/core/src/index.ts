@@ -99,7 +99,9 @@ export {
   type ResolvedTemplate,
   type ResolvedType,
   type RuleProblem,
+  type RuleReferenceWarning,
   resolveTemplate,
+  ruleReferenceWarnings,
 } from './template/resolveTemplate.js';
 // Templates
 /** The template schema and the generic element types every template starts from. */

@@ -1,4 +1,4 @@
-import { checkExamples, resolveTemplate } from '@bulwark/core';
+import { checkExamples, resolveTemplate, ruleReferenceWarnings } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate } from './index.js';
 
@@ -20,7 +20,10 @@ describe.each(BUILTIN_TEMPLATE_IDS)('built-in template %s', (id) => {
     if (!loaded.ok) return;
     const resolved = resolveTemplate(loaded.value);
     expect(resolved.ok ? [] : resolved.error).toEqual([]);
-    if (resolved.ok) expect(resolved.value.ruleProblems).toEqual([]);
+    if (resolved.ok) {
+      expect(resolved.value.ruleProblems).toEqual([]);
+      expect(ruleReferenceWarnings(resolved.value)).toEqual([]);
+    }
   });
 
   it('produces and withholds each threat exactly as its examples say', () => {

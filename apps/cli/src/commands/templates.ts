@@ -1,5 +1,5 @@
 /** `bulwark templates list|show|validate`: the built-in templates and template files. */
-import { checkExamples, resolveTemplate } from '@bulwark/core';
+import { checkExamples, resolveTemplate, ruleReferenceWarnings } from '@bulwark/core';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, loadResolvedTemplate, loadTemplateFile } from '@bulwark/templates';
 import type { Command } from 'commander';
 import { EXIT, orFail, printError } from '../context.js';
@@ -77,6 +77,11 @@ export function register(program: Command): void {
         printError(resolved.error);
         process.exitCode = EXIT.input;
         return;
+      }
+      for (const w of ruleReferenceWarnings(resolved.value)) {
+        process.stderr.write(
+          `${errc.yellow('warning')} ${file}: threat type "${w.threatTypeId}": its ${w.rule} rule ${w.message}\n`,
+        );
       }
       const failures = checkExamples(resolved.value);
       for (const f of failures) {

@@ -255,3 +255,48 @@ export function resolveTemplate(template: Template): Result<ResolvedTemplate> {
   }
   return ok({ template, types: types.value, threatTypes, ruleProblems });
 }
+
+/** A rule that names a type or property the template does not define: it can never match. */
+export interface RuleReferenceWarning {
+  threatTypeId: string;
+  rule: 'include' | 'exclude';
+  message: string;
+}
+
+function walk(ast: RuleAst, visit: (atom: RuleAst) => void): void {
+  if (ast.kind === 'and' || ast.kind === 'or') for (const item of ast.items) walk(item, visit);
+  else if (ast.kind === 'not') walk(ast.item, visit);
+  else visit(ast);
+}
+
+/** Finds rule atoms that name unknown types or properties (usually typos). */
+export function ruleReferenceWarnings(template: ResolvedTemplate): RuleReferenceWarning[] {
+  const properties = new Set<string>();
+  for (const type of template.types.values()) for (const p of type.properties) properties.add(p.id);
+  const warnings: RuleReferenceWarning[] = [];
+  for (const tt of template.threatTypes) {
+    const rules: ['include' | 'exclude', CompiledRule | undefined][] = [
+      ['include', tt.include],
+      ['exclude', tt.exclude],
+    ];
+    for (const [which, rule] of rules) {
+      if (!rule) continue;
+      walk(rule.ast, (atom) => {
+        if ((atom.kind === 'is' || atom.kind === 'crosses') && atom.type !== 'ROOT' && !template.types.has(atom.type)) {
+          warnings.push({
+            threatTypeId: tt.type.id,
+            rule: which,
+            message: `names type '${atom.type}', which the template does not define`,
+          });
+        } else if (atom.kind === 'attr' && !properties.has(atom.attr)) {
+          warnings.push({
+            threatTypeId: tt.type.id,
+            rule: which,
+            message: `tests property "${atom.attr}", which no element type defines`,
+          });
+        }
+      });
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../testing/runCli.js';
+
+describe('bulwark templates', () => {
+  it('lists the built-in templates', () => {
+    const r = runCli(['templates', 'list', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { id: string; threatTypes: number }[];
+    expect(list.map((t) => t.id)).toEqual(['stride', 'infrastructure']);
+    expect(list.every((t) => t.threatTypes >= 30)).toBe(true);
+  });
+
+  it('shows a template with its types and threat types', () => {
+    const r = runCli(['templates', 'show', 'infrastructure']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('infra.firewall');
+    expect(r.stdout).toContain('Threat types');
+  });
+
+  it('validates the built-in template files, and reports broken rules and failing examples in a file', () => {
+    expect(runCli(['templates', 'validate', 'packages/templates/templates/stride.yaml']).code).toBe(0);
+    const dir = tempDir();
+    const generic = ['GE.P', 'GE.DS', 'GE.EI', 'GE.DF', 'GE.TB.B', 'GE.TB.L', 'GE.A'].map(
+      (id) => `  - { id: ${id}, name: ${id} }`,
+    );
+    const yaml = [
+      'schemaVersion: 1',
+      'id: mine',
+      'name: Mine',
+      'version: "1"',
+      'categories: [{ id: S, name: Spoofing }]',
+      'elementTypes:',
+      ...generic,
+      'threatTypes:',
+      '  - { id: broken, title: B, category: S, include: "source is \'GE.P\' and", description: d, priority: High }',
+      '  - id: wrong-example',
+      '    title: W',
+      '    category: S',
+      '    include: "target is \'GE.DS\'"',
+      '    description: d',
+      '    priority: High',
+      '    examples:',
+      '      produces: [{ source: { type: GE.P }, target: { type: GE.P } }]',
+      '      doesNotProduce: [{ source: { type: GE.P }, target: { type: GE.EI } }]',
+      '  - { id: typo, title: T, category: S, include: "target is \'GE.DZ\'", description: d, priority: High }',
+    ].join('\n');
+    writeFileSync(join(dir, 'mine.yaml'), yaml);
+    const r = runCli(['templates', 'validate', 'mine.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('threat type "broken"');
+    expect(r.stderr).toContain('threat type "wrong-example" produces[0]: expected the threat');
+    expect(r.stderr).toContain("names type 'GE.DZ'");
+  });
+
+  it('reports a template that is not valid YAML with its line', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.yaml'), 'schemaVersion: 1\nid: [oops\n');
+    const r = runCli(['templates', 'validate', 'bad.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+:/);
+  });
+});
