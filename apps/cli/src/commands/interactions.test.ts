@@ -5,7 +5,8 @@ import { ROOT, runCli } from '../testing/runCli.js';
 
 const EXAMPLE = 'examples/infrastructure.bulwark.json';
 const SEED = join(ROOT, '../shared/seeds/001_8ee30d786156bd85.txt');
-if (!existsSync(SEED)) console.warn(`skipping the seed-table comparison: ${SEED} is absent (it lives in ../shared beside the repository)`);
+if (!existsSync(SEED))
+  console.warn(`skipping the seed-table comparison: ${SEED} is absent (it lives in ../shared beside the repository)`);
 
 interface SeedRow {
   section: string;

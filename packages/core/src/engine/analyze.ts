@@ -41,13 +41,17 @@ export function summarizeThreats(threats: readonly Threat[]): ThreatSummary {
     outOfScope: 0,
     orphaned: 0,
   };
+  const byPriority = new Map<string, number>();
+  const byCategory = new Map<string, number>();
   for (const t of threats) {
     summary.byStatus[t.status]++;
-    summary.byPriority[t.priority] = (summary.byPriority[t.priority] ?? 0) + 1;
-    summary.byCategory[t.category] = (summary.byCategory[t.category] ?? 0) + 1;
+    byPriority.set(t.priority, (byPriority.get(t.priority) ?? 0) + 1);
+    byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + 1);
     if (t.outOfScope) summary.outOfScope++;
     if (t.orphaned) summary.orphaned++;
   }
+  summary.byPriority = Object.fromEntries(byPriority);
+  summary.byCategory = Object.fromEntries(byCategory);
   return summary;
 }
 
