@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands/index.js';
-import { runCli } from './testing/runCli.js';
+import { ROOT, runCli } from './testing/runCli.js';
 
 describe('the bulwark command', () => {
   it('has --help on every command, exits 0 for it', () => {
@@ -33,6 +35,12 @@ describe('the bulwark command', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no/such/file.bulwark.json');
     expect(missing.stderr).not.toContain('    at ');
+  });
+
+  it('stops quietly when its output pipe closes early', () => {
+    const r = spawnSync('sh', ['-c', `node ${join(ROOT, 'apps/cli/bin/bulwark.js')} analyze examples/infrastructure.bulwark.json --all | head -1`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^Priority/);
+    expect(r.stderr).not.toContain('EPIPE');
   });
 
   it('prints colour only on a terminal', () => {
