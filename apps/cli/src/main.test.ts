@@ -38,7 +38,14 @@ describe('the bulwark command', () => {
   });
 
   it('stops quietly when its output pipe closes early', () => {
-    const r = spawnSync('sh', ['-c', `node ${join(ROOT, 'apps/cli/bin/bulwark.js')} analyze examples/infrastructure.bulwark.json --all | head -1`], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        `node ${join(ROOT, 'apps/cli/bin/bulwark.js')} analyze examples/infrastructure.bulwark.json --all | head -1`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(r.stdout).toMatch(/^Priority/);
     expect(r.stderr).not.toContain('EPIPE');
   });

@@ -4,7 +4,7 @@
  * their include rule requires, so each interaction only sees the candidates that can match.
  */
 import { computeInteractions, type InteractionSet, isNode } from '../interactions.js';
-import type { Element, Threat, ThreatModel } from '../model/ThreatModelSchema.js';
+import type { Element, InteractionRef, Threat, ThreatModel } from '../model/ThreatModelSchema.js';
 import { compileText, type TextContext, type TextSubject } from '../placeholders.js';
 import type { RuleContext } from '../rules/compileRule.js';
 import type { Role, RuleAst } from '../rules/parseRule.js';
@@ -167,21 +167,7 @@ export function generateThreats(
       for (const t of candidates) {
         if (!t.compiled.include.test(ctx)) continue;
         if (t.compiled.exclude?.test(ctx)) continue;
-        const type = t.compiled.type;
-        const threat: Threat = {
-          id: type.id + idSuffix,
-          typeId: type.id,
-          origin: 'generated',
-          category: type.category,
-          title: t.title(ctx),
-          description: t.description(ctx),
-          priority: type.priority,
-          status: 'not-started',
-          interaction,
-          diagramId: fc.diagramId,
-        };
-        if (outOfScope) threat.outOfScope = true;
-        threats.push(threat);
+        threats.push(newThreat(t, ctx, idSuffix, fc.diagramId, outOfScope, interaction, undefined));
       }
     }
   }
@@ -201,26 +187,40 @@ export function generateThreats(
         for (const t of candidates) {
           if (!t.compiled.include.test(ctx)) continue;
           if (t.compiled.exclude?.test(ctx)) continue;
-          const type = t.compiled.type;
-          const threat: Threat = {
-            id: `${type.id}:${el.id}`,
-            typeId: type.id,
-            origin: 'generated',
-            category: type.category,
-            title: t.title(ctx),
-            description: t.description(ctx),
-            priority: type.priority,
-            status: 'not-started',
-            elementId: el.id,
-            diagramId: diagram.id,
-          };
-          if (el.outOfScope) threat.outOfScope = true;
-          threats.push(threat);
+          threats.push(newThreat(t, ctx, `:${el.id}`, diagram.id, Boolean(el.outOfScope), undefined, el.id));
         }
       }
     }
   }
   return { threats, interactions };
+}
+
+/** A generated threat of type `t`, its texts filled from `ctx`, on an interaction or an element. */
+function newThreat(
+  t: IndexedType,
+  ctx: TextContext,
+  idSuffix: string,
+  diagramId: string,
+  outOfScope: boolean,
+  interaction: InteractionRef | undefined,
+  elementId: string | undefined,
+): Threat {
+  const type = t.compiled.type;
+  const threat: Threat = {
+    id: type.id + idSuffix,
+    typeId: type.id,
+    origin: 'generated',
+    category: type.category,
+    title: t.title(ctx),
+    description: t.description(ctx),
+    priority: type.priority,
+    status: 'not-started',
+  };
+  if (interaction) threat.interaction = interaction;
+  if (elementId !== undefined) threat.elementId = elementId;
+  threat.diagramId = diagramId;
+  if (outOfScope) threat.outOfScope = true;
+  return threat;
 }
 
 /** Elements that element-scoped threat types apply to: nodes and flows. */
