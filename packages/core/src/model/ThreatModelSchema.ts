@@ -218,9 +218,9 @@ export type Threat = z.infer<typeof ThreatSchema>;
 export const AssetSchema = z
   .object({
     id: IdSchema,
-    name: z.string(),
+    name: z.string().describe('What the asset is, e.g. "Customer payment data".'),
     classification: z.string().describe('e.g. public, internal, confidential, restricted; templates may name others.'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('Where it lives and why it matters.'),
   })
   .describe('An asset: data or capability an attacker is after.');
 export type Asset = z.infer<typeof AssetSchema>;
@@ -229,8 +229,8 @@ export type Asset = z.infer<typeof AssetSchema>;
 export const NoteSchema = z
   .object({
     id: IdSchema,
-    text: z.string(),
-    author: z.string().optional(),
+    text: z.string().describe('The note itself.'),
+    author: z.string().optional().describe('Who wrote it.'),
     at: z.string().optional().describe('When it was written (ISO 8601).'),
   })
   .describe('A note.');
@@ -240,12 +240,12 @@ export type Note = z.infer<typeof NoteSchema>;
 export const MetadataSchema = z
   .object({
     name: z.string().min(1).describe('The model name.'),
-    owner: z.string().optional(),
-    reviewer: z.string().optional(),
-    contributors: z.array(z.string()).optional(),
+    owner: z.string().optional().describe('Who owns the model and its follow-up.'),
+    reviewer: z.string().optional().describe('Who reviews and signs the model off.'),
+    contributors: z.array(z.string()).optional().describe('Who else worked on it.'),
     description: z.string().optional().describe('High-level system description.'),
     assumptions: z.array(z.string()).optional().describe('Assumptions the model rests on.'),
-    externalDependencies: z.array(z.string()).optional(),
+    externalDependencies: z.array(z.string()).optional().describe('Systems and services the design relies on.'),
   })
   .describe('Model metadata.');
 export type Metadata = z.infer<typeof MetadataSchema>;
@@ -265,8 +265,8 @@ export const ThreatModelSchema = z
     schemaVersion: z.literal(SCHEMA_VERSION).describe('The file format version.'),
     metadata: MetadataSchema,
     template: TemplateRefSchema,
-    assets: z.array(AssetSchema).optional(),
-    notes: z.array(NoteSchema).optional(),
+    assets: z.array(AssetSchema).optional().describe('What an attacker would want.'),
+    notes: z.array(NoteSchema).optional().describe('Notes on the model, e.g. choices made while drawing it.'),
     diagrams: z.array(DiagramSchema).describe('Context diagram first, deeper ones after.'),
     threats: z.array(ThreatSchema).optional().describe('Threats, sorted by id.'),
   })

@@ -30,7 +30,7 @@ export const PropertyDefSchema = z
     default: PropertyValueSchema.optional().describe(
       'The value an element has when it sets none (lists default to their first value).',
     ),
-    description: z.string().optional(),
+    description: z.string().optional().describe('What the property means, shown as help.'),
     details: z
       .record(z.string(), z.string())
       .optional()
@@ -48,7 +48,7 @@ export const ElementTypeSchema = z
     id: z.string().min(1).describe('Type id, e.g. "GE.P" or "infra.firewall".'),
     name: z.string().min(1).describe('The stencil name shown in the palette.'),
     parent: z.string().optional().describe('The type this one refines; absent only for the generic types (GE.*).'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('What the stencil stands for.'),
     hidden: z.boolean().optional().describe('True to keep it out of the palette.'),
     properties: z
       .array(PropertyDefSchema)
@@ -63,7 +63,7 @@ export const ThreatCategorySchema = z
   .object({
     id: z.string().min(1).describe('Category id, e.g. "S".'),
     name: z.string().min(1).describe('e.g. "Spoofing".'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('What threats of this category have in common.'),
   })
   .describe('A threat category.');
 export type ThreatCategory = z.infer<typeof ThreatCategorySchema>;
@@ -71,8 +71,8 @@ export type ThreatCategory = z.infer<typeof ThreatCategorySchema>;
 const ExampleElementSchema = z
   .object({
     type: z.string().min(1).describe('Element type id.'),
-    name: z.string().optional(),
-    properties: z.record(z.string(), PropertyValueSchema).optional(),
+    name: z.string().optional().describe('A name for placeholders; defaults to the role.'),
+    properties: z.record(z.string(), PropertyValueSchema).optional().describe('Property values it sets.'),
   })
   .describe('An element in an example.');
 export type ExampleElement = z.infer<typeof ExampleElementSchema>;
@@ -126,19 +126,19 @@ export type ThreatType = z.infer<typeof ThreatTypeSchema>;
 /** A whole template file. */
 export const TemplateSchema = z
   .object({
-    schemaVersion: z.literal(TEMPLATE_SCHEMA_VERSION),
+    schemaVersion: z.literal(TEMPLATE_SCHEMA_VERSION).describe('The template file format version.'),
     id: z.string().min(1).describe('Template id, e.g. "stride".'),
-    name: z.string().min(1),
+    name: z.string().min(1).describe('The name shown when picking a template.'),
     version: z.string().min(1).describe('Bumped whenever threat types or rules change.'),
-    description: z.string().optional(),
-    author: z.string().optional(),
+    description: z.string().optional().describe('What the template is for.'),
+    author: z.string().optional().describe('Who maintains it.'),
     priorities: z
       .array(z.string())
       .optional()
       .describe('Priorities in order, highest first; default High, Medium, Low.'),
-    categories: z.array(ThreatCategorySchema),
-    elementTypes: z.array(ElementTypeSchema),
-    threatTypes: z.array(ThreatTypeSchema),
+    categories: z.array(ThreatCategorySchema).describe('Threat categories, e.g. the six of STRIDE.'),
+    elementTypes: z.array(ElementTypeSchema).describe('The seven generic types first, then stencils.'),
+    threatTypes: z.array(ThreatTypeSchema).describe('Threat types with their rules.'),
   })
   .describe('A Bulwark template.');
 export type Template = z.infer<typeof TemplateSchema>;
