@@ -33,10 +33,14 @@ export function printWarning(message: string): void {
   process.stderr.write(`${errc.yellow('warning')} ${message}\n`);
 }
 
-/** Loads a model and the template it names (or the one given with --template). */
+/**
+ * Loads a model and the template it names (or the one given with --template), warning about
+ * broken rules unless the caller reports them itself.
+ */
 export function loadModelAndTemplate(
   file: string,
   templateOption?: string,
+  warnRules = true,
 ): { loaded: LoadedModel; template: ResolvedTemplate } {
   const loaded = orFail(loadModel(file));
   const templateId = templateOption ?? loaded.model.template.id;
@@ -44,7 +48,7 @@ export function loadModelAndTemplate(
   if (!template.ok) {
     throw new CliFailure({ ...template.error, message: `${file}: ${template.error.message}` });
   }
-  for (const p of template.value.ruleProblems) {
+  for (const p of warnRules ? template.value.ruleProblems : []) {
     printWarning(
       `template ${template.value.template.id}: threat type "${p.threatTypeId}" skipped, its ${p.rule} rule is broken: ${p.error.message}`,
     );

@@ -15,7 +15,8 @@ import {
   serializeModel,
   type ThreatModel,
 } from '@bulwark/core';
-import { Document, isDocument, LineCounter, parseDocument } from 'yaml';
+import { parseYamlText } from '@bulwark/templates';
+import { Document, isDocument, type LineCounter } from 'yaml';
 
 /** The largest model file the CLI reads (a safety limit, not a format limit). */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
@@ -91,30 +92,11 @@ export function loadModel(file: string): Result<LoadedModel> {
   const text = readText(file);
   if (!text.ok) return text;
   if (isYamlPath(file)) {
-    const lines = new LineCounter();
-    const doc = parseDocument(text.value, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-    const first = doc.errors[0];
-    if (first) {
-      const pos = lines.linePos(first.pos[0]);
-      return err(
-        bulwarkError('PARSE_SYNTAX', `Not valid YAML: ${first.message.split('\n')[0]}`, {
-          file,
-          line: pos.line,
-          column: pos.col,
-        }),
-      );
-    }
-    let data: unknown;
-    try {
-      data = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      return err(
-        bulwarkError('PARSE_SYNTAX', `Not usable YAML: ${e instanceof Error ? e.message : String(e)}`, { file }),
-      );
-    }
-    const model = parseModel(data, file);
-    if (!model.ok) return err(withYamlLines(model.error, doc, lines));
-    return ok({ file, format: 'yaml', model: model.value, yamlDocument: doc });
+    const yaml = parseYamlText(text.value, file);
+    if (!yaml.ok) return yaml;
+    const model = parseModel(yaml.value.data, file);
+    if (!model.ok) return err(withYamlLines(model.error, yaml.value.document, yaml.value.lines));
+    return ok({ file, format: 'yaml', model: model.value, yamlDocument: yaml.value.document });
   }
   let data: unknown;
   try {

@@ -15,7 +15,7 @@ import {
   resolveTemplate,
   type Template,
 } from '@bulwark/core';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 
 /** The ids of the templates Bulwark ships. */
 export const BUILTIN_TEMPLATE_IDS = ['stride', 'infrastructure'] as const;
@@ -32,22 +32,38 @@ export function isBuiltinTemplate(id: string): id is BuiltinTemplateId {
   return (BUILTIN_TEMPLATE_IDS as readonly string[]).includes(id);
 }
 
-/** Parses YAML (or JSON, which is YAML) text, reporting syntax errors with line and column. */
-export function parseYamlText(text: string, file: string): Result<unknown> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
+/** A parsed YAML document, its plain data, and the line index to locate nodes. */
+export interface ParsedYaml {
+  data: unknown;
+  document: Document;
+  lines: LineCounter;
+}
+
+/**
+ * Parses YAML (or JSON, which is YAML) text, refusing duplicate keys and alias bombs, and
+ * reporting syntax errors with line and column.
+ */
+export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const first = document.errors[0];
   if (first) {
-    const pos = lineCounter.linePos(first.pos[0]);
+    const pos = lines.linePos(first.pos[0]);
     return err(
-      bulwarkError('PARSE_SYNTAX', `${first.message.split('\n')[0]} Fix the syntax and try again.`, {
+      bulwarkError('PARSE_SYNTAX', `Not valid YAML: ${first.message.split('\n')[0]}`, {
         file,
         line: pos.line,
         column: pos.col,
       }),
     );
   }
-  return ok(doc.toJS({ maxAliasCount: 100 }) as unknown);
+  try {
+    return ok({ data: document.toJS({ maxAliasCount: 100 }) as unknown, document, lines });
+  } catch (e) {
+    return err(
+      bulwarkError('PARSE_SYNTAX', `Not usable YAML: ${e instanceof Error ? e.message : String(e)}`, { file }),
+    );
+  }
 }
 
 /** Reads and validates a template file (YAML or JSON). */
@@ -64,9 +80,9 @@ export function loadTemplateFile(file: string): Result<Template> {
       ),
     );
   }
-  const data = parseYamlText(text, file);
-  if (!data.ok) return data;
-  return parseTemplate(data.value, file);
+  const yaml = parseYamlText(text, file);
+  if (!yaml.ok) return yaml;
+  return parseTemplate(yaml.value.data, file);
 }
 
 /** Loads a built-in template by id. */

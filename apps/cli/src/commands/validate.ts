@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('-t, --template <idOrFile>', "template to check against (default: the model's own)")
     .option('--format <format>', 'text or json', 'text')
     .action((file: string, opts: { template?: string; format: string }) => {
-      const { loaded, template } = loadModelAndTemplate(file, opts.template);
+      const { loaded, template } = loadModelAndTemplate(file, opts.template, false);
       const problems = validateModel(loaded.model, template);
       const errors = problems.filter((p) => p.severity === 'error');
       if (opts.format === 'json') {
