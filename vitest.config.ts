@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       '@bulwark/core': src('./packages/core/src/index.ts'),
       '@bulwark/templates': src('./packages/templates/src/index.ts'),
+      '@bulwark/formats': src('./packages/formats/src/index.ts'),
     },
   },
   test: {

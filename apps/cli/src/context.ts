@@ -1,5 +1,16 @@
 /** What every command needs: failing with an exit code, and a model with its template. */
-import { type BulwarkError, ERROR_CODES, formatError, type ResolvedTemplate } from '@bulwark/core';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  type BulwarkError,
+  bulwarkError,
+  ERROR_CODES,
+  err,
+  formatError,
+  type ResolvedTemplate,
+  type Result,
+  resolveTemplate,
+} from '@bulwark/core';
+import { importTb7, looksLikeTb7 } from '@bulwark/formats';
 import { loadResolvedTemplate } from '@bulwark/templates';
 import { type LoadedModel, loadModel } from './io.js';
 import { errc } from './output.js';
@@ -34,6 +45,33 @@ export function printWarning(message: string): void {
 }
 
 /**
+ * Loads a template: a built-in id, a Bulwark template file (YAML/JSON), or a Microsoft tool
+ * template (.tb7, recognised by its content).
+ */
+export function loadTemplate(idOrPath: string): Result<ResolvedTemplate> {
+  if (
+    /\.tb7$/i.test(idOrPath) ||
+    (existsSync(idOrPath) && statSync(idOrPath).isFile() && looksLikeTb7(readFileSync(idOrPath, 'utf8').slice(0, 400)))
+  ) {
+    let text: string;
+    try {
+      text = readFileSync(idOrPath, 'utf8');
+    } catch (e) {
+      return err(
+        bulwarkError(
+          'IO',
+          `Cannot read the template: ${(e as NodeJS.ErrnoException).code ?? String(e)}. Check the path.`,
+          { file: idOrPath },
+        ),
+      );
+    }
+    const template = importTb7(text, idOrPath);
+    return template.ok ? resolveTemplate(template.value) : template;
+  }
+  return loadResolvedTemplate(idOrPath);
+}
+
+/**
  * Loads a model and the template it names (or the one given with --template), warning about
  * broken rules unless the caller reports them itself.
  */
@@ -43,8 +81,11 @@ export function loadModelAndTemplate(
   warnRules = true,
 ): { loaded: LoadedModel; template: ResolvedTemplate } {
   const loaded = orFail(loadModel(file));
-  const templateId = templateOption ?? loaded.model.template.id;
-  const template = loadResolvedTemplate(templateId);
+  for (const w of loaded.warnings ?? []) printWarning(`${file}: ${w}`);
+  const template =
+    templateOption === undefined && loaded.template
+      ? resolveTemplate(loaded.template)
+      : loadTemplate(templateOption ?? loaded.model.template.id);
   if (!template.ok) {
     throw new CliFailure({ ...template.error, message: `${file}: ${template.error.message}` });
   }

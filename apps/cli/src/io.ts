@@ -13,8 +13,10 @@ import {
   parseModel,
   type Result,
   serializeModel,
+  type Template,
   type ThreatModel,
 } from '@bulwark/core';
+import { importTm7, looksLikeTm7 } from '@bulwark/formats';
 import { parseYamlText } from '@bulwark/templates';
 import { Document, isDocument, type LineCounter } from 'yaml';
 
@@ -24,10 +26,14 @@ export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 /** A model read from disk, with what is needed to write it back the same way. */
 export interface LoadedModel {
   file: string;
-  format: 'json' | 'yaml';
+  format: 'json' | 'yaml' | 'tm7';
   model: ThreatModel;
   /** For YAML files: the parsed document, so that writing back keeps comments. */
   yamlDocument?: Document;
+  /** For files that embed their template (.tm7): that template. */
+  template?: Template;
+  /** What an import could not carry across. */
+  warnings?: string[];
 }
 
 /** Is this path a YAML model (by extension)? */
@@ -91,6 +97,12 @@ function withYamlLines(error: BulwarkError, doc: Document, lines: LineCounter): 
 export function loadModel(file: string): Result<LoadedModel> {
   const text = readText(file);
   if (!text.ok) return text;
+  if (looksLikeTm7(text.value) || /\.tm7$/i.test(file)) {
+    const imported = importTm7(text.value, file);
+    if (!imported.ok) return imported;
+    const { model, template, warnings } = imported.value;
+    return ok({ file, format: 'tm7', model, template, warnings });
+  }
   if (isYamlPath(file)) {
     const yaml = parseYamlText(text.value, file);
     if (!yaml.ok) return yaml;

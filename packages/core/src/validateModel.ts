@@ -163,6 +163,7 @@ function checkType(
   const resolved = typeOf(el, template);
   for (const [key, value] of Object.entries(el.properties ?? {})) {
     const prop = resolved?.propertyById.get(key);
+    if (!prop && key.includes(':')) continue; // kept from another tool (e.g. `tm7:...`), not checked
     if (!prop) {
       problems.push({
         code: 'UNKNOWN_PROPERTY',

@@ -89,9 +89,21 @@ export function register(program: Command): void {
         throw new CliFailure(bulwarkError('USAGE', `Unknown format "${opts.format}": use table or json.`));
       }
       const { loaded, template } = loadModelAndTemplate(file, opts.template);
+      if (opts.write && loaded.format === 'tm7') {
+        throw new CliFailure(
+          bulwarkError(
+            'USAGE',
+            `Writing .tm7 files is not supported yet, so ${file} was left as it is. Analyse without --write, or keep the model as a .bulwark.json file.`,
+            { file },
+          ),
+        );
+      }
       const problems = validateModel(loaded.model, template).filter((p) => p.code !== 'BROKEN_RULE');
       const errors = problems.filter((p) => p.severity === 'error');
-      for (const p of problems) printWarning(`${file}:${p.path}: ${p.message}`);
+      for (const p of errors) printWarning(`${file}:${p.path}: ${p.message}`);
+      const warningCount = problems.length - errors.length;
+      if (warningCount > 0)
+        printWarning(`${file}: ${warningCount} warning(s) about the model; \`bulwark validate ${file}\` lists them.`);
       if (opts.write && errors.length > 0) {
         throw new CliFailure(
           bulwarkError(
@@ -114,7 +126,12 @@ export function register(program: Command): void {
         printTable(result, template.template.priorities ?? ['High', 'Medium', 'Low'], opts.all === true);
       }
       if (opts.write) {
-        orFail(writeFileAtomic(file, modelText(result.model, loaded.format, loaded.yamlDocument)));
+        orFail(
+          writeFileAtomic(
+            file,
+            modelText(result.model, loaded.format === 'yaml' ? 'yaml' : 'json', loaded.yamlDocument),
+          ),
+        );
         process.stderr.write(`wrote ${file}: ${result.summary.total} threats\n`);
       }
     });

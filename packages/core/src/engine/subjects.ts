@@ -37,7 +37,7 @@ export function subjectCache(template: ResolvedTemplate): (el: Element) => TextS
     if (!subject) {
       const type = typeOf(el, template);
       subject = {
-        name: displayName(el),
+        name: oneLine(displayName(el)),
         types: type?.chainSet ?? noTypes,
         props: el.properties ?? EMPTY,
         defaults: type?.defaults ?? EMPTY,
@@ -46,6 +46,18 @@ export function subjectCache(template: ResolvedTemplate): (el: Element) => TextS
     }
     return subject;
   };
+}
+
+/**
+ * A name on one line, as threat titles and tables show it: each line's trailing spaces dropped
+ * and the lines joined with a space (what the Microsoft tool does with multi-line labels).
+ */
+export function oneLine(name: string): string {
+  if (!/[\r\n]/.test(name)) return name;
+  return name
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trimEnd())
+    .join(' ');
 }
 
 /** The name as tables show it: grouped elements say so ("Build servers (grouped)"). */

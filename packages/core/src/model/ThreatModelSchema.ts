@@ -42,6 +42,8 @@ export const PathSchema = z
     source: PointSchema.optional().describe('Start point. For a flow, defaults to the centre of its source element.'),
     target: PointSchema.optional().describe('End point. For a flow, defaults to the centre of its target element.'),
     handle: PointSchema.optional().describe('A point the curve passes through half-way; absent for a straight line.'),
+    sourcePort: z.string().optional().describe('Where the path leaves its source shape, e.g. "East".'),
+    targetPort: z.string().optional().describe('Where the path enters its target shape, e.g. "West".'),
   })
   .describe('A path: a straight line, or a curve through a handle point.');
 export type Path = z.infer<typeof PathSchema>;

@@ -50,6 +50,13 @@ export const ElementTypeSchema = z
     parent: z.string().optional().describe('The type this one refines; absent only for the generic types (GE.*).'),
     description: z.string().optional().describe('What the stencil stands for.'),
     hidden: z.boolean().optional().describe('True to keep it out of the palette.'),
+    kind: z
+      .enum(['process', 'dataStore', 'externalEntity', 'dataFlow', 'trustBoundary', 'annotation'])
+      .optional()
+      .describe(
+        'For a root type other than the seven GE.* types (templates from the Microsoft tool may define their own): the kind of element it is.',
+      ),
+    shape: z.enum(['box', 'line']).optional().describe('For a root trust-boundary type: box or line.'),
     properties: z
       .array(PropertyDefSchema)
       .optional()
@@ -108,7 +115,7 @@ export const ThreatTypeSchema = z
       .describe('interaction (default): rules see source, flow, target; element: rules see `element`.'),
     include: z.string().min(1).describe('Rule that must hold, e.g. "target is \'GE.DS\'".'),
     exclude: z.string().optional().describe('Rule that, when it holds, suppresses the threat.'),
-    description: z.string().min(1).describe('What could go wrong; placeholders allowed.'),
+    description: z.string().describe('What could go wrong; placeholders allowed.'),
     priority: z.string().min(1).describe('Default priority: High, Medium or Low.'),
     mitigations: z.array(z.string()).optional().describe('Ways to address it.'),
     references: z.array(z.string()).optional().describe('CWE-…, CAPEC-… or URLs that say more.'),

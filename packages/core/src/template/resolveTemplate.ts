@@ -16,8 +16,8 @@ export interface ResolvedType {
   kind: ElementKind;
   /** For trust boundaries: box or line. */
   shape?: 'box' | 'line';
-  /** The generic type it descends from (GE.P, GE.DS, ...). */
-  genericId: keyof typeof GENERIC_TYPES;
+  /** The root type it descends from (GE.P, GE.DS, ..., or a template's own root type). */
+  genericId: string;
   /** Its own id first, then each ancestor up to the generic type. */
   chain: readonly string[];
   /** The same ids, for `is` tests. */
@@ -89,17 +89,6 @@ function resolveTypes(template: Template): Result<Map<string, ResolvedType>> {
       problems.push(templateProblem(template, `elementTypes[${i}].id`, `Duplicate element type id "${t.id}".`));
     }
   });
-  for (const generic of Object.keys(GENERIC_TYPES)) {
-    if (!byId.has(generic)) {
-      problems.push(
-        templateProblem(
-          template,
-          'elementTypes',
-          `The generic type "${generic}" is missing; every template defines all seven.`,
-        ),
-      );
-    }
-  }
   const resolved = new Map<string, ResolvedType>();
   template.elementTypes.forEach((t, index) => {
     const chain: string[] = [];
@@ -131,17 +120,21 @@ function resolveTypes(template: Template): Result<Map<string, ResolvedType>> {
       cur = parent;
     }
     const root = chain[chain.length - 1] as string;
-    const generic = GENERIC_TYPES[root as keyof typeof GENERIC_TYPES];
+    const rootType = byId.get(root);
+    const known = GENERIC_TYPES[root as keyof typeof GENERIC_TYPES];
+    const generic = known ?? (rootType?.kind ? { kind: rootType.kind } : undefined);
     if (!generic) {
       problems.push(
         templateProblem(
           template,
           `elementTypes[${index}]`,
-          `Type "${t.id}" does not descend from a generic type (${Object.keys(GENERIC_TYPES).join(', ')}).`,
+          `Type "${t.id}" does not descend from a generic type (${Object.keys(GENERIC_TYPES).join(', ')}), and its root "${root}" does not say its kind.`,
         ),
       );
       return;
     }
+    const shape: 'box' | 'line' | undefined =
+      generic.kind !== 'trustBoundary' ? undefined : root === 'GE.TB.L' || rootType?.shape === 'line' ? 'line' : 'box';
     const propertyById = new Map<string, PropertyDef>();
     for (const id of [...chain].reverse()) {
       for (const prop of byId.get(id)?.properties ?? []) propertyById.set(prop.id, prop);
@@ -166,8 +159,8 @@ function resolveTypes(template: Template): Result<Map<string, ResolvedType>> {
       id: t.id,
       name: t.name,
       kind: generic.kind,
-      ...(generic.kind === 'trustBoundary' ? { shape: root === 'GE.TB.L' ? 'line' : 'box' } : {}),
-      genericId: root as keyof typeof GENERIC_TYPES,
+      ...(shape ? { shape } : {}),
+      genericId: root,
       chain,
       chainSet: new Set(chain),
       properties: [...propertyById.values()],

@@ -1,0 +1,128 @@
+/**
+ * Safe XML reading for the formats: a namespace-aware tree built from saxes events. DTDs are
+ * refused (never expanded), non-XML inputs (ZIP archives, YAML) get a clear error, and every
+ * error names the line and column where the input broke.
+ */
+import { type BulwarkError, bulwarkError, err, ok, type Result } from '@bulwark/core';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+
+/** An element: namespace URI, local name, attributes by local name, text, children. */
+export interface XmlNode {
+  ns: string;
+  name: string;
+  /** Attributes other than namespace declarations and xsi:type / xsi:nil, by local name. */
+  attrs?: Record<string, string>;
+  /** The xsi:type, with its prefix resolved to a namespace URI. */
+  type?: { ns: string; name: string };
+  /** True when xsi:nil="true". */
+  nil?: boolean;
+  /** The text directly inside the element (entities decoded). */
+  text: string;
+  children: XmlNode[];
+  line: number;
+}
+
+/** The XML Schema instance namespace (`i:type`, `i:nil`). */
+export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+/** The XML namespace for namespace declarations. */
+const XMLNS = 'http://www.w3.org/2000/xmlns/';
+
+/** Why a byte sequence is not XML, when it is recognisably something else. */
+function notXml(text: string): string | undefined {
+  const head = text.slice(0, 8);
+  if (head.startsWith('PK\u0003\u0004') || head.startsWith('PK')) return 'it is a ZIP archive, not XML';
+  if (head.startsWith('%PDF')) return 'it is a PDF, not XML';
+  const first = text.trimStart()[0];
+  if (first === undefined) return 'it is empty';
+  if (first !== '<')
+    return `it does not start with "<" (it starts with ${JSON.stringify(text.trimStart().slice(0, 20))}), so it is not XML`;
+  return undefined;
+}
+
+class XmlAbort extends Error {
+  constructor(readonly error: BulwarkError) {
+    super(error.message);
+  }
+}
+
+/** Parses XML text into a tree, or says where and why it cannot. */
+export function parseXml(input: string, file: string, what = 'file'): Result<XmlNode> {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const problem = notXml(text);
+  if (problem) return err(bulwarkError('PARSE_SYNTAX', `Not a valid ${what}: ${problem}.`, { file }));
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const stack: XmlNode[] = [];
+  let root: XmlNode | undefined;
+  const fail = (message: string): never => {
+    throw new XmlAbort(bulwarkError('PARSE_SYNTAX', message, { file, line: parser.line, column: parser.column }));
+  };
+  parser.on('doctype', () =>
+    fail(
+      `Not a valid ${what}: it declares a DTD (<!DOCTYPE>), which Bulwark refuses so that entities are never expanded.`,
+    ),
+  );
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    const node: XmlNode = { ns: tag.uri, name: tag.local, text: '', children: [], line: parser.line };
+    for (const attr of Object.values(tag.attributes)) {
+      if (attr.uri === XMLNS || attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
+      if (attr.uri === XSI && attr.local === 'type') {
+        const colon = attr.value.indexOf(':');
+        const prefix = colon < 0 ? '' : attr.value.slice(0, colon);
+        const local = colon < 0 ? attr.value : attr.value.slice(colon + 1);
+        const ns = parser.resolve(prefix);
+        if (ns === undefined && prefix !== '') fail(`Unknown namespace prefix "${prefix}" in i:type="${attr.value}".`);
+        node.type = { ns: ns ?? '', name: local };
+      } else if (attr.uri === XSI && attr.local === 'nil') {
+        node.nil = attr.value === 'true';
+      } else {
+        if (!node.attrs) node.attrs = {};
+        node.attrs[attr.local] = attr.value;
+      }
+    }
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(node);
+    else root = node;
+    stack.push(node);
+  });
+  parser.on('text', (t) => {
+    const node = stack[stack.length - 1];
+    if (node) node.text += t;
+  });
+  parser.on('cdata', (t) => {
+    const node = stack[stack.length - 1];
+    if (node) node.text += t;
+  });
+  parser.on('closetag', () => {
+    const node = stack.pop();
+    // Whitespace between child elements is layout, not content.
+    if (node && node.children.length > 0 && node.text.trim() === '') node.text = '';
+  });
+  parser.on('error', (e) => fail(`Not a valid ${what}: ${e.message.replace(/^[^:]*:\d+:\d+: /, '')}.`));
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    if (e instanceof XmlAbort) return err(e.error);
+    throw e;
+  }
+  if (!root) return err(bulwarkError('PARSE_SYNTAX', `Not a valid ${what}: no root element.`, { file }));
+  return ok(root);
+}
+
+/** The first child with this local name (and namespace, if given). */
+export function child(node: XmlNode | undefined, name: string, ns?: string): XmlNode | undefined {
+  if (!node) return undefined;
+  for (const c of node.children) if (c.name === name && (ns === undefined || c.ns === ns)) return c;
+  return undefined;
+}
+
+/** Every child with this local name. */
+export function children(node: XmlNode | undefined, name?: string): XmlNode[] {
+  if (!node) return [];
+  return name === undefined ? node.children : node.children.filter((c) => c.name === name);
+}
+
+/** The text of the first child with this name ('' when absent or nil). */
+export function textOf(node: XmlNode | undefined, name: string): string {
+  const c = child(node, name);
+  return c && !c.nil ? c.text : '';
+}
