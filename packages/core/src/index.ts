@@ -30,9 +30,12 @@ export { centre, contains, pathsIntersect, polyline, preparePath } from './geome
 /** Interactions and trust-boundary crossing. */
 export {
   computeInteractions,
+  directedInteractions,
   type FlowCrossing,
+  type FlowEndpoint,
   type Interaction,
   type InteractionSet,
+  isFlowEndpoint,
   isNode,
   type SkippedFlow,
 } from './interactions.js';

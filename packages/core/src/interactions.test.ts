@@ -100,7 +100,16 @@ describe('computeInteractions', () => {
     expect(crossedNames(model, 'f4')).toEqual([]);
   });
 
-  it('skips flows whose ends are missing or are not processes, stores or entities', () => {
+  it('treats an annotation at the end of a flow as an endpoint, as the Microsoft tool does', () => {
+    const model = buildModel().process('a').build();
+    model.diagrams[0]?.elements.push(
+      { kind: 'annotation', id: 'note', typeId: 'GE.A', name: 'Note' },
+      { kind: 'dataFlow', id: 'f', typeId: 'GE.DF', name: 'F', source: 'a', target: 'note' },
+    );
+    expect(computeInteractions(model).interactionCount).toBe(1);
+  });
+
+  it('skips flows whose ends are missing or are boundaries or flows', () => {
     const model = buildModel()
       .boundary('tb')
       .process('a')

@@ -13,8 +13,8 @@ export interface Interaction {
   key: string;
   diagramId: string;
   flow: DataFlow;
-  source: NodeElement;
-  target: NodeElement;
+  source: FlowEndpoint;
+  target: FlowEndpoint;
   /** True for the second direction of a bi-directional flow. */
   reverse: boolean;
   /** The trust boundaries the flow crosses, in diagram order. */
@@ -41,28 +41,39 @@ export interface InteractionSet {
 export interface FlowCrossing {
   diagramId: string;
   flow: DataFlow;
-  source: NodeElement;
-  target: NodeElement;
+  source: FlowEndpoint;
+  target: FlowEndpoint;
   crossed: readonly TrustBoundary[];
 }
 
 const NODE_KINDS = new Set(['process', 'dataStore', 'externalEntity']);
 
-/** Is this element a process, data store or external entity (something a flow can join)? */
+/** Is this element a process, data store or external entity (something a flow should join)? */
 export function isNode(el: Element): el is NodeElement {
   return NODE_KINDS.has(el.kind);
+}
+
+/** What a flow can end at. */
+export type FlowEndpoint = NodeElement | Extract<Element, { kind: 'annotation' }>;
+
+/**
+ * Can a flow end here? Processes, stores and entities; and, as the Microsoft tool allows it,
+ * annotations (validation warns about those).
+ */
+export function isFlowEndpoint(el: Element): el is FlowEndpoint {
+  return NODE_KINDS.has(el.kind) || el.kind === 'annotation';
 }
 
 /**
  * Computes, per diagram, which box boundaries each node lies in, as ascending indices into
  * `boxes` (a node is usually in one or two, so crossing is a short merge of two lists).
  */
-function boxMembership(nodes: NodeElement[], boxes: TrustBoundary[]): Map<string, number[]> {
+function boxMembership(nodes: FlowEndpoint[], boxes: TrustBoundary[]): Map<string, number[]> {
   const indexById = new Map(boxes.map((b, i) => [b.id, i]));
   const result = new Map<string, number[]>();
   for (const node of nodes) {
     const inside: number[] = [];
-    if (node.boundaryId !== undefined) {
+    if ('boundaryId' in node && node.boundaryId !== undefined) {
       // As-code: follow the membership chain outwards.
       let cur = indexById.get(node.boundaryId);
       while (cur !== undefined && !inside.includes(cur)) {
@@ -114,14 +125,14 @@ export function computeInteractions(model: ThreatModel): InteractionSet {
   const flows: FlowCrossing[] = [];
   const skipped: SkippedFlow[] = [];
   for (const diagram of model.diagrams) {
-    const nodes: NodeElement[] = [];
+    const nodes: FlowEndpoint[] = [];
     const boxes: TrustBoundary[] = [];
     const lines: { boundary: TrustBoundary; path: PreparedPath }[] = [];
     const byId = new Map<string, Element>();
     for (const el of diagram.elements) {
       if (el.kind === 'dataFlow') continue;
       byId.set(el.id, el);
-      if (isNode(el)) nodes.push(el);
+      if (isFlowEndpoint(el)) nodes.push(el);
       else if (el.kind === 'trustBoundary') {
         if (el.shape === 'box') boxes.push(el);
         else {
@@ -140,12 +151,12 @@ export function computeInteractions(model: ThreatModel): InteractionSet {
           ? `its source "${el.source}" is not an element of diagram "${diagram.name}"`
           : target === undefined
             ? `its target "${el.target}" is not an element of diagram "${diagram.name}"`
-            : !isNode(source)
+            : !isFlowEndpoint(source)
               ? `its source "${source.name}" is a ${source.kind}, not a process, data store or external entity`
-              : !isNode(target)
+              : !isFlowEndpoint(target)
                 ? `its target "${target.name}" is a ${target.kind}, not a process, data store or external entity`
                 : undefined;
-      if (problem !== undefined || !source || !target || !isNode(source) || !isNode(target)) {
+      if (problem !== undefined || !source || !target || !isFlowEndpoint(source) || !isFlowEndpoint(target)) {
         skipped.push({ flowId: el.id, diagramId: diagram.id, reason: `Flow "${el.name}" is skipped: ${problem}.` });
         continue;
       }

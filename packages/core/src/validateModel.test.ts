@@ -46,6 +46,15 @@ describe('validateModel', () => {
     expect(byCode('BROKEN_RULE')[0]?.message).toContain('"broken"');
   });
 
+  it('warns about a flow that ends at an annotation', () => {
+    const model = buildModel('x').process('p').build();
+    model.diagrams[0]?.elements.push(
+      { kind: 'annotation', id: 'note', typeId: 'GE.A', name: 'Note' },
+      { kind: 'dataFlow', id: 'f', typeId: 'GE.DF', name: 'F', source: 'p', target: 'note' },
+    );
+    expect(validateModel(model).map((p) => [p.code, p.severity])).toEqual([['FLOW_TO_BOUNDARY', 'warning']]);
+  });
+
   it('checks references without a template', () => {
     const model = buildModel('x').process('p').flow('p', 'q').build();
     expect(validateModel(model).map((p) => p.code)).toEqual(['DANGLING_FLOW']);

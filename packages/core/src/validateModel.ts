@@ -80,6 +80,14 @@ export function validateModel(model: ThreatModel, template?: ResolvedTemplate): 
               ...at,
               path: `${path}.${end}`,
             });
+          } else if (other.kind === 'annotation') {
+            problems.push({
+              code: 'FLOW_TO_BOUNDARY',
+              severity: 'warning',
+              message: `${label(el)} has ${end} "${other.name}", an annotation; it is analysed as an endpoint (as the Microsoft tool does), but flows should join processes, data stores and external entities.`,
+              ...at,
+              path: `${path}.${end}`,
+            });
           } else if (!isNode(other)) {
             problems.push({
               code: 'FLOW_TO_BOUNDARY',

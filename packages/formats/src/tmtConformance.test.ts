@@ -22,8 +22,6 @@ if (!present)
 const KNOWN: Record<string, string> = {
   'Bhowal19__ThreatModelling-Practice__prac1.tm7':
     'the stored threats predate a property change: the NoSQL store says it stores credentials, so "Weak Credential Storage" applies, but the tool was not run again before saving',
-  'iriusrisk__startleft__startleft_tests_resources_mtmt_mtmt-mobile-custom-api.tm7':
-    'a hand-edited test fixture: a connector is attached to a free-text annotation (GE.A), which Bulwark does not treat as a process, store or entity',
 };
 
 interface Row {
@@ -183,10 +181,10 @@ describe.skipIf(!present)('.tm7 conformance over the corpus', () => {
     expect(differing).toEqual([]);
   });
 
-  it('recalls at least 99% of all stored generated threats, and every title difference is a rename', () => {
+  it('recalls at least 99.5% of all stored generated threats, and every title difference is a rename', () => {
     const stored = rows.reduce((n, r) => n + r.stored, 0);
     const missing = rows.reduce((n, r) => n + r.missing, 0);
-    expect((stored - missing) / stored).toBeGreaterThanOrEqual(0.99);
+    expect((stored - missing) / stored).toBeGreaterThanOrEqual(0.995);
     expect(rows.filter((r) => r.reason.includes('UNEXPLAINED')).map((r) => `${r.file}: ${r.reason}`)).toEqual([]);
   });
 });
