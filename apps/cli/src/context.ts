@@ -9,11 +9,13 @@ import {
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
+  type Template,
 } from '@bulwark/core';
 import { importTb7, looksLikeTb7 } from '@bulwark/formats';
-import { loadResolvedTemplate } from '@bulwark/templates';
+import { BUILTIN_TEMPLATE_IDS, isBuiltinTemplate, loadBuiltinTemplate, loadTemplateFile } from '@bulwark/templates';
 import { type LoadedModel, loadModel } from './io.js';
 import { errc } from './output.js';
+import { findUserTemplate, listUserTemplates } from './templateStore.js';
 
 /** Exit codes: 0 success, 1 a problem in the input (or a failed check), 2 wrong usage. */
 export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
@@ -45,30 +47,39 @@ export function printWarning(message: string): void {
 }
 
 /**
- * Loads a template: a built-in id, a Bulwark template file (YAML/JSON), or a Microsoft tool
- * template (.tb7, recognised by its content).
+ * Finds a template document: a Microsoft tool template (.tb7, recognised by content), a Bulwark
+ * template file (YAML/JSON), a built-in id, or the id of a template imported with
+ * `bulwark templates import`.
  */
-export function loadTemplate(idOrPath: string): Result<ResolvedTemplate> {
-  if (
-    /\.tb7$/i.test(idOrPath) ||
-    (existsSync(idOrPath) && statSync(idOrPath).isFile() && looksLikeTb7(readFileSync(idOrPath, 'utf8').slice(0, 400)))
-  ) {
+export function findTemplate(idOrPath: string): Result<Template> {
+  const isFile = existsSync(idOrPath) && statSync(idOrPath).isFile();
+  if (/\.tb7$/i.test(idOrPath) || (isFile && looksLikeTb7(readFileSync(idOrPath, 'utf8').slice(0, 400)))) {
     let text: string;
     try {
       text = readFileSync(idOrPath, 'utf8');
     } catch (e) {
-      return err(
-        bulwarkError(
-          'IO',
-          `Cannot read the template: ${(e as NodeJS.ErrnoException).code ?? String(e)}. Check the path.`,
-          { file: idOrPath },
-        ),
-      );
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
+      return err(bulwarkError('IO', `Cannot read the template: ${why}. Check the path.`, { file: idOrPath }));
     }
-    const template = importTb7(text, idOrPath);
-    return template.ok ? resolveTemplate(template.value) : template;
+    return importTb7(text, idOrPath);
   }
-  return loadResolvedTemplate(idOrPath);
+  if (isFile || /[\\/]|\.(ya?ml|json)$/i.test(idOrPath)) return loadTemplateFile(idOrPath);
+  if (isBuiltinTemplate(idOrPath)) return loadBuiltinTemplate(idOrPath);
+  const imported = findUserTemplate(idOrPath);
+  if (imported) return imported;
+  const known = [...BUILTIN_TEMPLATE_IDS, ...listUserTemplates().map((t) => t.id)].join(', ');
+  return err(
+    bulwarkError(
+      'TEMPLATE_UNKNOWN',
+      `Unknown template "${idOrPath}". Known templates: ${known}. Pass a template file with --template, or add one with \`bulwark templates import\`.`,
+    ),
+  );
+}
+
+/** Finds and resolves a template (see findTemplate). */
+export function loadTemplate(idOrPath: string): Result<ResolvedTemplate> {
+  const template = findTemplate(idOrPath);
+  return template.ok ? resolveTemplate(template.value) : template;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Every command of the CLI, registered in this order (one file per command). */
 import type { Command } from 'commander';
 import * as analyze from './analyze.js';
+import * as convert from './convert.js';
 import * as diff from './diff.js';
 import * as init from './init.js';
 import * as interactions from './interactions.js';
@@ -14,5 +15,6 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   analyze,
   interactions,
   diff,
+  convert,
   templates,
 };

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../testing/runCli.js';
+import { ROOT, runCli, tempDir } from '../testing/runCli.js';
 
 describe('bulwark templates', () => {
   it('lists the built-in templates', () => {
@@ -52,6 +52,23 @@ describe('bulwark templates', () => {
     expect(r.stderr).toContain('threat type "broken"');
     expect(r.stderr).toContain('threat type "wrong-example" produces[0]: expected the threat');
     expect(r.stderr).toContain("names type 'GE.DZ'");
+  });
+
+  it('imports a .tb7 into the repository, lists it, and lets models name it by id', () => {
+    const dir = tempDir();
+    const tb7 = join(ROOT, 'packages/formats/fixtures/minimal.tb7');
+    const r = runCli(['templates', 'import', tb7], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('threat type "X2" will be skipped');
+    const list = JSON.parse(runCli(['templates', 'list', '--format', 'json'], dir).stdout) as {
+      id: string;
+      source: string;
+    }[];
+    expect(list.find((t) => t.source === 'imported')?.id).toBe('55555555-0000-4000-8000-000000000001');
+    expect(runCli(['templates', 'show', '55555555-0000-4000-8000-000000000001'], dir).stdout).toContain('X.Mobile');
+    const missing = runCli(['templates', 'import', 'no-such-template.tb7'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no such file');
   });
 
   it('reports a template that is not valid YAML with its line', () => {

@@ -1,9 +1,10 @@
 /** `bulwark templates list|show|validate`: the built-in templates and template files. */
-import { checkExamples, resolveTemplate, ruleReferenceWarnings } from '@bulwark/core';
-import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, loadResolvedTemplate, loadTemplateFile } from '@bulwark/templates';
+import { checkExamples, resolveTemplate, ruleReferenceWarnings, type Template } from '@bulwark/core';
+import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate } from '@bulwark/templates';
 import type { Command } from 'commander';
-import { EXIT, orFail, printError } from '../context.js';
+import { EXIT, findTemplate, loadTemplate, orFail, printError } from '../context.js';
 import { errc, out, textTable } from '../output.js';
+import { listUserTemplates, saveUserTemplate, templatesDir } from '../templateStore.js';
 
 export function register(program: Command): void {
   const templates = program.command('templates').description('list, show and validate templates');
@@ -13,25 +14,27 @@ export function register(program: Command): void {
     .description('list the built-in templates')
     .option('--format <format>', 'table or json', 'table')
     .action((opts: { format: string }) => {
-      const rows = BUILTIN_TEMPLATE_IDS.map((id) => {
-        const t = orFail(loadBuiltinTemplate(id));
-        return {
-          id,
-          name: t.name,
-          version: t.version,
-          elementTypes: t.elementTypes.length,
-          threatTypes: t.threatTypes.length,
-          description: t.description ?? '',
-        };
+      const describe = (t: Template, source: string) => ({
+        id: t.id,
+        name: t.name,
+        version: t.version,
+        elementTypes: t.elementTypes.length,
+        threatTypes: t.threatTypes.length,
+        source,
+        description: t.description ?? '',
       });
+      const rows = [
+        ...BUILTIN_TEMPLATE_IDS.map((id) => describe(orFail(loadBuiltinTemplate(id)), 'built-in')),
+        ...listUserTemplates().map((t) => describe(t, 'imported')),
+      ];
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
       process.stdout.write(
         `${textTable(
-          ['Id', 'Name', 'Version', 'Element types', 'Threat types'],
-          rows.map((r) => [r.id, r.name, r.version, String(r.elementTypes), String(r.threatTypes)]),
+          ['Id', 'Name', 'Version', 'Element types', 'Threat types', 'Source'],
+          rows.map((r) => [r.id, r.name, r.version, String(r.elementTypes), String(r.threatTypes), r.source]),
         )}\n`,
       );
     });
@@ -42,7 +45,7 @@ export function register(program: Command): void {
     .argument('<idOrFile>', 'a built-in id (stride, infrastructure) or a template file')
     .option('--format <format>', 'text or json', 'text')
     .action((idOrFile: string, opts: { format: string }) => {
-      const resolved = orFail(loadResolvedTemplate(idOrFile));
+      const resolved = orFail(loadTemplate(idOrFile));
       const t = resolved.template;
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(t, null, 2)}\n`);
@@ -64,9 +67,9 @@ export function register(program: Command): void {
   templates
     .command('validate')
     .description('check a template file: schema, type hierarchy, rules, and its examples')
-    .argument('<file>', 'template file (.yaml or .json)')
+    .argument('<file>', 'template file (.yaml, .json or .tb7)')
     .action((file: string) => {
-      const template = loadTemplateFile(file);
+      const template = findTemplate(file);
       if (!template.ok) {
         printError(template.error);
         process.exitCode = EXIT.input;
@@ -99,5 +102,24 @@ export function register(program: Command): void {
         process.stderr.write(`${failures.length} problem(s) in ${file}\n`);
         process.exitCode = EXIT.input;
       }
+    });
+
+  templates
+    .command('import')
+    .description("add a template file (.tb7, .yaml, .json) to this repository's templates, so models can name it by id")
+    .argument('<file>', 'the template file')
+    .action((file: string) => {
+      const template = orFail(findTemplate(file));
+      const resolved = orFail(resolveTemplate(template));
+      for (const p of resolved.ruleProblems) {
+        process.stderr.write(
+          `${errc.yellow('warning')} ${file}: threat type "${p.threatTypeId}" will be skipped: its ${p.rule} rule is broken (${p.error.message})\n`,
+        );
+      }
+      const saved = orFail(saveUserTemplate(template));
+      process.stdout.write(
+        `${out.green('imported')} ${template.name} ${template.version} as "${template.id}" (${template.elementTypes.length} element types, ${template.threatTypes.length} threat types) into ${saved}\n` +
+          `models use it with "template": { "id": "${template.id}" }; templates are kept in ${templatesDir()}\n`,
+      );
     });
 }

@@ -55,6 +55,16 @@ describe('model file', () => {
   });
 
   it('round-trips: parse(serialize(m)) serializes to the same bytes', () => {
+    const withPath = structuredClone(model);
+    const flow = withPath.diagrams[0]?.elements.find((e) => e.kind === 'dataFlow');
+    if (flow?.kind === 'dataFlow')
+      flow.path = { source: { x: 1, y: 2 }, handle: { x: 3, y: 4 }, sourcePort: 'East', targetPort: 'West' };
+    const parsedPath = parseModel(JSON.parse(serializeModel(withPath)));
+    expect(parsedPath.ok && serializeModel(parsedPath.value)).toBe(serializeModel(withPath));
+    const roundFlow = parsedPath.ok
+      ? parsedPath.value.diagrams[0]?.elements.find((e) => e.kind === 'dataFlow')
+      : undefined;
+    expect(roundFlow?.kind === 'dataFlow' && roundFlow.path).toEqual(flow?.kind === 'dataFlow' && flow.path);
     const text = serializeModel(model);
     const again = parseModel(JSON.parse(text));
     expect(again.ok && serializeModel(again.value)).toBe(text);

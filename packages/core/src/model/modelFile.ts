@@ -72,7 +72,11 @@ function canonicalElement(el: Obj): Obj {
   return pick(el, shape, (key, v) => {
     if (key === 'properties') return sortedRecord(v as Obj);
     if (key === 'position') return pick(v as Obj, RectSchema.shape);
-    if (key === 'path') return pick(v as Obj, PathSchema.shape, (_k, p) => pick(p as Obj, PointSchema.shape));
+    if (key === 'path') {
+      return pick(v as Obj, PathSchema.shape, (k, p) =>
+        typeof p === 'object' && p !== null ? pick(p as Obj, PointSchema.shape) : p,
+      );
+    }
     return v;
   });
 }
