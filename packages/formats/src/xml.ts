@@ -45,8 +45,19 @@ class XmlAbort extends Error {
   }
 }
 
+/**
+ * For large files: elements the caller wants one at a time. `capture(node, parent)` is asked at
+ * each opening tag; a captured element is built as a subtree, handed to `onCaptured` when it
+ * closes, and then dropped instead of being kept in the tree, so memory stays flat however many
+ * of them the file holds.
+ */
+export interface XmlCapture {
+  capture: (node: XmlNode, parent: XmlNode | undefined) => boolean;
+  onCaptured: (node: XmlNode, parent: XmlNode | undefined) => void;
+}
+
 /** Parses XML text into a tree, or says where and why it cannot. */
-export function parseXml(input: string, file: string, what = 'file'): Result<XmlNode> {
+export function parseXml(input: string, file: string, what = 'file', streaming?: XmlCapture): Result<XmlNode> {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const problem = notXml(text);
   if (problem) return err(bulwarkError('PARSE_SYNTAX', `Not a valid ${what}: ${problem}.`, { file }));
@@ -61,10 +72,15 @@ export function parseXml(input: string, file: string, what = 'file'): Result<Xml
       `Not a valid ${what}: it declares a DTD (<!DOCTYPE>), which Bulwark refuses so that entities are never expanded.`,
     ),
   );
+  // For each open element: is it captured (kept out of its parent)? And how many are open.
+  const captured: boolean[] = [];
+  let capturedOpen = 0;
   parser.on('opentag', (tag: SaxesTagNS) => {
     const node: XmlNode = { ns: tag.uri, name: tag.local, text: '', children: [], line: parser.line };
-    for (const attr of Object.values(tag.attributes)) {
-      if (attr.uri === XMLNS || attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
+    const attributes = tag.attributes;
+    for (const key in attributes) {
+      const attr = attributes[key];
+      if (!attr || attr.uri === XMLNS || attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
       if (attr.uri === XSI && attr.local === 'type') {
         const colon = attr.value.indexOf(':');
         const prefix = colon < 0 ? '' : attr.value.slice(0, colon);
@@ -80,9 +96,14 @@ export function parseXml(input: string, file: string, what = 'file'): Result<Xml
       }
     }
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(node);
-    else root = node;
+    const isCaptured = streaming !== undefined && capturedOpen === 0 && streaming.capture(node, parent);
+    if (isCaptured) capturedOpen++;
+    if (!isCaptured) {
+      if (parent) parent.children.push(node);
+      else root = node;
+    }
     stack.push(node);
+    captured.push(isCaptured);
   });
   parser.on('text', (t) => {
     const node = stack[stack.length - 1];
@@ -94,8 +115,13 @@ export function parseXml(input: string, file: string, what = 'file'): Result<Xml
   });
   parser.on('closetag', () => {
     const node = stack.pop();
+    const wasCaptured = captured.pop();
     // Whitespace between child elements is layout, not content.
     if (node && node.children.length > 0 && node.text.trim() === '') node.text = '';
+    if (node && wasCaptured) {
+      capturedOpen--;
+      streaming?.onCaptured(node, stack[stack.length - 1]);
+    }
   });
   parser.on('error', (e) => fail(`Not a valid ${what}: ${e.message.replace(/^[^:]*:\d+:\d+: /, '')}.`));
   try {
