@@ -1,10 +1,19 @@
 /**
  * The Microsoft Threat Modeling Tool's knowledge base (its template) as a Bulwark template. The
  * same structure appears embedded in a .tm7 (DataContract field names: Id, ParentId) and as a
- * .tb7 file (XmlSerializer names: ID, ParentElement); both are read here.
+ * .tb7 file (XmlSerializer names: ID, ParentElement); both are read here, and the .tm7 dialect
+ * is written here too (with the small XML writing helpers the .tm7 writer shares).
  */
-import type { ElementKind, PropertyDef, Template, ThreatCategory, ThreatType } from '@bulwark/core';
-import { child, children, textOf, type XmlNode } from './xml.js';
+import {
+  type ElementKind,
+  type ElementType,
+  GENERIC_TYPES,
+  type PropertyDef,
+  type Template,
+  type ThreatCategory,
+  type ThreatType,
+} from '@bulwark/core';
+import { child, children, textOf, type XmlNode, xmlElement, xmlNil, xmlText } from './xml.js';
 
 /** The manifest of a knowledge base: which template, which version. */
 export interface TmtManifest {
@@ -13,6 +22,11 @@ export interface TmtManifest {
   version: string;
   author: string;
 }
+
+/** The description that marks a property as static (fixed per stencil type) in the tool. */
+export const STATIC_PROPERTY_NOTE = 'Fixed by the stencil type (a static attribute in the Microsoft tool).';
+/** The description of a type added because the knowledge base names it as a parent without defining it. */
+export const MISSING_PARENT_NOTE = 'The knowledge base names this type as a parent but does not define it.';
 
 /** How the tool draws a root type, and so what kind of element it is. */
 const KIND_BY_REPRESENTATION: Record<string, { kind: ElementKind; shape?: 'box' | 'line' }> = {
@@ -60,7 +74,7 @@ function property(attr: XmlNode): PropertyDef | undefined {
     name,
     type: 'list',
     values: options,
-    ...(isStatic ? { description: 'Fixed by the stencil type (a static attribute in the Microsoft tool).' } : {}),
+    ...(isStatic ? { description: STATIC_PROPERTY_NOTE } : {}),
   };
 }
 
@@ -141,7 +155,7 @@ export function knowledgeBaseToTemplate(kb: XmlNode): Template {
       hidden: true,
       kind: drawn?.kind ?? 'process',
       ...(drawn?.shape ? { shape: drawn.shape } : {}),
-      description: 'The knowledge base names this type as a parent but does not define it.',
+      description: MISSING_PARENT_NOTE,
     });
   });
   const threatTypes = children(child(kb, 'ThreatTypes'), 'ThreatType')
@@ -163,4 +177,219 @@ export function knowledgeBaseToTemplate(kb: XmlNode): Template {
     elementTypes,
     threatTypes,
   };
+}
+
+// ---- Writing: the .tm7 (DataContract) dialect ------------------------------------------------
+
+/** Namespaces of the DataContract serializer, as the tool writes them. */
+export const NS = {
+  model: 'http://schemas.datacontract.org/2004/07/ThreatModeling.Model',
+  abstracts: 'http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts',
+  knowledgeBase: 'http://schemas.datacontract.org/2004/07/ThreatModeling.KnowledgeBase',
+  arrays: 'http://schemas.microsoft.com/2003/10/Serialization/Arrays',
+  serialization: 'http://schemas.microsoft.com/2003/10/Serialization/',
+  xsd: 'http://www.w3.org/2001/XMLSchema',
+  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+  interfaces: 'http://schemas.datacontract.org/2004/07/ThreatModeling.Interfaces',
+  externalStorage: 'http://schemas.datacontract.org/2004/07/ThreatModeling.ExternalStorage.OM',
+} as const;
+
+/** The ids the tool gives its standard threat properties. */
+const THREAT_FIELD_IDS = {
+  Title: 'ac0f9ea8-3b39-4ce9-bac2-6787124d7b48',
+  UserThreatShortDescription: '5d3b996b-aed5-4d95-8cf6-617bb67bf042',
+  UserThreatDescription: 'cf377f97-9dea-42d6-ae63-b097c4a8ec4d',
+  StateInformation: '0406a684-e06e-4643-ba21-0f63104d9131',
+  InteractionString: 'd64f8926-f09d-4d67-a86f-fb4ad5036451',
+  PossibleMitigations: '22222222-2222-2222-2222-222222222222',
+  Priority: 'bc9c6e2a-15d0-4863-9cac-589e51e4ca1e',
+} as const;
+
+const DEFAULT_PRIORITIES = ['High', 'Medium', 'Low'];
+
+/** How the tool draws each kind of root type. */
+function representationOf(kind: ElementKind | undefined, shape: 'box' | 'line' | undefined): string {
+  if (kind === 'trustBoundary') return shape === 'line' ? 'LineBoundary' : 'BorderBoundary';
+  const byKind: Record<ElementKind, string> = {
+    process: 'Ellipse',
+    dataStore: 'ParallelLines',
+    externalEntity: 'Rectangle',
+    dataFlow: 'Line',
+    trustBoundary: 'BorderBoundary',
+    annotation: 'Annotation',
+  };
+  return kind ? byKind[kind] : 'Ellipse';
+}
+
+/** The kind and shape a root type stands for: its own, or that of the generic type it is. */
+function rootKind(t: ElementType): { kind?: ElementKind; shape?: 'box' | 'line' } {
+  const generic = GENERIC_TYPES[t.id as keyof typeof GENERIC_TYPES];
+  return { kind: t.kind ?? generic?.kind, shape: t.shape ?? (t.id === 'GE.TB.L' ? 'line' : undefined) };
+}
+
+/** Was this type added on import only because a child named it as its parent? */
+function isMissingParent(t: ElementType): boolean {
+  return t.parent === undefined && t.hidden === true && t.description === MISSING_PARENT_NOTE;
+}
+
+/** A threat property's metadata (`ThreatMetaDatum`); `values` undefined writes a nil list. */
+function threatDatum(name: string, label: string, values: string[] | undefined, type: 0 | 1 | 2, hide = false): string {
+  const id = THREAT_FIELD_IDS[name as keyof typeof THREAT_FIELD_IDS];
+  const arrays = `xmlns:b="${NS.arrays}"`;
+  return xmlElement(
+    'ThreatMetaDatum',
+    [
+      xmlText('Name', name),
+      xmlText('Label', label),
+      xmlText('HideFromUI', String(hide)),
+      values === undefined
+        ? xmlNil('Values', arrays)
+        : xmlElement('Values', values.map((v) => xmlText('b:string', v)).join(''), arrays),
+      id === undefined ? xmlNil('Id') : xmlText('Id', id),
+      xmlText('AttributeType', String(type)),
+    ].join(''),
+  );
+}
+
+function attributeXml(p: PropertyDef): string {
+  const values = p.type === 'boolean' ? (p.default === true ? ['True', 'False'] : ['False', 'True']) : (p.values ?? []);
+  const isStatic = p.description === STATIC_PROPERTY_NOTE;
+  return xmlElement(
+    'a:Attribute',
+    [
+      xmlText('a:IsExtension', 'false'),
+      xmlElement('a:AttributeValues', values.map((v) => xmlText('b:Value', v)).join(''), `xmlns:b="${NS.interfaces}"`),
+      xmlText('a:DisplayName', p.name),
+      xmlText('a:Inheritance', 'Virtual'),
+      xmlText('a:Mode', isStatic ? 'Static' : 'Dynamic'),
+      xmlText('a:Name', p.id),
+      xmlText('a:Type', 'List'),
+    ].join(''),
+  );
+}
+
+/** An element type; a type whose parent was made up on import is drawn as that parent's kind, as it was read. */
+function elementTypeXml(t: ElementType, missing: ReadonlyMap<string, ElementType>): string {
+  const parent = t.parent === undefined ? undefined : missing.get(t.parent);
+  const drawnAs = t.parent === undefined ? rootKind(t) : parent ? rootKind(parent) : undefined;
+  return xmlElement(
+    'a:ElementType',
+    [
+      xmlText('a:IsExtension', 'false'),
+      xmlElement('a:Attributes', (t.properties ?? []).map(attributeXml).join('')),
+      xmlElement('a:AvailableToBaseModels', '', `xmlns:b="${NS.externalStorage}"`),
+      xmlNil('a:Behavior'),
+      xmlText('a:Description', t.description ?? ''),
+      xmlText('a:Hidden', String(t.hidden === true)),
+      xmlText('a:Id', t.id),
+      xmlElement('a:ImageLocation'),
+      xmlNil('a:ImageSource'),
+      xmlNil('a:ImageStream'),
+      xmlText('a:Name', t.name),
+      xmlText('a:ParentId', t.parent ?? 'ROOT'),
+      xmlText('a:Representation', drawnAs ? representationOf(drawnAs.kind, drawnAs.shape) : 'Inherited'),
+      xmlNil('a:Shape'),
+    ].join(''),
+  );
+}
+
+function categoryXml(c: ThreatCategory): string {
+  return xmlElement(
+    'a:ThreatCategory',
+    [
+      xmlText('a:IsExtension', 'false'),
+      xmlText('a:Id', c.id),
+      xmlElement('a:LongDescription'),
+      xmlText('a:Name', c.name),
+      xmlText('a:ShortDescription', c.description ?? ''),
+    ].join(''),
+  );
+}
+
+function threatTypeXml(t: ThreatType, categories: ReadonlyMap<string, ThreatCategory>): string {
+  const short = categories.get(t.category)?.description ?? '';
+  return xmlElement(
+    'a:ThreatType',
+    [
+      xmlText('a:IsExtension', 'false'),
+      xmlText('a:Category', t.category),
+      xmlText('a:Description', t.description),
+      xmlElement('a:GenerationFilters', xmlText('a:Exclude', t.exclude ?? '') + xmlText('a:Include', t.include)),
+      xmlText('a:Id', t.id),
+      xmlElement(
+        'a:PropertiesMetaData',
+        threatDatum('UserThreatShortDescription', 'Short Description', [short], 1, true) +
+          threatDatum('UserThreatDescription', 'Description', [t.description], 0) +
+          threatDatum('Priority', 'Priority', [t.priority], 1),
+      ),
+      xmlNil('a:RelatedCategory'),
+      xmlText('a:ShortTitle', t.title),
+    ].join(''),
+  );
+}
+
+function threatMetaDataXml(template: Template): string {
+  const shortDescriptions = template.categories.map((c) => c.description ?? '');
+  const fields = [
+    threatDatum('Title', 'Title', [''], 0),
+    threatDatum('UserThreatCategory', 'Category', undefined, 0),
+    threatDatum('UserThreatShortDescription', 'Short Description', shortDescriptions, 1, true),
+    threatDatum('UserThreatDescription', 'Description', [''], 0),
+    threatDatum('StateInformation', 'Justification', [''], 0),
+    threatDatum('InteractionString', 'Interaction', undefined, 0),
+    threatDatum('PossibleMitigations', 'Possible Mitigation(s)', [''], 2),
+    threatDatum('Priority', 'Priority', template.priorities ?? DEFAULT_PRIORITIES, 1),
+  ];
+  return xmlElement(
+    'a:ThreatMetaData',
+    xmlText('IsPriorityUsed', 'true') +
+      xmlText('IsStatusUsed', 'true') +
+      xmlElement('PropertiesMetaData', fields.join('')),
+  );
+}
+
+function manifestXml(template: Template): string {
+  return xmlElement(
+    'a:Manifest',
+    xmlText('a:Author', template.author ?? '') +
+      xmlText('a:Id', template.id) +
+      xmlText('a:Name', template.name) +
+      xmlText('a:Version', template.version),
+  );
+}
+
+/**
+ * Writes a template as the `<KnowledgeBase>` a .tm7 embeds (DataContract field names and order
+ * as the tool writes them). Root types come first (GenericElements, `ParentId` ROOT, drawn as
+ * their kind), derived types after (StandardElements, drawn `Inherited`); the order of the
+ * template's types is kept, so reading the result back gives the same template. Types the
+ * reader made up for parents a knowledge base names but lacks are left out (reading makes them
+ * up again). A .tm7 cannot hold everything a Bulwark template can: element-scoped threat types
+ * are left out (the tool's rules only see interactions); boolean properties become True/False
+ * lists; property defaults other than a list's order, help texts, `details`, threat mitigations,
+ * references and examples are not written.
+ *
+ * The result uses the `i:` prefix of the enclosing .tm7 root. `serial` is the `z:Id` the
+ * serializer numbers it with (one more than the model's last stencil).
+ */
+export function templateToKnowledgeBase(template: Template, serial = 1): string {
+  const missing = new Map(template.elementTypes.filter(isMissingParent).map((t) => [t.id, t]));
+  const types = template.elementTypes.filter((t) => !missing.has(t.id));
+  const firstDerived = types.findIndex((t) => t.parent !== undefined);
+  const split = firstDerived < 0 ? types.length : firstDerived;
+  const typeXml = (list: ElementType[]): string => list.map((t) => elementTypeXml(t, missing)).join('');
+  const categories = new Map(template.categories.map((c) => [c.id, c]));
+  const threatTypes = template.threatTypes.filter((t) => t.scope !== 'element');
+  return xmlElement(
+    'KnowledgeBase',
+    [
+      xmlElement('a:GenericElements', typeXml(types.slice(0, split))),
+      manifestXml(template),
+      xmlElement('a:StandardElements', typeXml(types.slice(split))),
+      xmlElement('a:ThreatCategories', template.categories.map(categoryXml).join('')),
+      threatMetaDataXml(template),
+      xmlElement('a:ThreatTypes', threatTypes.map((t) => threatTypeXml(t, categories)).join('')),
+    ].join(''),
+    `z:Id="i${serial}" xmlns:a="${NS.knowledgeBase}" xmlns:z="${NS.serialization}"`,
+  );
 }

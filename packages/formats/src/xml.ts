@@ -152,3 +152,39 @@ export function textOf(node: XmlNode | undefined, name: string): string {
   const c = child(node, name);
   return c && !c.nil ? c.text : '';
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: exactly the characters XML 1.0 cannot hold, even escaped.
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#xD;',
+};
+
+/**
+ * Escapes text for XML content or attribute values: markup characters and quotes as entities,
+ * carriage returns as `&#xD;` (as the tool writes them, so they survive parsing), and the
+ * control characters XML 1.0 cannot hold at all dropped.
+ */
+export function escapeXml(text: string): string {
+  return text.replace(NOT_XML, '').replace(/[&<>"'\r]/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** `<name attrs>content</name>`, or `<name attrs/>` when empty. The content is markup (not escaped). */
+export function xmlElement(name: string, content = '', attrs = ''): string {
+  const open = attrs === '' ? name : `${name} ${attrs}`;
+  return content === '' ? `<${open}/>` : `<${open}>${content}</${name}>`;
+}
+
+/** An element holding text, escaped. */
+export function xmlText(name: string, text: string, attrs = ''): string {
+  return xmlElement(name, escapeXml(text), attrs);
+}
+
+/** An element with `i:nil="true"`. */
+export function xmlNil(name: string, attrs = ''): string {
+  return `<${name} i:nil="true"${attrs === '' ? '' : ` ${attrs}`}/>`;
+}
