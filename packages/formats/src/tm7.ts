@@ -32,7 +32,17 @@ import {
   type ThreatStatus,
 } from '@bulwark/core';
 import { knowledgeBaseToTemplate, NS, STATIC_PROPERTY_NOTE, templateToKnowledgeBase } from './tmtKnowledgeBase.js';
-import { child, children, parseXml, textOf, type XmlNode, xmlElement, xmlNil, xmlText } from './xml.js';
+import {
+  child,
+  children,
+  parseXml,
+  textOf,
+  type XmlCapture,
+  type XmlNode,
+  xmlElement,
+  xmlNil,
+  xmlText,
+} from './xml.js';
 
 /** The namespace of the model's own elements. */
 export const TM7_NS = 'http://schemas.datacontract.org/2004/07/ThreatModeling.Model';
@@ -184,18 +194,36 @@ function line(value: XmlNode, warnings: string[]): Element | undefined {
   return undefined;
 }
 
-function diagram(surface: XmlNode, warnings: string[]): Diagram {
-  const elements: Element[] = [];
-  for (const entry of children(child(surface, 'Borders'), 'KeyValueOfguidanyType')) {
-    const value = child(entry, 'Value');
-    const el = value && stencil(value, warnings);
-    if (el) elements.push(el);
-  }
-  for (const entry of children(child(surface, 'Lines'), 'KeyValueOfguidanyType')) {
-    const value = child(entry, 'Value');
-    const el = value && line(value, warnings);
-    if (el) elements.push(el);
-  }
+/**
+ * Stencils and lines, converted one at a time while the file is read (a large model holds tens of
+ * thousands, each a deep subtree): keyed by their `<Borders>` or `<Lines>` element.
+ */
+type ShapesByContainer = Map<XmlNode, Element[]>;
+
+function captureShapes(warnings: string[]): { shapes: ShapesByContainer; capture: XmlCapture } {
+  const shapes: ShapesByContainer = new Map();
+  return {
+    shapes,
+    capture: {
+      capture: (node, parent) =>
+        node.name === 'KeyValueOfguidanyType' && (parent?.name === 'Borders' || parent?.name === 'Lines'),
+      onCaptured: (entry, container) => {
+        if (!container) return;
+        const value = child(entry, 'Value');
+        const el = value && (container.name === 'Borders' ? stencil(value, warnings) : line(value, warnings));
+        if (!el) return;
+        const list = shapes.get(container);
+        if (list) list.push(el);
+        else shapes.set(container, [el]);
+      },
+    },
+  };
+}
+
+function diagram(surface: XmlNode, shapes: ShapesByContainer): Diagram {
+  const borders = child(surface, 'Borders');
+  const lines = child(surface, 'Lines');
+  const elements: Element[] = [...((borders && shapes.get(borders)) ?? []), ...((lines && shapes.get(lines)) ?? [])];
   const zoom = Number(textOf(surface, 'Zoom'));
   const header = textOf(surface, 'Header');
   return {
@@ -269,7 +297,9 @@ function lines(text: string): string[] {
 
 /** Reads a .tm7 file's text into a model and its knowledge base. */
 export function importTm7(text: string, file = 'model.tm7'): Result<Tm7Import> {
-  const parsed = parseXml(text, file, '.tm7 model');
+  const warnings: string[] = [];
+  const { shapes, capture } = captureShapes(warnings);
+  const parsed = parseXml(text, file, '.tm7 model', capture);
   if (!parsed.ok) return parsed;
   const root = parsed.value;
   if (root.name !== 'ThreatModel') {
@@ -283,13 +313,12 @@ export function importTm7(text: string, file = 'model.tm7'): Result<Tm7Import> {
   const kb = child(root, 'KnowledgeBase');
   if (!kb)
     return err(bulwarkError('PARSE_SYNTAX', 'Not a usable .tm7 model: it has no embedded <KnowledgeBase>.', { file }));
-  const warnings: string[] = [];
   const template = knowledgeBaseToTemplate(kb);
   const resolved = resolveTemplate(template);
   const typeIds = new Set(template.threatTypes.map((t) => t.id));
   const categoryByName = new Map(template.categories.map((c) => [c.name, c.id]));
   const meta = child(root, 'MetaInformation');
-  const diagrams = children(child(root, 'DrawingSurfaceList'), 'DrawingSurfaceModel').map((s) => diagram(s, warnings));
+  const diagrams = children(child(root, 'DrawingSurfaceList'), 'DrawingSurfaceModel').map((s) => diagram(s, shapes));
   const notes: Note[] = children(child(root, 'Notes'), 'Note').map((n, i) => ({
     id: textOf(n, 'Id').trim() || String(i + 1),
     text: textOf(n, 'Message'),
