@@ -30,13 +30,16 @@ describe('the CLI on Microsoft Threat Modeling Tool files', () => {
     expect(runCli(['interactions', 'exported-model.xml', '--format', 'json'], dir).code).toBe(0);
   });
 
-  it('refuses to --write a .tm7 and leaves it as it is', () => {
+  it('writes a .tm7 back with --write, keeping its triage, so the file still reads the same', () => {
     const dir = tempDir();
     copyFileSync(TM7, join(dir, 'm.tm7'));
     const r = runCli(['analyze', 'm.tm7', '--write'], dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not supported yet');
-    expect(readFileSync(join(dir, 'm.tm7'), 'utf8')).toBe(readFileSync(TM7, 'utf8'));
+    expect(r.code, r.stderr).toBe(0);
+    const again = JSON.parse(runCli(['analyze', 'm.tm7', '--format', 'json'], dir).stdout);
+    expect(again.threats).toEqual(JSON.parse(runCli(['analyze', TM7, '--format', 'json']).stdout).threats);
+    expect(readFileSync(join(dir, 'm.tm7'), 'utf8')).toMatch(
+      /^<ThreatModel xmlns="http:\/\/schemas.datacontract.org\/2004\/07\/ThreatModeling.Model"/,
+    );
   });
 
   it('uses a .tb7 given with --template', () => {

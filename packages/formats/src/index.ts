@@ -6,7 +6,15 @@
 /** .tb7 templates. */
 export { importTb7, looksLikeTb7 } from './tb7.js';
 /** .tm7 models: read and written. */
-export { exportTm7, importTm7, looksLikeTm7, type Tm7Import, tm7Guid, tm7ReverseGuid } from './tm7.js';
+export {
+  exportTm7,
+  importTm7,
+  looksLikeTm7,
+  type Tm7Import,
+  tm7ExportWarnings,
+  tm7Guid,
+  tm7ReverseGuid,
+} from './tm7.js';
 /** The Microsoft Threat Modeling Tool's knowledge base as a Bulwark template, and back. */
 export {
   knowledgeBaseToTemplate,

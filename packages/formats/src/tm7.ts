@@ -896,3 +896,35 @@ export function exportTm7(model: ThreatModel, template: Template): string {
     '</ThreatModel>',
   ].join('');
 }
+
+/**
+ * What exporting this model as a .tm7 cannot carry across, one sentence each, so that a
+ * conversion never loses anything silently.
+ */
+export function tm7ExportWarnings(model: ThreatModel, template: Template): string[] {
+  const warnings: string[] = [];
+  const elements = model.diagrams.flatMap((d) => d.elements);
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if ((model.assets ?? []).length > 0)
+    warnings.push(`${count(model.assets?.length ?? 0, 'asset')} left out: a .tm7 has no place for assets`);
+  const described = elements.filter((e) => e.description).length;
+  if (described > 0) warnings.push(`${count(described, 'element description')} left out: a .tm7 has no place for them`);
+  const grouped = elements.filter((e) => 'grouped' in e && e.grouped).length;
+  if (grouped > 0) warnings.push(`${count(grouped, 'grouped flag')} left out ("(grouped)" is no longer shown)`);
+  const linked = elements.filter((e) => 'childDiagramId' in e && e.childDiagramId).length;
+  if (linked > 0) warnings.push(`${count(linked, 'link')} to child diagrams left out`);
+  const bidirectional = elements.filter((e) => e.kind === 'dataFlow' && e.bidirectional).length;
+  if (bidirectional > 0)
+    warnings.push(
+      `${count(bidirectional, 'bi-directional flow')} written as two connectors each (the tool has one-way connectors only)`,
+    );
+  const onElements = (model.threats ?? []).filter((t) => !t.interaction).length;
+  if (onElements > 0)
+    warnings.push(
+      `${count(onElements, 'threat')} on single elements left out: the tool's threats belong to connectors`,
+    );
+  const elementTypes = template.threatTypes.filter((t) => t.scope === 'element').length;
+  if (elementTypes > 0)
+    warnings.push(`${count(elementTypes, 'element-scoped threat type')} left out of the embedded template`);
+  return warnings;
+}

@@ -1,5 +1,14 @@
 /** `bulwark analyze <file>`: generate the template's threats and merge them with the model's. */
-import { type AnalysisResult, analyze, bulwarkError, type Threat, validateModel } from '@bulwark/core';
+import {
+  type AnalysisResult,
+  analyze,
+  bulwarkError,
+  displayName,
+  oneLine,
+  type Threat,
+  validateModel,
+} from '@bulwark/core';
+import { exportTm7, tm7ExportWarnings } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail, printWarning } from '../context.js';
 import { modelText, writeFileAtomic } from '../io.js';
@@ -36,7 +45,7 @@ const TABLE_LIMIT = 200;
 
 function printTable(result: AnalysisResult, priorities: string[], all: boolean): void {
   const names = new Map<string, string>();
-  for (const d of result.model.diagrams) for (const e of d.elements) names.set(e.id, e.name);
+  for (const d of result.model.diagrams) for (const e of d.elements) names.set(e.id, oneLine(displayName(e)));
   const rank = (p: string) => {
     const i = priorities.indexOf(p);
     return i < 0 ? priorities.length : i;
@@ -89,15 +98,6 @@ export function register(program: Command): void {
         throw new CliFailure(bulwarkError('USAGE', `Unknown format "${opts.format}": use table or json.`));
       }
       const { loaded, template } = loadModelAndTemplate(file, opts.template);
-      if (opts.write && loaded.format === 'tm7') {
-        throw new CliFailure(
-          bulwarkError(
-            'USAGE',
-            `Writing .tm7 files is not supported yet, so ${file} was left as it is. Analyse without --write, or keep the model as a .bulwark.json file.`,
-            { file },
-          ),
-        );
-      }
       const problems = validateModel(loaded.model, template).filter((p) => p.code !== 'BROKEN_RULE');
       const errors = problems.filter((p) => p.severity === 'error');
       for (const p of errors) printWarning(`${file}:${p.path}: ${p.message}`);
@@ -126,12 +126,13 @@ export function register(program: Command): void {
         printTable(result, template.template.priorities ?? ['High', 'Medium', 'Low'], opts.all === true);
       }
       if (opts.write) {
-        orFail(
-          writeFileAtomic(
-            file,
-            modelText(result.model, loaded.format === 'yaml' ? 'yaml' : 'json', loaded.yamlDocument),
-          ),
-        );
+        const text =
+          loaded.format === 'tm7'
+            ? exportTm7(result.model, template.template)
+            : modelText(result.model, loaded.format === 'yaml' ? 'yaml' : 'json', loaded.yamlDocument);
+        if (loaded.format === 'tm7')
+          for (const w of tm7ExportWarnings(result.model, template.template)) printWarning(w);
+        orFail(writeFileAtomic(file, text));
         process.stderr.write(`wrote ${file}: ${result.summary.total} threats\n`);
       }
     });

@@ -18,6 +18,23 @@ describe('bulwark convert', () => {
     expect(after.threats).toEqual(before.threats);
   });
 
+  it('writes a Bulwark model as a .tm7 that analyses to the same interaction threats, and says what it leaves out', () => {
+    const dir = tempDir();
+    const example = join(ROOT, 'examples/infrastructure.bulwark.json');
+    const r = runCli(['convert', example, '-o', 'infra.tm7'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('assets left out');
+    expect(r.stderr).toContain('bi-directional flows written as two connectors');
+    const ours = JSON.parse(runCli(['analyze', example, '--format', 'json'], dir).stdout);
+    const theirs = JSON.parse(runCli(['analyze', 'infra.tm7', '--format', 'json'], dir).stdout);
+    const titles = (out: { threats: { title: string; elementId: string | null }[] }) =>
+      out.threats
+        .filter((t) => t.elementId === null)
+        .map((t) => t.title.replace(' (grouped)', ''))
+        .sort();
+    expect(titles(theirs)).toEqual(titles(ours));
+  });
+
   it('converts JSON to YAML and back without changes', () => {
     const dir = tempDir();
     expect(

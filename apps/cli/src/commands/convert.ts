@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { bulwarkError, type Template } from '@bulwark/core';
+import { exportTm7, tm7ExportWarnings } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, findTemplate, orFail, printWarning } from '../context.js';
 import { loadModel, modelText, writeFileAtomic } from '../io.js';
@@ -16,6 +17,7 @@ import { findUserTemplate, saveUserTemplate } from '../templateStore.js';
 const OUTPUTS: Record<string, { extensions: RegExp }> = {
   json: { extensions: /\.json$/i },
   yaml: { extensions: /\.ya?ml$/i },
+  tm7: { extensions: /\.tm7$/i },
 };
 
 function outputFormat(file: string, to?: string): string {
@@ -53,7 +55,9 @@ function keepTemplate(template: Template, warnings: string[]): void {
 export function register(program: Command): void {
   program
     .command('convert')
-    .description('convert a model between formats (input recognised by content; .tm7 in, Bulwark JSON or YAML out)')
+    .description(
+      'convert a model between formats (input recognised by content): .tm7, Bulwark JSON and YAML, either way',
+    )
     .argument('<input>', 'the model to read (.bulwark.json, .bulwark.yaml, .tm7)')
     .requiredOption('-o, --output <file>', 'where to write the converted model')
     .option('--to <format>', `output format: ${Object.keys(OUTPUTS).join(', ')} (default: from the output's extension)`)
@@ -70,10 +74,18 @@ export function register(program: Command): void {
       }
       const loaded = orFail(loadModel(input));
       const warnings = [...(loaded.warnings ?? [])];
-      if (loaded.template) keepTemplate(loaded.template, warnings);
-      else if (!findTemplate(loaded.model.template.id).ok)
-        warnings.push(`the model names template "${loaded.model.template.id}", which is not known here`);
-      orFail(writeFileAtomic(opts.output, modelText(loaded.model, format === 'yaml' ? 'yaml' : 'json')));
+      let text: string;
+      if (format === 'tm7') {
+        const template = loaded.template ?? orFail(findTemplate(loaded.model.template.id));
+        warnings.push(...tm7ExportWarnings(loaded.model, template));
+        text = exportTm7(loaded.model, template);
+      } else {
+        if (loaded.template) keepTemplate(loaded.template, warnings);
+        else if (!findTemplate(loaded.model.template.id).ok)
+          warnings.push(`the model names template "${loaded.model.template.id}", which is not known here`);
+        text = modelText(loaded.model, format === 'yaml' ? 'yaml' : 'json');
+      }
+      orFail(writeFileAtomic(opts.output, text));
       if (opts.format === 'json') {
         process.stdout.write(
           `${JSON.stringify({ input, output: opts.output, from: loaded.format, to: format, warnings }, null, 2)}\n`,

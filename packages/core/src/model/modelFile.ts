@@ -73,7 +73,7 @@ function canonicalElement(el: Obj): Obj {
     if (key === 'properties') return sortedRecord(v as Obj);
     if (key === 'position') return pick(v as Obj, RectSchema.shape);
     if (key === 'path') {
-      return pick(v as Obj, PathSchema.shape, (k, p) =>
+      return pick(v as Obj, PathSchema.shape, (_k, p) =>
         typeof p === 'object' && p !== null ? pick(p as Obj, PointSchema.shape) : p,
       );
     }
