@@ -11,7 +11,7 @@ export { type AnalysisResult, analyze, summarizeThreats, type ThreatSummary } fr
 /** Threat generation, merge and the whole analysis. */
 export { type GenerationResult, generateThreats } from './engine/generateThreats.js';
 export { compareThreats, type MergeSummary, mergeThreats } from './engine/mergeThreats.js';
-export { displayName, oneLine, typeOf } from './engine/subjects.js';
+export { displayName, genericTypeFor, oneLine, typeOf } from './engine/subjects.js';
 // Errors and results
 /** The catalogue of expected failures, and helpers to build and print them. */
 export {

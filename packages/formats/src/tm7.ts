@@ -13,6 +13,7 @@ import {
   type Element,
   type ElementType,
   err,
+  genericTypeFor,
   type Metadata,
   type Note,
   ok,
@@ -403,15 +404,6 @@ const STATE: Record<ThreatStatus, string> = {
   mitigated: 'Mitigated',
 };
 
-const GENERIC_OF_KIND: Record<Element['kind'], string> = {
-  process: 'GE.P',
-  dataStore: 'GE.DS',
-  externalEntity: 'GE.EI',
-  dataFlow: 'GE.DF',
-  trustBoundary: 'GE.TB.B',
-  annotation: 'GE.A',
-};
-
 const STENCIL_SHAPE: Record<Element['kind'], string> = {
   process: 'StencilEllipse',
   dataStore: 'StencilParallelLines',
@@ -546,7 +538,7 @@ function properties(el: Element, type: TypeInfo | undefined): string {
   const defs = type?.properties ?? [];
   const statics = defs.filter((p) => p.description === STATIC_PROPERTY_NOTE);
   if (statics.length > 0) parts.push(header('Predefined Static Attributes'), ...statics.map(write));
-  parts.push(header('Configurable Attributes'), header(`As ${type?.root.name ?? GENERIC_OF_KIND[el.kind]}`));
+  parts.push(header('Configurable Attributes'), header(`As ${type?.root.name ?? genericTypeFor(el)}`));
   parts.push(...defs.filter((p) => !statics.includes(p)).map(write));
   for (const [key, value] of own) parts.push(keptAttribute(key.startsWith(KEPT) ? key.slice(KEPT.length) : key, value));
   return xmlElement('Properties', parts.join(''), `xmlns="${NS.abstracts}"`);
@@ -556,7 +548,7 @@ function properties(el: Element, type: TypeInfo | undefined): string {
 function genericTypeId(el: Element, type: TypeInfo | undefined): string {
   if (el.kind === 'annotation') return 'GE.A';
   if (el.kind === 'trustBoundary' && el.shape === 'line' && !type) return 'GE.TB.L';
-  return type?.root.id ?? GENERIC_OF_KIND[el.kind];
+  return type?.root.id ?? genericTypeFor(el);
 }
 
 function entry(guid: string, value: string): string {
