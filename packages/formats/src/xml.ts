@@ -4,7 +4,7 @@
  * error names the line and column where the input broke.
  */
 import { type BulwarkError, bulwarkError, err, ok, type Result } from '@bulwark/core';
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { SaxesParser, type SaxesTag } from 'saxes';
 
 /** An element: namespace URI, local name, attributes by local name, text, children. */
 export interface XmlNode {
@@ -24,8 +24,6 @@ export interface XmlNode {
 
 /** The XML Schema instance namespace (`i:type`, `i:nil`). */
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
-/** The XML namespace for namespace declarations. */
-const XMLNS = 'http://www.w3.org/2000/xmlns/';
 
 /** Why a byte sequence is not XML, when it is recognisably something else. */
 function notXml(text: string): string | undefined {
@@ -38,6 +36,9 @@ function notXml(text: string): string | undefined {
     return `it does not start with "<" (it starts with ${JSON.stringify(text.trimStart().slice(0, 20))}), so it is not XML`;
   return undefined;
 }
+
+/** Leaves share one empty child list (a large file has millions of them); it is never mutated. */
+const NO_CHILDREN: XmlNode[] = [];
 
 class XmlAbort extends Error {
   constructor(readonly error: BulwarkError) {
@@ -61,8 +62,18 @@ export function parseXml(input: string, file: string, what = 'file', streaming?:
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const problem = notXml(text);
   if (problem) return err(bulwarkError('PARSE_SYNTAX', `Not a valid ${what}: ${problem}.`, { file }));
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  // Namespaces are resolved here rather than by saxes' namespace mode: .tm7 files declare
+  // namespaces on nearly every element, and doing only what is needed is much faster.
+  const parser = new SaxesParser({ xmlns: false, position: true });
   const stack: XmlNode[] = [];
+  // Namespace declarations in scope, as a flat [prefix, uri, prefix, uri, ...] stack (the
+  // innermost last), and how many each open element added.
+  const decls: string[] = ['xml', 'http://www.w3.org/XML/1998/namespace'];
+  const declared: number[] = [];
+  const resolve = (prefix: string): string | undefined => {
+    for (let i = decls.length - 2; i >= 0; i -= 2) if (decls[i] === prefix) return decls[i + 1];
+    return undefined;
+  };
   let root: XmlNode | undefined;
   const fail = (message: string): never => {
     throw new XmlAbort(bulwarkError('PARSE_SYNTAX', message, { file, line: parser.line, column: parser.column }));
@@ -75,32 +86,54 @@ export function parseXml(input: string, file: string, what = 'file', streaming?:
   // For each open element: is it captured (kept out of its parent)? And how many are open.
   const captured: boolean[] = [];
   let capturedOpen = 0;
-  parser.on('opentag', (tag: SaxesTagNS) => {
-    const node: XmlNode = { ns: tag.uri, name: tag.local, text: '', children: [], line: parser.line };
-    const attributes = tag.attributes;
-    for (const key in attributes) {
-      const attr = attributes[key];
-      if (!attr || attr.uri === XMLNS || attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
-      if (attr.uri === XSI && attr.local === 'type') {
-        const colon = attr.value.indexOf(':');
-        const prefix = colon < 0 ? '' : attr.value.slice(0, colon);
-        const local = colon < 0 ? attr.value : attr.value.slice(colon + 1);
-        const ns = parser.resolve(prefix);
-        if (ns === undefined && prefix !== '') fail(`Unknown namespace prefix "${prefix}" in i:type="${attr.value}".`);
-        node.type = { ns: ns ?? '', name: local };
-      } else if (attr.uri === XSI && attr.local === 'nil') {
-        node.nil = attr.value === 'true';
+  parser.on('opentag', (tag: SaxesTag) => {
+    const attributes = tag.attributes as Record<string, string>;
+    const keys = Object.keys(attributes);
+    let added = 0;
+    for (const key of keys) {
+      if (key.startsWith('xmlns') && (key.length === 5 || key[5] === ':')) {
+        decls.push(key === 'xmlns' ? '' : key.slice(6), attributes[key] as string);
+        added++;
+      }
+    }
+    declared.push(added);
+    const colon = tag.name.indexOf(':');
+    const prefix = colon < 0 ? '' : tag.name.slice(0, colon);
+    const ns = resolve(prefix);
+    if (ns === undefined && prefix !== '') fail(`Unknown namespace prefix "${prefix}" on <${tag.name}>.`);
+    const node: XmlNode = {
+      ns: ns ?? '',
+      name: colon < 0 ? tag.name : tag.name.slice(colon + 1),
+      text: '',
+      children: NO_CHILDREN,
+      line: parser.line,
+    };
+    for (const key of keys) {
+      if (key.startsWith('xmlns') && (key.length === 5 || key[5] === ':')) continue;
+      const value = attributes[key] as string;
+      const c = key.indexOf(':');
+      const local = c < 0 ? key : key.slice(c + 1);
+      if (c > 0 && (local === 'type' || local === 'nil') && resolve(key.slice(0, c)) === XSI) {
+        if (local === 'nil') node.nil = value === 'true';
+        else {
+          const vc = value.indexOf(':');
+          const vp = vc < 0 ? '' : value.slice(0, vc);
+          const vns = resolve(vp);
+          if (vns === undefined && vp !== '') fail(`Unknown namespace prefix "${vp}" in i:type="${value}".`);
+          node.type = { ns: vns ?? '', name: vc < 0 ? value : value.slice(vc + 1) };
+        }
       } else {
         if (!node.attrs) node.attrs = {};
-        node.attrs[attr.local] = attr.value;
+        node.attrs[local] = value;
       }
     }
     const parent = stack[stack.length - 1];
     const isCaptured = streaming !== undefined && capturedOpen === 0 && streaming.capture(node, parent);
     if (isCaptured) capturedOpen++;
     if (!isCaptured) {
-      if (parent) parent.children.push(node);
-      else root = node;
+      if (!parent) root = node;
+      else if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
     }
     stack.push(node);
     captured.push(isCaptured);
@@ -114,10 +147,11 @@ export function parseXml(input: string, file: string, what = 'file', streaming?:
     if (node) node.text += t;
   });
   parser.on('closetag', () => {
+    decls.length -= 2 * (declared.pop() ?? 0);
     const node = stack.pop();
     const wasCaptured = captured.pop();
     // Whitespace between child elements is layout, not content.
-    if (node && node.children.length > 0 && node.text.trim() === '') node.text = '';
+    if (node && node.children.length > 0 && node.text !== '' && node.text.trim() === '') node.text = '';
     if (node && wasCaptured) {
       capturedOpen--;
       streaming?.onCaptured(node, stack[stack.length - 1]);
