@@ -46,6 +46,7 @@ describe('parseXml', () => {
       expect(r.error.file).toBe('cut.tm7');
       expect(r.error.line).toBeGreaterThanOrEqual(3);
       expect(r.error.message).toMatch(/unclosed|Not a valid/i);
+      expect(r.error.message).not.toMatch(/\d+:\d+:/);
     }
   });
 

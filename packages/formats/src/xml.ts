@@ -157,7 +157,7 @@ export function parseXml(input: string, file: string, what = 'file', streaming?:
       streaming?.onCaptured(node, stack[stack.length - 1]);
     }
   });
-  parser.on('error', (e) => fail(`Not a valid ${what}: ${e.message.replace(/^[^:]*:\d+:\d+: /, '')}.`));
+  parser.on('error', (e) => fail(`Not a valid ${what}: ${e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')}.`));
   try {
     parser.write(text).close();
   } catch (e) {
