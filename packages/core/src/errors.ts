@@ -26,6 +26,12 @@ export const ERROR_CODES = {
   IO: 'io',
   /** A command-line usage problem. */
   USAGE: 'usage',
+  /** The thing asked for does not exist. */
+  NOT_FOUND: 'input',
+  /** A write named a version that is no longer the current one: someone else saved first. */
+  VERSION_CONFLICT: 'conflict',
+  /** A write did not say which version it read (If-Match). */
+  PRECONDITION_REQUIRED: 'usage',
 } as const;
 
 /** A code from the catalogue. */

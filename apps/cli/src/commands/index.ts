@@ -5,6 +5,7 @@ import * as convert from './convert.js';
 import * as diff from './diff.js';
 import * as init from './init.js';
 import * as interactions from './interactions.js';
+import * as serve from './serve.js';
 import * as templates from './templates.js';
 import * as validate from './validate.js';
 
@@ -17,4 +18,5 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   diff,
   convert,
   templates,
+  serve,
 };

@@ -1,0 +1,50 @@
+/** `bulwark serve`: the server and its JSON API, on SQLite by default or on PostgreSQL. */
+import { bulwarkError } from '@bulwark/core';
+import type { Command } from 'commander';
+import { CliFailure } from '../context.js';
+import { out } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('start the Bulwark server (embedded SQLite by default; PostgreSQL with --db postgres://...)')
+    .option(
+      '--db <url>',
+      'sqlite:<file> or postgres://user@host:port/db (default: $BULWARK_DB_URL, else sqlite:./data/bulwark.db)',
+    )
+    .option('--host <address>', 'address to listen on (default: $HOST, else 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default: $PORT, else 3000; 0 picks a free one)')
+    .option('--seed <file>', 'a model to load when the database has no models yet')
+    .option('--log', 'log requests (JSON lines on standard output)')
+    .action(async (opts: { db?: string; host?: string; port?: string; seed?: string; log?: boolean }) => {
+      const port = opts.port === undefined ? undefined : Number(opts.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        throw new CliFailure(bulwarkError('USAGE', `--port must be a number from 0 to 65535, not "${opts.port}".`));
+      }
+      // Loaded here, not at start-up: the other commands need no database or HTTP server.
+      const { startServer } = await import('@bulwark/server');
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({
+          ...(opts.db !== undefined ? { db: opts.db } : {}),
+          ...(opts.host !== undefined ? { host: opts.host } : {}),
+          ...(port !== undefined ? { port } : {}),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          logger: opts.log === true,
+        });
+      } catch (e) {
+        throw new CliFailure(bulwarkError('IO', e instanceof Error ? e.message : String(e)));
+      }
+      process.stdout.write(
+        `${out.green('Bulwark is running at')} ${out.bold(server.url)}  (database: ${server.store.dialect} ${server.store.location}; Ctrl+C stops it)\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          process.stdout.write(`\n${signal}: finishing requests in flight, then closing the database…\n`);
+          server.close().then(resolve, resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { buildModel } from '@bulwark/core';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+import { type Backend, backends } from './testing/backends.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const example = JSON.parse(readFileSync(`${ROOT}examples/infrastructure.bulwark.json`, 'utf8'));
+const tm7 = readFileSync(`${ROOT}packages/formats/fixtures/minimal.tm7`, 'utf8');
+
+describe.each(backends())('HTTP API on $name', (backend: Backend) => {
+  let opened: Awaited<ReturnType<Backend['open']>>;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    opened = await backend.open();
+    app = await buildApp({ store: opened.store });
+  });
+  afterAll(async () => {
+    await app.close();
+    await opened.dispose();
+  });
+
+  const create = async (body: unknown): Promise<{ id: string; etag: string }> => {
+    const r = await app.inject({ method: 'POST', url: '/api/models', payload: body as object });
+    expect(r.statusCode, r.body).toBe(201);
+    return { id: r.json().id, etag: String(r.headers.etag) };
+  };
+
+  it('answers /healthz while the database is reachable', async () => {
+    const r = await app.inject('/healthz');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ ok: true, database: backend.name });
+  });
+
+  it('creates a model, lists it and reads it back with its ETag', async () => {
+    const { id, etag } = await create(example);
+    expect(etag).toBe('"1"');
+    const list = (await app.inject('/api/models')).json().models as { id: string }[];
+    expect(list.map((m) => m.id)).toContain(id);
+    const got = await app.inject(`/api/models/${id}`);
+    expect(got.headers.etag).toBe('"1"');
+    expect(got.json().model.metadata.name).toBe('Infrastructure');
+  });
+
+  it('refuses writes that do not say which version they read, and stale ones, without changing anything', async () => {
+    const { id } = await create(example);
+    const doc = (await app.inject(`/api/models/${id}`)).json().model;
+    doc.metadata.owner = 'ana';
+    const none = await app.inject({ method: 'PUT', url: `/api/models/${id}`, payload: doc });
+    expect(none.statusCode).toBe(428);
+    expect(none.json().code).toBe('PRECONDITION_REQUIRED');
+    const ok = await app.inject({
+      method: 'PUT',
+      url: `/api/models/${id}`,
+      payload: doc,
+      headers: { 'if-match': '"1"' },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers.etag).toBe('"2"');
+    doc.metadata.owner = 'bo';
+    const stale = await app.inject({
+      method: 'PUT',
+      url: `/api/models/${id}`,
+      payload: doc,
+      headers: { 'if-match': '"1"' },
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ code: 'VERSION_CONFLICT', currentVersion: 2 });
+    expect((await app.inject(`/api/models/${id}`)).json().model.metadata.owner).toBe('ana');
+  });
+
+  it('validates bodies and says where they are wrong', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/models',
+      payload: { schemaVersion: 1, metadata: {}, template: { id: 'stride' }, diagrams: [] },
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().code).toBe('SCHEMA_INVALID');
+    expect(r.json().details[0].path).toBe('metadata.name');
+    expect((await app.inject('/api/models/nope')).statusCode).toBe(404);
+  });
+
+  it('analyses, triages threats in bulk, and keeps versions, diffs and an audit log', async () => {
+    const { id } = await create({ name: 'Blank shop', template: 'stride' });
+    const put = await app.inject({
+      method: 'PUT',
+      url: `/api/models/${id}`,
+      headers: { 'if-match': '"1"' },
+      payload: buildModel('Blank shop').entity('u').process('p').flow('u', 'p').build(),
+    });
+    expect(put.statusCode).toBe(200);
+    const analysed = await app.inject({
+      method: 'POST',
+      url: `/api/models/${id}/analyze`,
+      headers: { 'if-match': '"2"' },
+    });
+    expect(analysed.statusCode, analysed.body).toBe(200);
+    const threats = (await app.inject(`/api/models/${id}`)).json().model.threats as { id: string }[];
+    expect(threats.length).toBeGreaterThan(2);
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: `/api/models/${id}/threats`,
+      headers: { 'if-match': '"3"' },
+      payload: { threats: threats.slice(0, 2).map((t) => ({ id: t.id, status: 'mitigated', justification: 'Done' })) },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    const versions = (await app.inject(`/api/models/${id}/versions`)).json().versions as { version: number }[];
+    expect(versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
+    const diff = (await app.inject(`/api/models/${id}/diff?from=3&to=4`)).json().diff;
+    expect(diff.threats.changed).toHaveLength(2);
+    const audit = (await app.inject(`/api/models/${id}/audit`)).json().entries as {
+      action: string;
+      field: string | null;
+      newValue: string | null;
+    }[];
+    expect(audit.filter((a) => a.action === 'threat.changed' && a.field === 'status').map((a) => a.newValue)).toEqual([
+      'mitigated',
+      'mitigated',
+    ]);
+  });
+
+  it('imports an uploaded .tm7 with its template, and exports JSON and .tm7', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/models',
+      payload: tm7,
+      headers: { 'content-type': 'application/xml' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const id = r.json().id;
+    const analysed = await app.inject({
+      method: 'POST',
+      url: `/api/models/${id}/analyze`,
+      headers: { 'if-match': '"1"' },
+    });
+    expect(analysed.statusCode, analysed.body).toBe(200);
+    const xml = await app.inject(`/api/models/${id}/export?format=tm7`);
+    expect(xml.statusCode).toBe(200);
+    expect(xml.body).toMatch(/^<ThreatModel /);
+    const json = await app.inject(`/api/models/${id}/export?format=json`);
+    expect(JSON.parse(json.body).metadata.name).toBe('Shop');
+    const templates = (await app.inject('/api/templates')).json().templates as { id: string; builtin: boolean }[];
+    expect(templates.find((t) => !t.builtin)?.id).toBe('44444444-0000-4000-8000-000000000001');
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/models',
+      payload: 'PK\u0003\u0004zip',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('deletes only the version it read', async () => {
+    const { id } = await create(example);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/models/${id}`, headers: { 'if-match': '"9"' } })).statusCode,
+    ).toBe(409);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/models/${id}`, headers: { 'if-match': '"1"' } })).statusCode,
+    ).toBe(204);
+    expect((await app.inject(`/api/models/${id}`)).statusCode).toBe(404);
+  });
+
+  it('loses no triage when many clients patch threats at once, retrying on 409', async () => {
+    const { id } = await create(example);
+    await app.inject({ method: 'POST', url: `/api/models/${id}/analyze`, headers: { 'if-match': '"1"' } });
+    const threats = ((await app.inject(`/api/models/${id}`)).json().model.threats as { id: string }[]).slice(0, 25);
+    let conflicts = 0;
+    await Promise.all(
+      threats.map(async (t, i) => {
+        for (;;) {
+          const current = await app.inject(`/api/models/${id}`);
+          const r = await app.inject({
+            method: 'PATCH',
+            url: `/api/models/${id}/threats`,
+            headers: { 'if-match': String(current.headers.etag) },
+            payload: { threats: [{ id: t.id, status: 'mitigated', justification: `client ${i}` }] },
+          });
+          if (r.statusCode === 200) return;
+          expect(r.statusCode).toBe(409);
+          conflicts++;
+        }
+      }),
+    );
+    const final = (await app.inject(`/api/models/${id}`)).json();
+    const byId = new Map((final.model.threats as { id: string; justification?: string }[]).map((t) => [t.id, t]));
+    threats.forEach((t, i) => {
+      expect(byId.get(t.id)?.justification).toBe(`client ${i}`);
+    });
+    expect(final.version).toBe(2 + threats.length);
+    expect(conflicts).toBeGreaterThanOrEqual(0);
+  });
+
+  it('serves a plain page listing the models, every name escaped', async () => {
+    const xss = structuredClone(example);
+    xss.metadata.name = '<script>alert(1)</script>';
+    await create(xss);
+    const page = await app.inject('/');
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).not.toContain('<script>alert(1)</script>');
+    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});

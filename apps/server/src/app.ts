@@ -1,0 +1,357 @@
+/**
+ * The HTTP API over the model store: models, their versions and audit log, analysis, threat
+ * triage, export, and templates. Every write names the version it read (If-Match); a stale
+ * write gets 409 and changes nothing.
+ */
+import {
+  analyze,
+  bulwarkError,
+  diffModels,
+  parseModel,
+  type ResolvedTemplate,
+  type Result,
+  resolveTemplate,
+  type Template,
+  type ThreatModel,
+  ThreatStatusSchema,
+} from '@bulwark/core';
+import { exportTm7, importTm7, looksLikeTm7 } from '@bulwark/formats';
+import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate } from '@bulwark/templates';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { errorBody, HTTP_STATUS, HttpError } from './errors.js';
+import { homePage } from './homePage.js';
+import type { Store } from './storage/database.js';
+import { ModelStore, type StoredModel } from './storage/ModelStore.js';
+
+/** How the app is set up. */
+export interface AppOptions {
+  store: Store;
+  /** Who the single local user is (local mode). */
+  localUser?: string;
+  /** Largest request body, in bytes (uploads of .tm7 files can be large). */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+const fail = (
+  code: Parameters<typeof bulwarkError>[0],
+  message: string,
+  extra: Record<string, unknown> = {},
+): never => {
+  throw new HttpError(bulwarkError(code, message), extra);
+};
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new HttpError(r.error);
+  return r.value;
+}
+
+/** The version a write says it read, from If-Match (`"3"`, `W/"3"` or `3`). */
+function ifMatch(request: FastifyRequest): number {
+  const header = request.headers['if-match'];
+  if (header === undefined)
+    fail('PRECONDITION_REQUIRED', 'Say which version you are changing: send If-Match with the ETag you read.');
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(header).trim());
+  if (!m)
+    fail(
+      'PRECONDITION_REQUIRED',
+      `If-Match "${String(header)}" is not a version this server gave out (an ETag like "3").`,
+    );
+  return Number(m?.[1]);
+}
+
+const etag = (version: number): string => `"${version}"`;
+
+/** Threat triage changes: one threat or many, only the triage fields. */
+const ThreatPatchSchema = z.object({
+  id: z.string().min(1),
+  status: ThreatStatusSchema.optional(),
+  priority: z.string().min(1).optional(),
+  justification: z.string().optional(),
+  mitigations: z.string().optional(),
+});
+const ThreatPatchBodySchema = z.object({ threats: z.array(ThreatPatchSchema).min(1), message: z.string().optional() });
+const CreateBlankSchema = z.object({ name: z.string().min(1), template: z.string().min(1) });
+
+/** Builds the Fastify app (not listening yet). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024 });
+  const models = new ModelStore(options.store.db);
+  const user = options.localUser ?? 'local';
+
+  // Model files arrive as XML (.tm7) or YAML as well as JSON.
+  for (const type of ['application/xml', 'text/xml', 'application/octet-stream', 'text/plain']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  }
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.status(HTTP_STATUS[error.error.code] ?? 500).send(errorBody(error.error, error.extra));
+    }
+    const e = error as { statusCode?: number; code?: string; message: string };
+    if (e.statusCode === 413)
+      return reply
+        .status(413)
+        .send({ code: 'PAYLOAD_TOO_LARGE', message: 'The upload is larger than this server accepts.' });
+    if (e.statusCode && e.statusCode < 500)
+      return reply.status(e.statusCode).send({ code: 'BAD_REQUEST', message: e.message });
+    app.log.error(error);
+    return reply
+      .status(500)
+      .send({ code: 'INTERNAL', message: 'The server could not do that; the error is in its log.' });
+  });
+
+  // Templates: built-in ones, and ones that arrived inside uploaded .tm7 files (kept in the
+  // database so that every server process sees them).
+  const templates = new Map<string, Template>();
+  async function rawTemplate(id: string): Promise<Template> {
+    const cached = templates.get(id);
+    if (cached) return cached;
+    let t: Template | undefined;
+    if ((BUILTIN_TEMPLATE_IDS as readonly string[]).includes(id)) t = unwrap(loadBuiltinTemplate(id));
+    else {
+      const row = await options.store.db
+        .selectFrom('templates')
+        .select('document')
+        .where('id', '=', id)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      if (row) t = JSON.parse(row.document) as Template;
+    }
+    if (!t)
+      return fail(
+        'TEMPLATE_UNKNOWN',
+        `Unknown template "${id}". Built-in templates: ${BUILTIN_TEMPLATE_IDS.join(', ')}.`,
+      );
+    templates.set(id, t);
+    return t;
+  }
+  async function templateFor(id: string): Promise<ResolvedTemplate> {
+    return unwrap(resolveTemplate(await rawTemplate(id)));
+  }
+  async function keepTemplate(t: Template): Promise<void> {
+    const exists = await options.store.db
+      .selectFrom('templates')
+      .select('id')
+      .where('id', '=', t.id)
+      .where('version', '=', t.version)
+      .executeTakeFirst();
+    if (!exists) {
+      await options.store.db
+        .insertInto('templates')
+        .values({
+          id: t.id,
+          version: t.version,
+          name: t.name,
+          document: JSON.stringify(t),
+          builtin: 0,
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+    }
+    templates.set(t.id, t);
+  }
+
+  async function mustGet(id: string): Promise<StoredModel> {
+    const m = await models.get(id);
+    if (!m) fail('NOT_FOUND', `No model with id "${id}".`);
+    return m as StoredModel;
+  }
+
+  async function save(
+    reply: FastifyReply,
+    id: string,
+    expected: number,
+    doc: ThreatModel,
+    message: string,
+  ): Promise<FastifyReply> {
+    const r = await models.save(id, expected, doc, user, message);
+    if (r.status === 'not-found') fail('NOT_FOUND', `No model with id "${id}".`);
+    if (r.status === 'conflict') {
+      fail(
+        'VERSION_CONFLICT',
+        `The model changed since you read it (you had version ${expected}, it is now ${r.currentVersion}). Reload it and apply your change again.`,
+        {
+          currentVersion: r.currentVersion,
+        },
+      );
+    }
+    const version = r.status === 'saved' ? r.version : expected;
+    return reply.header('etag', etag(version)).send({ id, version });
+  }
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await options.store.db.selectFrom('models').select('id').limit(1).execute();
+      return { ok: true, database: options.store.dialect };
+    } catch {
+      return reply.status(503).send({ ok: false, message: 'The database is not reachable.' });
+    }
+  });
+
+  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(await models.list())));
+
+  app.get('/api/models', async () => ({ models: await models.list() }));
+
+  app.post('/api/models', async (request, reply) => {
+    const body = request.body;
+    let doc: ThreatModel;
+    let message = 'Created';
+    if (typeof body === 'string') {
+      if (!looksLikeTm7(body))
+        fail('PARSE_SYNTAX', 'The upload is not a model Bulwark reads: send a Bulwark model as JSON, or a .tm7 file.');
+      const imported = unwrap(importTm7(body, 'upload.tm7'));
+      await keepTemplate(imported.template);
+      doc = imported.model;
+      message = 'Imported from .tm7';
+    } else if (CreateBlankSchema.safeParse(body).success) {
+      const { name, template } = CreateBlankSchema.parse(body);
+      const t = await templateFor(template);
+      doc = {
+        schemaVersion: 1,
+        metadata: { name },
+        template: { id: t.template.id, version: t.template.version },
+        diagrams: [{ id: 'context', name: 'Context', elements: [] }],
+        threats: [],
+      };
+    } else {
+      doc = unwrap(parseModel(body, 'request body'));
+    }
+    const created = await models.create(doc, user, message);
+    return reply
+      .status(201)
+      .header('etag', etag(created.version))
+      .header('location', `/api/models/${created.id}`)
+      .send(created);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
+    const m = await mustGet(request.params.id);
+    return reply
+      .header('etag', etag(m.version))
+      .send({ id: m.id, version: m.version, updatedAt: m.updatedAt, updatedBy: m.updatedBy, model: m.document });
+  });
+
+  app.put<{ Params: { id: string }; Querystring: { message?: string } }>('/api/models/:id', async (request, reply) => {
+    const expected = ifMatch(request);
+    const doc = unwrap(parseModel(request.body, 'request body'));
+    return save(reply, request.params.id, expected, doc, request.query.message ?? 'Saved');
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
+    const expected = ifMatch(request);
+    const r = await models.delete(request.params.id, expected, user);
+    if (r.status === 'not-found') fail('NOT_FOUND', `No model with id "${request.params.id}".`);
+    if (r.status === 'conflict')
+      fail(
+        'VERSION_CONFLICT',
+        `The model changed since you read it (it is now version ${r.currentVersion}); nothing was deleted.`,
+        { currentVersion: r.currentVersion },
+      );
+    return reply.status(204).send();
+  });
+
+  app.get<{ Params: { id: string } }>('/api/models/:id/versions', async (request) => {
+    await mustGet(request.params.id);
+    return { versions: await models.versions(request.params.id) };
+  });
+
+  app.get<{ Params: { id: string; version: string } }>('/api/models/:id/versions/:version', async (request) => {
+    const doc = await models.version(request.params.id, Number(request.params.version));
+    if (!doc) fail('NOT_FOUND', `Model "${request.params.id}" has no version ${request.params.version}.`);
+    return { version: Number(request.params.version), model: doc };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>(
+    '/api/models/:id/diff',
+    async (request) => {
+      const current = await mustGet(request.params.id);
+      const from = Number(request.query.from ?? current.version - 1);
+      const to = Number(request.query.to ?? current.version);
+      const [a, b] = await Promise.all([models.version(current.id, from), models.version(current.id, to)]);
+      if (!a || !b) fail('NOT_FOUND', `Model "${current.id}" has no version ${!a ? from : to}.`);
+      return { from, to, diff: diffModels(a as ThreatModel, b as ThreatModel) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/models/:id/audit', async (request) => {
+    await mustGet(request.params.id);
+    return { entries: await models.auditLog(request.params.id) };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/models/:id/analyze', async (request, reply) => {
+    const expected = ifMatch(request);
+    const m = await mustGet(request.params.id);
+    const result = analyze(m.document, await templateFor(m.templateId));
+    return save(
+      reply,
+      m.id,
+      expected,
+      result.model,
+      `Analysed: ${result.merge.added} new, ${result.merge.orphaned} orphaned`,
+    );
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/models/:id/threats', async (request, reply) => {
+    const expected = ifMatch(request);
+    const body = ThreatPatchBodySchema.safeParse(request.body);
+    if (!body.success)
+      fail(
+        'SCHEMA_INVALID',
+        `Send { "threats": [ { "id", "status"?, "priority"?, "justification"?, "mitigations"? } ] }: ${body.error.issues[0]?.message}.`,
+      );
+    const patch = body.data as z.infer<typeof ThreatPatchBodySchema>;
+    const m = await mustGet(request.params.id);
+    const byId = new Map((m.document.threats ?? []).map((t) => [t.id, t]));
+    const at = new Date().toISOString();
+    for (const p of patch.threats) {
+      const t = byId.get(p.id);
+      if (!t) fail('NOT_FOUND', `Model "${m.id}" has no threat "${p.id}".`);
+      if (!t) continue;
+      const { id: _id, ...fields } = p;
+      Object.assign(t, fields, { changedBy: user, changedAt: at });
+    }
+    return save(reply, m.id, expected, m.document, patch.message ?? `Triaged ${patch.threats.length} threat(s)`);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { format?: string } }>(
+    '/api/models/:id/export',
+    async (request, reply) => {
+      const m = await mustGet(request.params.id);
+      const format = request.query.format ?? 'json';
+      const base = m.name.replace(/[^A-Za-z0-9._-]+/g, '-') || 'model';
+      if (format === 'json') {
+        return reply
+          .header('content-disposition', `attachment; filename="${base}.bulwark.json"`)
+          .type('application/json')
+          .send(`${JSON.stringify(m.document, null, 2)}\n`);
+      }
+      if (format === 'tm7') {
+        const template = await rawTemplate(m.templateId);
+        return reply
+          .header('content-disposition', `attachment; filename="${base}.tm7"`)
+          .type('application/xml')
+          .send(exportTm7(m.document, template));
+      }
+      return fail('USAGE', `Unknown export format "${format}": use json or tm7.`);
+    },
+  );
+
+  app.get('/api/templates', async () => {
+    const builtin = await Promise.all(BUILTIN_TEMPLATE_IDS.map((id) => rawTemplate(id)));
+    const stored = await options.store.db.selectFrom('templates').select(['id', 'name', 'version']).execute();
+    return {
+      templates: [
+        ...builtin.map((t) => ({ id: t.id, name: t.name, version: t.version, builtin: true })),
+        ...stored.map((t) => ({ id: t.id, name: t.name, version: t.version, builtin: false })),
+      ],
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/templates/:id', async (request) => ({
+    template: await rawTemplate(request.params.id),
+  }));
+
+  return app;
+}

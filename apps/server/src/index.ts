@@ -1,0 +1,19 @@
+/**
+ * @bulwark/server: the HTTP API over SQLite or PostgreSQL. `startServer` is what
+ * `bulwark serve` (and `npm start`) run.
+ */
+
+/** The Fastify app, for embedding and tests. */
+export { type AppOptions, buildApp } from './app.js';
+/** Starting and stopping the server. */
+export { isLoopback, type RunningServer, type ServeOptions, startServer } from './startServer.js';
+/** Opening the database (migrated on open). */
+export { DEFAULT_DB_URL, type Dialect, openStore, parseDbUrl, type Store } from './storage/database.js';
+/** Models, versions and the audit log. */
+export {
+  type AuditEntry,
+  ModelStore,
+  type ModelSummary,
+  type SaveResult,
+  type StoredModel,
+} from './storage/ModelStore.js';

@@ -1,0 +1,75 @@
+/**
+ * Starting the server: open (and migrate) the database, load a first model into an empty one,
+ * listen, and shut down gracefully (in-flight requests finish, then the database closes).
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parseModel } from '@bulwark/core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { DEFAULT_DB_URL, openStore, type Store } from './storage/database.js';
+import { ModelStore } from './storage/ModelStore.js';
+
+/** How to start. Unset values come from the environment (BULWARK_DB_URL, HOST, PORT), then defaults. */
+export interface ServeOptions {
+  db?: string;
+  host?: string;
+  port?: number;
+  /** A model file to load when the database has no models yet. */
+  seed?: string;
+  logger?: boolean;
+}
+
+/** A running server. */
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Is this a loopback address (or a name for one)? */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** Starts the server; throws with a clear message when it cannot. */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    throw new Error(
+      `Refusing to listen on ${host}: this server has no login yet, so it only listens on this machine (127.0.0.1). Accounts (--auth local) are needed before it can face a network.`,
+    );
+  }
+  const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
+  const store = await openStore(options.db ?? process.env.BULWARK_DB_URL ?? DEFAULT_DB_URL);
+  try {
+    if (options.seed) {
+      const models = new ModelStore(store.db);
+      if ((await models.list()).length === 0) {
+        const parsed = parseModel(JSON.parse(readFileSync(options.seed, 'utf8')), options.seed);
+        if (!parsed.ok) throw new Error(`Cannot load ${options.seed}: ${parsed.error.message}`);
+        await models.create(parsed.value, 'local', `Loaded from ${options.seed}`);
+      }
+    }
+    const app = await buildApp({ store, logger: options.logger ?? false });
+    await app.listen({ host, port });
+    const address = app.server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/`;
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    };
+    return { app, store, url, close };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
