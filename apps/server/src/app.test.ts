@@ -193,6 +193,42 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
     expect(conflicts).toBeGreaterThanOrEqual(0);
   });
 
+  it('publishes an OpenAPI document generated from the request schemas', async () => {
+    const doc = (await app.inject('/api/docs/json')).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/models', '/api/models/{id}', '/api/models/{id}/threats', '/api/templates']),
+    );
+    expect(doc.components.schemas.ThreatModel.properties.schemaVersion).toBeDefined();
+    expect(doc.components.schemas.ThreatPatch.properties.threats).toBeDefined();
+    const page = await app.inject('/api/docs');
+    expect(page.body).toContain('/api/models/{id}/analyze');
+  });
+
+  it('stores templates uploaded as .tb7, naming broken rules, and refuses duplicates and built-in ids', async () => {
+    const tb7 = readFileSync(`${ROOT}packages/formats/fixtures/minimal.tb7`, 'utf8');
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/templates',
+      payload: tb7,
+      headers: { 'content-type': 'application/xml' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().brokenRules.map((b: { threatTypeId: string }) => b.threatTypeId)).toEqual(['X2']);
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/templates',
+      payload: tb7,
+      headers: { 'content-type': 'application/xml' },
+    });
+    expect(again.statusCode).toBe(409);
+    const stride = (await app.inject('/api/templates/stride')).json().template;
+    expect((await app.inject({ method: 'POST', url: '/api/templates', payload: stride })).statusCode).toBe(400);
+    expect((await app.inject('/api/templates/55555555-0000-4000-8000-000000000001')).json().template.name).toBe(
+      'Bulwark test template',
+    );
+  });
+
   it('serves a plain page listing the models, every name escaped', async () => {
     const xss = structuredClone(example);
     xss.metadata.name = '<script>alert(1)</script>';

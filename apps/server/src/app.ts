@@ -8,19 +8,21 @@ import {
   bulwarkError,
   diffModels,
   parseModel,
+  parseTemplate,
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
   type Template,
   type ThreatModel,
-  ThreatStatusSchema,
 } from '@bulwark/core';
-import { exportTm7, importTm7, looksLikeTm7 } from '@bulwark/formats';
+import { exportTm7, importTb7, importTm7, looksLikeTb7, looksLikeTm7 } from '@bulwark/formats';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate } from '@bulwark/templates';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errorBody, HTTP_STATUS, HttpError } from './errors.js';
-import { homePage } from './homePage.js';
+import { docsPage, homePage } from './homePage.js';
+import { openApiDocument } from './openapi.js';
+import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
 import type { Store } from './storage/database.js';
 import { ModelStore, type StoredModel } from './storage/ModelStore.js';
 
@@ -62,17 +64,6 @@ function ifMatch(request: FastifyRequest): number {
 }
 
 const etag = (version: number): string => `"${version}"`;
-
-/** Threat triage changes: one threat or many, only the triage fields. */
-const ThreatPatchSchema = z.object({
-  id: z.string().min(1),
-  status: ThreatStatusSchema.optional(),
-  priority: z.string().min(1).optional(),
-  justification: z.string().optional(),
-  mitigations: z.string().optional(),
-});
-const ThreatPatchBodySchema = z.object({ threats: z.array(ThreatPatchSchema).min(1), message: z.string().optional() });
-const CreateBlankSchema = z.object({ name: z.string().min(1), template: z.string().min(1) });
 
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -191,6 +182,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(await models.list())));
+
+  const docs = openApiDocument();
+  app.get('/api/docs/json', async () => docs);
+  app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage(docs)));
 
   app.get('/api/models', async () => ({ models: await models.list() }));
 
@@ -347,6 +342,46 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ...stored.map((t) => ({ id: t.id, name: t.name, version: t.version, builtin: false })),
       ],
     };
+  });
+
+  app.post('/api/templates', async (request, reply) => {
+    const body = request.body;
+    let template: Template;
+    if (typeof body === 'string') {
+      if (!looksLikeTb7(body))
+        fail(
+          'PARSE_SYNTAX',
+          'The upload is not a template Bulwark reads: send a Bulwark template as JSON, or a .tb7 file.',
+        );
+      template = unwrap(importTb7(body, 'upload.tb7'));
+    } else {
+      template = unwrap(parseTemplate(body, 'request body'));
+    }
+    const resolved = unwrap(resolveTemplate(template));
+    if ((BUILTIN_TEMPLATE_IDS as readonly string[]).includes(template.id))
+      fail('USAGE', `"${template.id}" is a built-in template; give yours another id.`);
+    const exists = await options.store.db
+      .selectFrom('templates')
+      .select('id')
+      .where('id', '=', template.id)
+      .where('version', '=', template.version)
+      .executeTakeFirst();
+    if (exists)
+      fail(
+        'VERSION_CONFLICT',
+        `Template "${template.id}" version ${template.version} exists already; bump its version to store a new one.`,
+      );
+    await keepTemplate(template);
+    return reply.status(201).send({
+      id: template.id,
+      version: template.version,
+      threatTypes: template.threatTypes.length,
+      brokenRules: resolved.ruleProblems.map((p) => ({
+        threatTypeId: p.threatTypeId,
+        rule: p.rule,
+        message: p.error.message,
+      })),
+    });
   });
 
   app.get<{ Params: { id: string } }>('/api/templates/:id', async (request) => ({

@@ -32,3 +32,25 @@ ${rows}
 </body></html>
 `;
 }
+
+/** A plain page listing the API's endpoints, with a link to the OpenAPI JSON. */
+export function docsPage(doc: Record<string, unknown>): string {
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, { summary?: string }>>;
+  const rows: string[] = [];
+  for (const [path, ops] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (method === 'parameters') continue;
+      rows.push(
+        `<tr><td><code>${escapeHtml(method.toUpperCase())}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op.summary ?? '')}</td></tr>`,
+      );
+    }
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bulwark API</title>
+<style>body{font:15px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td{padding:.3rem .8rem;border-bottom:1px solid #ddd}</style>
+</head><body><h1>Bulwark API</h1><p>OpenAPI 3.1: <a href="/api/docs/json">/api/docs/json</a>. Writes need <code>If-Match</code> with the ETag you read.</p>
+<table><tbody>
+${rows.join('\n')}
+</tbody></table></body></html>
+`;
+}

@@ -5,6 +5,8 @@
 
 /** The Fastify app, for embedding and tests. */
 export { type AppOptions, buildApp } from './app.js';
+/** Online backups of the SQLite database. */
+export { backupDatabase } from './backup.js';
 /** Starting and stopping the server. */
 export { isLoopback, type RunningServer, type ServeOptions, startServer } from './startServer.js';
 /** Opening the database (migrated on open). */

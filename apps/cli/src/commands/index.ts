@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import * as analyze from './analyze.js';
 import * as convert from './convert.js';
+import * as db from './db.js';
 import * as diff from './diff.js';
 import * as init from './init.js';
 import * as interactions from './interactions.js';
@@ -19,4 +20,5 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   convert,
   templates,
   serve,
+  db,
 };

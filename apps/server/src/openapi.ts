@@ -1,0 +1,173 @@
+/**
+ * The OpenAPI document of the JSON API, generated from the zod schemas that validate requests
+ * (so it cannot drift from what the server accepts). Served at /api/docs/json.
+ */
+import { TemplateSchema, ThreatModelSchema, ThreatSchema } from '@bulwark/core';
+import { z } from 'zod';
+import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
+
+const json = (schema: z.ZodType): Record<string, unknown> =>
+  z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const body = (name: string, extra: Record<string, unknown> = {}) => ({
+  required: true,
+  content: { 'application/json': { schema: ref(name) }, ...extra },
+});
+const ok = (description: string, schema?: Record<string, unknown>) => ({
+  description,
+  ...(schema ? { content: { 'application/json': { schema } } } : {}),
+});
+const errors = {
+  '400': ok('The request is malformed.', ref('Error')),
+  '404': ok('No such model.', ref('Error')),
+  '422': ok('The body does not match the schema.', ref('Error')),
+};
+const write = {
+  '409': ok('Someone saved first: the body says the current version; reload and apply again.', ref('Error')),
+  '428': ok('If-Match is missing: say which version you read.', ref('Error')),
+};
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header',
+  required: true,
+  description: 'The ETag of the version you read, e.g. "3".',
+  schema: { type: 'string' },
+};
+
+/** The OpenAPI 3.1 document. */
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Bulwark API',
+      version: '0.1.0',
+      description:
+        'Threat models, their versions and audit log, analysis, threat triage, import and export. Every write names the version it read (If-Match).',
+    },
+    paths: {
+      '/healthz': {
+        get: { summary: 'Is the database reachable?', responses: { '200': ok('Yes.'), '503': ok('No.') } },
+      },
+      '/api/models': {
+        get: { summary: 'List models', responses: { '200': ok('Models, most recently changed first.') } },
+        post: {
+          summary:
+            'Create a model: a Bulwark model (JSON), a blank one from a template ({ name, template }), or an uploaded .tm7 (application/xml)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { oneOf: [ref('ThreatModel'), ref('CreateBlank')] } },
+              'application/xml': { schema: { type: 'string' } },
+            },
+          },
+          responses: { '201': ok('Created; ETag is its version.'), ...errors },
+        },
+      },
+      '/api/models/{id}': {
+        parameters: [idParam],
+        get: { summary: 'Read a model (ETag: its version)', responses: { '200': ok('The model.'), ...errors } },
+        put: {
+          summary: 'Save a model',
+          parameters: [ifMatch],
+          requestBody: body('ThreatModel'),
+          responses: { '200': ok('Saved; ETag is the new version.'), ...errors, ...write },
+        },
+        delete: {
+          summary: 'Delete a model',
+          parameters: [ifMatch],
+          responses: { '204': ok('Deleted.'), ...errors, ...write },
+        },
+      },
+      '/api/models/{id}/versions': {
+        parameters: [idParam],
+        get: {
+          summary: 'Every saved version: author, time, message',
+          responses: { '200': ok('Versions, newest first.'), ...errors },
+        },
+      },
+      '/api/models/{id}/versions/{version}': {
+        parameters: [idParam, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
+        get: { summary: 'One saved version', responses: { '200': ok('The model as it was.'), ...errors } },
+      },
+      '/api/models/{id}/diff': {
+        parameters: [
+          idParam,
+          { name: 'from', in: 'query', schema: { type: 'integer' } },
+          { name: 'to', in: 'query', schema: { type: 'integer' } },
+        ],
+        get: {
+          summary: 'What changed between two versions',
+          responses: { '200': ok('Elements and threats added, removed and changed.'), ...errors },
+        },
+      },
+      '/api/models/{id}/audit': {
+        parameters: [idParam],
+        get: { summary: 'Who changed what, when', responses: { '200': ok('Audit entries, oldest first.'), ...errors } },
+      },
+      '/api/models/{id}/analyze': {
+        parameters: [idParam],
+        post: {
+          summary: 'Regenerate threats from the template, keeping triage; saved as a version',
+          parameters: [ifMatch],
+          responses: { '200': ok('Saved.'), ...errors, ...write },
+        },
+      },
+      '/api/models/{id}/threats': {
+        parameters: [idParam],
+        patch: {
+          summary: 'Triage one or many threats',
+          parameters: [ifMatch],
+          requestBody: body('ThreatPatch'),
+          responses: { '200': ok('Saved.'), ...errors, ...write },
+        },
+      },
+      '/api/models/{id}/export': {
+        parameters: [idParam, { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'tm7'] } }],
+        get: { summary: 'Export a model', responses: { '200': ok('The file.'), ...errors } },
+      },
+      '/api/templates': {
+        get: { summary: 'List templates', responses: { '200': ok('Built-in and stored templates.') } },
+        post: {
+          summary: 'Add a template: a Bulwark template (JSON) or a .tb7 (application/xml)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ref('Template') },
+              'application/xml': { schema: { type: 'string' } },
+            },
+          },
+          responses: {
+            '201': ok('Stored.'),
+            ...errors,
+            '409': ok('That template version exists already.', ref('Error')),
+          },
+        },
+      },
+      '/api/templates/{id}': {
+        parameters: [idParam],
+        get: { summary: 'One template (its newest version)', responses: { '200': ok('The template.'), ...errors } },
+      },
+    },
+    components: {
+      schemas: {
+        ThreatModel: json(ThreatModelSchema),
+        Threat: json(ThreatSchema),
+        Template: json(TemplateSchema),
+        CreateBlank: json(CreateBlankSchema),
+        ThreatPatch: json(ThreatPatchBodySchema),
+        Error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { type: 'string' },
+            message: { type: 'string' },
+            path: { type: 'string' },
+            currentVersion: { type: 'integer' },
+          },
+        },
+      },
+    },
+  };
+}
