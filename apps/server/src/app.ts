@@ -17,20 +17,25 @@ import {
 } from '@bulwark/core';
 import { exportTm7, importTb7, importTm7, looksLikeTb7, looksLikeTm7 } from '@bulwark/formats';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate } from '@bulwark/templates';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { sameSecret } from './auth.js';
 import { errorBody, HTTP_STATUS, HttpError } from './errors.js';
 import { docsPage, homePage } from './homePage.js';
 import { openApiDocument } from './openapi.js';
 import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
 import type { Store } from './storage/database.js';
 import { ModelStore, type StoredModel } from './storage/ModelStore.js';
+import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
 
 /** How the app is set up. */
 export interface AppOptions {
   store: Store;
-  /** Who the single local user is (local mode). */
+  /** Who the single local user is (local mode, no accounts). */
   localUser?: string;
+  /** `none`: one local user, no login (loopback only). `local`: accounts, sessions, tokens, roles. */
+  auth?: 'none' | 'local';
   /** Largest request body, in bytes (uploads of .tm7 files can be large). */
   bodyLimit?: number;
   logger?: boolean;
@@ -69,7 +74,58 @@ const etag = (version: number): string => `"${version}"`;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024 });
   const models = new ModelStore(options.store.db);
-  const user = options.localUser ?? 'local';
+  const users = new UserStore(options.store.db);
+  const teamMode = options.auth === 'local';
+  const localUser: User = { id: 'local', name: options.localUser ?? 'local', isAdmin: true };
+  await app.register(cookie);
+
+  // Who is asking: in local mode the one local user; in team mode an API token (Bearer) or a
+  // session cookie, and for a cookie every unsafe method must carry the session's CSRF token.
+  const who = new WeakMap<FastifyRequest, User>();
+  async function authenticate(request: FastifyRequest): Promise<User | undefined> {
+    if (!teamMode) return localUser;
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) return users.byToken(header.slice(7).trim());
+    const sessionId = request.cookies.bulwark_session;
+    if (!sessionId) return undefined;
+    const session = await users.session(sessionId);
+    if (!session) return undefined;
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
+        fail('FORBIDDEN', 'Missing or wrong X-CSRF-Token: send the token you got when you signed in.');
+      }
+    }
+    return session.user;
+  }
+  const PUBLIC = new Set(['/', '/healthz', '/api/login', '/api/logout', '/api/docs', '/api/docs/json']);
+  app.addHook('preHandler', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    const u = await authenticate(request);
+    if (u) who.set(request, u);
+    else if (!PUBLIC.has(path))
+      fail('UNAUTHENTICATED', 'Sign in (POST /api/login) or send an API token (Authorization: Bearer …).');
+  });
+  const userOf = (request: FastifyRequest): User => who.get(request) ?? fail('UNAUTHENTICATED', 'Sign in first.');
+
+  /** Checks the caller's role on a model; someone with no role at all learns nothing of it. */
+  async function need(request: FastifyRequest, modelId: string, role: Role): Promise<User> {
+    const u = userOf(request);
+    if (u.isAdmin) return u;
+    const have = await users.role(modelId, u.id);
+    if (!have) fail('NOT_FOUND', `No model with id "${modelId}".`);
+    if (!roleAtLeast(have, role))
+      fail(
+        'FORBIDDEN',
+        `You are ${have === 'owner' || have === 'editor' ? 'an' : 'a'} ${have} of this model; this needs ${role}.`,
+      );
+    return u;
+  }
+  const needAdmin = (request: FastifyRequest): User => {
+    const u = userOf(request);
+    if (!u.isAdmin) fail('FORBIDDEN', 'Only an administrator may do this.');
+    return u;
+  };
 
   // Model files arrive as XML (.tm7) or YAML as well as JSON.
   for (const type of ['application/xml', 'text/xml', 'application/octet-stream', 'text/plain']) {
@@ -152,12 +208,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   async function save(
     reply: FastifyReply,
+    actor: User,
     id: string,
     expected: number,
     doc: ThreatModel,
     message: string,
   ): Promise<FastifyReply> {
-    const r = await models.save(id, expected, doc, user, message);
+    const r = await models.save(id, expected, doc, actor.name, message);
     if (r.status === 'not-found') fail('NOT_FOUND', `No model with id "${id}".`);
     if (r.status === 'conflict') {
       fail(
@@ -181,15 +238,68 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(await models.list())));
+  app.get('/', async (request, reply) => {
+    const u = who.get(request);
+    if (!u)
+      return reply
+        .status(401)
+        .type('text/html; charset=utf-8')
+        .send(homePage([], 'Sign in first: POST /api/login with your name and password.'));
+    const all = await models.list();
+    const mine = u.isAdmin ? undefined : await users.modelIds(u.id);
+    return reply.type('text/html; charset=utf-8').send(homePage(mine ? all.filter((m) => mine.has(m.id)) : all));
+  });
 
   const docs = openApiDocument();
   app.get('/api/docs/json', async () => docs);
   app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage(docs)));
 
-  app.get('/api/models', async () => ({ models: await models.list() }));
+  app.post('/api/login', async (request, reply) => {
+    if (!teamMode) return { user: localUser, csrfToken: null };
+    const body = z.object({ name: z.string().min(1), password: z.string().min(1) }).safeParse(request.body);
+    if (!body.success) fail('SCHEMA_INVALID', 'Send { "name", "password" }.');
+    const u = await users.verify(body.data?.name ?? '', body.data?.password ?? '');
+    if (!u) fail('UNAUTHENTICATED', 'Wrong name or password.');
+    const session = await users.createSession((u as User).id);
+    reply.setCookie('bulwark_session', session.sessionId, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: 7 * 86400,
+    });
+    return { user: u, csrfToken: session.csrfToken };
+  });
+
+  app.post('/api/logout', async (request, reply) => {
+    const sessionId = request.cookies.bulwark_session;
+    if (sessionId) await users.endSession(sessionId);
+    reply.clearCookie('bulwark_session', { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/me', async (request) => ({ user: userOf(request), mode: teamMode ? 'team' : 'local' }));
+
+  app.get('/api/models', async (request) => {
+    const u = userOf(request);
+    const all = await models.list();
+    if (u.isAdmin) return { models: all };
+    const mine = await users.modelIds(u.id);
+    return { models: all.filter((m) => mine.has(m.id)) };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/models/:id/roles', async (request) => {
+    await need(request, request.params.id, 'owner');
+    const body = z.object({ user: z.string().min(1), role: z.enum(ROLES) }).safeParse(request.body);
+    if (!body.success)
+      fail('SCHEMA_INVALID', `Send { "user": "<name>", "role": ${ROLES.map((r) => `"${r}"`).join(' | ')} }.`);
+    const target = await users.byName(body.data?.user ?? '');
+    if (!target) fail('NOT_FOUND', `No user named "${body.data?.user}".`);
+    await users.grant(request.params.id, (target as User).id, body.data?.role as Role);
+    return { user: target?.name, role: body.data?.role };
+  });
 
   app.post('/api/models', async (request, reply) => {
+    const actor = userOf(request);
     const body = request.body;
     let doc: ThreatModel;
     let message = 'Created';
@@ -213,7 +323,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } else {
       doc = unwrap(parseModel(body, 'request body'));
     }
-    const created = await models.create(doc, user, message);
+    const created = await models.create(doc, actor.name, message);
+    if (teamMode) await users.grant(created.id, actor.id, 'owner');
     return reply
       .status(201)
       .header('etag', etag(created.version))
@@ -222,6 +333,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
+    await need(request, request.params.id, 'viewer');
     const m = await mustGet(request.params.id);
     return reply
       .header('etag', etag(m.version))
@@ -229,14 +341,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.put<{ Params: { id: string }; Querystring: { message?: string } }>('/api/models/:id', async (request, reply) => {
+    const actor = await need(request, request.params.id, 'editor');
     const expected = ifMatch(request);
     const doc = unwrap(parseModel(request.body, 'request body'));
-    return save(reply, request.params.id, expected, doc, request.query.message ?? 'Saved');
+    return save(reply, actor, request.params.id, expected, doc, request.query.message ?? 'Saved');
   });
 
   app.delete<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
+    const actor = await need(request, request.params.id, 'owner');
     const expected = ifMatch(request);
-    const r = await models.delete(request.params.id, expected, user);
+    const r = await models.delete(request.params.id, expected, actor.name);
     if (r.status === 'not-found') fail('NOT_FOUND', `No model with id "${request.params.id}".`);
     if (r.status === 'conflict')
       fail(
@@ -248,11 +362,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get<{ Params: { id: string } }>('/api/models/:id/versions', async (request) => {
+    await need(request, request.params.id, 'viewer');
     await mustGet(request.params.id);
     return { versions: await models.versions(request.params.id) };
   });
 
   app.get<{ Params: { id: string; version: string } }>('/api/models/:id/versions/:version', async (request) => {
+    await need(request, request.params.id, 'viewer');
     const doc = await models.version(request.params.id, Number(request.params.version));
     if (!doc) fail('NOT_FOUND', `Model "${request.params.id}" has no version ${request.params.version}.`);
     return { version: Number(request.params.version), model: doc };
@@ -271,16 +387,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.get<{ Params: { id: string } }>('/api/models/:id/audit', async (request) => {
+    await need(request, request.params.id, 'viewer');
     await mustGet(request.params.id);
     return { entries: await models.auditLog(request.params.id) };
   });
 
   app.post<{ Params: { id: string } }>('/api/models/:id/analyze', async (request, reply) => {
+    const actor = await need(request, request.params.id, 'editor');
     const expected = ifMatch(request);
     const m = await mustGet(request.params.id);
     const result = analyze(m.document, await templateFor(m.templateId));
     return save(
       reply,
+      actor,
       m.id,
       expected,
       result.model,
@@ -289,6 +408,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.patch<{ Params: { id: string } }>('/api/models/:id/threats', async (request, reply) => {
+    const actor = await need(request, request.params.id, 'reviewer');
     const expected = ifMatch(request);
     const body = ThreatPatchBodySchema.safeParse(request.body);
     if (!body.success)
@@ -305,9 +425,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (!t) fail('NOT_FOUND', `Model "${m.id}" has no threat "${p.id}".`);
       if (!t) continue;
       const { id: _id, ...fields } = p;
-      Object.assign(t, fields, { changedBy: user, changedAt: at });
+      Object.assign(t, fields, { changedBy: actor.name, changedAt: at });
     }
-    return save(reply, m.id, expected, m.document, patch.message ?? `Triaged ${patch.threats.length} threat(s)`);
+    return save(reply, actor, m.id, expected, m.document, patch.message ?? `Triaged ${patch.threats.length} threat(s)`);
   });
 
   app.get<{ Params: { id: string }; Querystring: { format?: string } }>(
@@ -345,6 +465,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.post('/api/templates', async (request, reply) => {
+    needAdmin(request);
     const body = request.body;
     let template: Template;
     if (typeof body === 'string') {

@@ -16,6 +16,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   VERSION_CONFLICT: 409,
   PRECONDITION_REQUIRED: 428,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
 };
 
 /** An expected failure of a request, carrying its Bulwark error. */

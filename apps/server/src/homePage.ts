@@ -12,7 +12,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** The page, every user string escaped. */
-export function homePage(models: ModelSummary[]): string {
+export function homePage(models: ModelSummary[], notice?: string): string {
   const rows = models
     .map((m) => {
       const id = encodeURIComponent(m.id);
@@ -24,6 +24,7 @@ export function homePage(models: ModelSummary[]): string {
 <style>body{font:15px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td,th{padding:.35rem .8rem;border-bottom:1px solid #ddd;text-align:left}</style>
 </head><body>
 <h1>Bulwark</h1>
+${notice ? `<p><strong>${escapeHtml(notice)}</strong></p>` : ''}
 <p>${models.length} model${models.length === 1 ? '' : 's'}. The JSON API is under <code>/api</code>; health at <a href="/healthz">/healthz</a>.</p>
 <table><thead><tr><th>Model</th><th>Template</th><th>Version</th><th>Updated</th><th></th></tr></thead>
 <tbody>

@@ -32,6 +32,10 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: 'conflict',
   /** A write did not say which version it read (If-Match). */
   PRECONDITION_REQUIRED: 'usage',
+  /** The request needs a signed-in user or an API token. */
+  UNAUTHENTICATED: 'access',
+  /** The user may not do this. */
+  FORBIDDEN: 'access',
 } as const;
 
 /** A code from the catalogue. */

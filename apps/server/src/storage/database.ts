@@ -67,6 +67,11 @@ export async function openStore(url: string): Promise<Store> {
     location = file;
   } else {
     const pool = new pg.Pool({ connectionString: target, max: 10 });
+    // An idle connection can fail (the server restarts, an admin ends it); the pool drops it and
+    // opens another on the next query. Without this listener the error would end the process.
+    pool.on('error', (e) => {
+      process.emitWarning(`PostgreSQL connection lost (${e.message}); it will be reopened.`);
+    });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     location = redact(target);
   }
