@@ -121,6 +121,36 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     return u;
   }
+  /**
+   * The role each model route needs, checked in one place before any handler runs; a route
+   * under /api/models/:id that is missing here makes the server refuse to start.
+   */
+  const ROUTE_ROLES: Record<string, Role> = {
+    'GET /api/models/:id': 'viewer',
+    'PUT /api/models/:id': 'editor',
+    'DELETE /api/models/:id': 'owner',
+    'GET /api/models/:id/versions': 'viewer',
+    'GET /api/models/:id/versions/:version': 'viewer',
+    'GET /api/models/:id/diff': 'viewer',
+    'GET /api/models/:id/audit': 'viewer',
+    'GET /api/models/:id/export': 'viewer',
+    'POST /api/models/:id/analyze': 'editor',
+    'PATCH /api/models/:id/threats': 'reviewer',
+    'POST /api/models/:id/roles': 'owner',
+  };
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/models/:id')) return;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && !ROUTE_ROLES[`${method} ${route.url}`])
+        throw new Error(`Route ${method} ${route.url} has no role in ROUTE_ROLES.`);
+    }
+  });
+  app.addHook('preHandler', async (request) => {
+    const role = ROUTE_ROLES[`${request.method === 'HEAD' ? 'GET' : request.method} ${request.routeOptions.url ?? ''}`];
+    const id = (request.params as { id?: string } | undefined)?.id;
+    if (role && id !== undefined) await need(request, id, role);
+  });
+
   const needAdmin = (request: FastifyRequest): User => {
     const u = userOf(request);
     if (!u.isAdmin) fail('FORBIDDEN', 'Only an administrator may do this.');
@@ -288,7 +318,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.post<{ Params: { id: string } }>('/api/models/:id/roles', async (request) => {
-    await need(request, request.params.id, 'owner');
     const body = z.object({ user: z.string().min(1), role: z.enum(ROLES) }).safeParse(request.body);
     if (!body.success)
       fail('SCHEMA_INVALID', `Send { "user": "<name>", "role": ${ROLES.map((r) => `"${r}"`).join(' | ')} }.`);
@@ -333,7 +362,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
-    await need(request, request.params.id, 'viewer');
     const m = await mustGet(request.params.id);
     return reply
       .header('etag', etag(m.version))
@@ -341,14 +369,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.put<{ Params: { id: string }; Querystring: { message?: string } }>('/api/models/:id', async (request, reply) => {
-    const actor = await need(request, request.params.id, 'editor');
+    const actor = userOf(request);
     const expected = ifMatch(request);
     const doc = unwrap(parseModel(request.body, 'request body'));
     return save(reply, actor, request.params.id, expected, doc, request.query.message ?? 'Saved');
   });
 
   app.delete<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
-    const actor = await need(request, request.params.id, 'owner');
+    const actor = userOf(request);
     const expected = ifMatch(request);
     const r = await models.delete(request.params.id, expected, actor.name);
     if (r.status === 'not-found') fail('NOT_FOUND', `No model with id "${request.params.id}".`);
@@ -362,13 +390,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get<{ Params: { id: string } }>('/api/models/:id/versions', async (request) => {
-    await need(request, request.params.id, 'viewer');
     await mustGet(request.params.id);
     return { versions: await models.versions(request.params.id) };
   });
 
   app.get<{ Params: { id: string; version: string } }>('/api/models/:id/versions/:version', async (request) => {
-    await need(request, request.params.id, 'viewer');
     const doc = await models.version(request.params.id, Number(request.params.version));
     if (!doc) fail('NOT_FOUND', `Model "${request.params.id}" has no version ${request.params.version}.`);
     return { version: Number(request.params.version), model: doc };
@@ -387,13 +413,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.get<{ Params: { id: string } }>('/api/models/:id/audit', async (request) => {
-    await need(request, request.params.id, 'viewer');
     await mustGet(request.params.id);
     return { entries: await models.auditLog(request.params.id) };
   });
 
   app.post<{ Params: { id: string } }>('/api/models/:id/analyze', async (request, reply) => {
-    const actor = await need(request, request.params.id, 'editor');
+    const actor = userOf(request);
     const expected = ifMatch(request);
     const m = await mustGet(request.params.id);
     const result = analyze(m.document, await templateFor(m.templateId));
@@ -408,7 +433,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.patch<{ Params: { id: string } }>('/api/models/:id/threats', async (request, reply) => {
-    const actor = await need(request, request.params.id, 'reviewer');
+    const actor = userOf(request);
     const expected = ifMatch(request);
     const body = ThreatPatchBodySchema.safeParse(request.body);
     if (!body.success)
