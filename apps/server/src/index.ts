@@ -19,3 +19,5 @@ export {
   type SaveResult,
   type StoredModel,
 } from './storage/ModelStore.js';
+/** Accounts: users, sessions, API tokens, per-model roles. */
+export { ROLES, type Role, type User, UserStore } from './storage/UserStore.js';

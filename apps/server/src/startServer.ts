@@ -17,6 +17,8 @@ export interface ServeOptions {
   port?: number;
   /** A model file to load when the database has no models yet. */
   seed?: string;
+  /** `none` (default): one local user, loopback only. `local`: accounts, sessions, tokens, roles. */
+  auth?: 'none' | 'local';
   logger?: boolean;
 }
 
@@ -38,9 +40,10 @@ export function isLoopback(host: string): boolean {
 /** Starts the server; throws with a clear message when it cannot. */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
-  if (!isLoopback(host)) {
+  const auth = options.auth ?? 'none';
+  if (!isLoopback(host) && auth === 'none') {
     throw new Error(
-      `Refusing to listen on ${host}: this server has no login yet, so it only listens on this machine (127.0.0.1). Accounts (--auth local) are needed before it can face a network.`,
+      `Refusing to listen on ${host} without accounts: anyone who reaches it could change every model. Start it with --auth local (and add users with \`bulwark users add\`), or listen on 127.0.0.1.`,
     );
   }
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
@@ -54,7 +57,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await models.create(parsed.value, 'local', `Loaded from ${options.seed}`);
       }
     }
-    const app = await buildApp({ store, logger: options.logger ?? false });
+    const app = await buildApp({ store, auth, logger: options.logger ?? false });
     await app.listen({ host, port });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -8,6 +8,8 @@ import * as init from './init.js';
 import * as interactions from './interactions.js';
 import * as serve from './serve.js';
 import * as templates from './templates.js';
+import * as tokens from './tokens.js';
+import * as users from './users.js';
 import * as validate from './validate.js';
 
 /** The command modules; a registry test checks every file here is listed. */
@@ -20,5 +22,7 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   convert,
   templates,
   serve,
+  users,
+  tokens,
   db,
 };

@@ -15,8 +15,11 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to listen on (default: $HOST, else 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: $PORT, else 3000; 0 picks a free one)')
     .option('--seed <file>', 'a model to load when the database has no models yet')
+    .option('--auth <mode>', 'none (one local user, loopback only) or local (accounts: see bulwark users)', 'none')
     .option('--log', 'log requests (JSON lines on standard output)')
-    .action(async (opts: { db?: string; host?: string; port?: string; seed?: string; log?: boolean }) => {
+    .action(async (opts: { db?: string; host?: string; port?: string; seed?: string; auth: string; log?: boolean }) => {
+      if (opts.auth !== 'none' && opts.auth !== 'local')
+        throw new CliFailure(bulwarkError('USAGE', `--auth must be none or local, not "${opts.auth}".`));
       const port = opts.port === undefined ? undefined : Number(opts.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
         throw new CliFailure(bulwarkError('USAGE', `--port must be a number from 0 to 65535, not "${opts.port}".`));
@@ -30,6 +33,7 @@ export function register(program: Command): void {
           ...(opts.host !== undefined ? { host: opts.host } : {}),
           ...(port !== undefined ? { port } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          auth: opts.auth,
           logger: opts.log === true,
         });
       } catch (e) {
