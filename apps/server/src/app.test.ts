@@ -3,6 +3,7 @@ import { buildModel } from '@bulwark/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
+import { ModelStore } from './storage/ModelStore.js';
 import { type Backend, backends } from './testing/backends.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -68,6 +69,59 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
     expect(stale.statusCode).toBe(409);
     expect(stale.json()).toMatchObject({ code: 'VERSION_CONFLICT', currentVersion: 2 });
     expect((await app.inject(`/api/models/${id}`)).json().model.metadata.owner).toBe('ana');
+  });
+
+  it('never applies a change to a version other than the one the client named (no lost update in a race)', async () => {
+    const { id } = await create(example);
+    await app.inject({ method: 'POST', url: `/api/models/${id}/analyze`, headers: { 'if-match': '"1"' } });
+    const threat = ((await app.inject(`/api/models/${id}`)).json().model.threats as { id: string }[])[0]?.id ?? '';
+    // Client B sends its next edit (If-Match "3") before version 3 exists; B's read of the model
+    // is held until client A's write has been acknowledged as version 3.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let readStarted: () => void = () => {};
+    const reading = new Promise<void>((resolve) => {
+      readStarted = resolve;
+    });
+    class PausingStore extends ModelStore {
+      override async get(modelId: string) {
+        const m = await super.get(modelId);
+        readStarted();
+        await held;
+        return m;
+      }
+    }
+    const slow = await buildApp({ store: opened.store, models: new PausingStore(opened.store.db) });
+    try {
+      const b = slow.inject({
+        method: 'PATCH',
+        url: `/api/models/${id}/threats`,
+        headers: { 'if-match': '"3"' },
+        payload: { threats: [{ id: threat, justification: 'B' }] },
+      });
+      await reading;
+      const a = await app.inject({
+        method: 'PATCH',
+        url: `/api/models/${id}/threats`,
+        headers: { 'if-match': '"2"' },
+        payload: { threats: [{ id: threat, mitigations: 'A' }] },
+      });
+      expect(a.statusCode).toBe(200);
+      expect(a.headers.etag).toBe('"3"');
+      release();
+      const bResult = await b;
+      expect(bResult.statusCode).toBe(409);
+      const final = (await app.inject(`/api/models/${id}`)).json();
+      expect(final.version).toBe(3);
+      expect(
+        (final.model.threats as { id: string; mitigations?: string }[]).find((t) => t.id === threat)?.mitigations,
+      ).toBe('A');
+    } finally {
+      release();
+      await slow.close();
+    }
   });
 
   it('validates bodies and says where they are wrong', async () => {

@@ -39,6 +39,8 @@ export interface AppOptions {
   /** Largest request body, in bytes (uploads of .tm7 files can be large). */
   bodyLimit?: number;
   logger?: boolean;
+  /** The model store to use (tests pass one that can be paused); default: one over `store`. */
+  models?: ModelStore;
 }
 
 const fail = (
@@ -73,7 +75,7 @@ const etag = (version: number): string => `"${version}"`;
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024 });
-  const models = new ModelStore(options.store.db);
+  const models = options.models ?? new ModelStore(options.store.db);
   const users = new UserStore(options.store.db);
   const teamMode = options.auth === 'local';
   const localUser: User = { id: 'local', name: options.localUser ?? 'local', isAdmin: true };
@@ -234,6 +236,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const m = await models.get(id);
     if (!m) fail('NOT_FOUND', `No model with id "${id}".`);
     return m as StoredModel;
+  }
+
+  /**
+   * The model for a read-modify-write, which must be at the version the client says it read:
+   * changing any other version and saving it as `expected + 1` would overwrite a write that
+   * was acknowledged in between. (The save itself then checks again, inside its transaction.)
+   */
+  async function mustGetAt(id: string, expected: number): Promise<StoredModel> {
+    const m = await mustGet(id);
+    if (m.version !== expected) {
+      fail(
+        'VERSION_CONFLICT',
+        `The model is at version ${m.version}, not ${expected}. Reload it and apply your change again.`,
+        { currentVersion: m.version },
+      );
+    }
+    return m;
   }
 
   async function save(
@@ -420,7 +439,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post<{ Params: { id: string } }>('/api/models/:id/analyze', async (request, reply) => {
     const actor = userOf(request);
     const expected = ifMatch(request);
-    const m = await mustGet(request.params.id);
+    const m = await mustGetAt(request.params.id, expected);
     const result = analyze(m.document, await templateFor(m.templateId));
     return save(
       reply,
@@ -442,7 +461,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         `Send { "threats": [ { "id", "status"?, "priority"?, "justification"?, "mitigations"? } ] }: ${body.error.issues[0]?.message}.`,
       );
     const patch = body.data as z.infer<typeof ThreatPatchBodySchema>;
-    const m = await mustGet(request.params.id);
+    const m = await mustGetAt(request.params.id, expected);
     const byId = new Map((m.document.threats ?? []).map((t) => [t.id, t]));
     const at = new Date().toISOString();
     for (const p of patch.threats) {
