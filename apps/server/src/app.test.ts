@@ -42,6 +42,10 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
     const got = await app.inject(`/api/models/${id}`);
     expect(got.headers.etag).toBe('"1"');
     expect(got.json().model.metadata.name).toBe('Infrastructure');
+    expect(got.json()).toMatchObject({ id, version: 1, updatedBy: 'local' });
+    const cached = await app.inject({ method: 'GET', url: `/api/models/${id}`, headers: { 'if-none-match': '"1"' } });
+    expect(cached.statusCode).toBe(304);
+    expect(cached.body).toBe('');
   });
 
   it('refuses writes that do not say which version they read, and stale ones, without changing anything', async () => {

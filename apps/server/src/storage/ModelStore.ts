@@ -150,6 +150,21 @@ export class ModelStore {
     };
   }
 
+  /** One model with its current document as the stored JSON text (no parse), or undefined. */
+  async getText(id: string): Promise<(ModelSummary & { documentText: string }) | undefined> {
+    const r = await this.db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      name: r.name,
+      templateId: r.template_id,
+      version: r.version,
+      updatedAt: r.updated_at,
+      updatedBy: r.updated_by,
+      documentText: r.document,
+    };
+  }
+
   /** Stores a new model as version 1; returns its id. */
   async create(
     document: ThreatModel,
