@@ -209,6 +209,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   async function templateFor(id: string): Promise<ResolvedTemplate> {
     return unwrap(resolveTemplate(await rawTemplate(id)));
   }
+  // The built-in templates are rows of the templates table too (flagged builtin), so that every
+  // model's template, with its version, can be found in the database.
+  for (const id of BUILTIN_TEMPLATE_IDS) {
+    const t = unwrap(loadBuiltinTemplate(id));
+    const exists = await options.store.db
+      .selectFrom('templates')
+      .select('id')
+      .where('id', '=', t.id)
+      .where('version', '=', t.version)
+      .executeTakeFirst();
+    if (!exists) {
+      await options.store.db
+        .insertInto('templates')
+        .values({
+          id: t.id,
+          version: t.version,
+          name: t.name,
+          document: JSON.stringify(t),
+          builtin: 1,
+          created_at: new Date().toISOString(),
+        })
+        .execute()
+        .catch(() => undefined); // another server process inserted it first
+    }
+  }
+
   async function keepTemplate(t: Template): Promise<void> {
     const exists = await options.store.db
       .selectFrom('templates')
@@ -504,13 +530,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.get('/api/templates', async () => {
-    const builtin = await Promise.all(BUILTIN_TEMPLATE_IDS.map((id) => rawTemplate(id)));
-    const stored = await options.store.db.selectFrom('templates').select(['id', 'name', 'version']).execute();
+    const rows = await options.store.db
+      .selectFrom('templates')
+      .select(['id', 'name', 'version', 'builtin', 'created_at'])
+      .orderBy('id')
+      .orderBy('created_at')
+      .execute();
     return {
-      templates: [
-        ...builtin.map((t) => ({ id: t.id, name: t.name, version: t.version, builtin: true })),
-        ...stored.map((t) => ({ id: t.id, name: t.name, version: t.version, builtin: false })),
-      ],
+      templates: rows.map((t) => ({
+        id: t.id,
+        name: t.name,
+        version: t.version,
+        builtin: t.builtin === 1,
+        createdAt: t.created_at,
+      })),
     };
   });
 
