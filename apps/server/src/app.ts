@@ -209,54 +209,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   async function templateFor(id: string): Promise<ResolvedTemplate> {
     return unwrap(resolveTemplate(await rawTemplate(id)));
   }
-  // The built-in templates are rows of the templates table too (flagged builtin), so that every
-  // model's template, with its version, can be found in the database.
-  for (const id of BUILTIN_TEMPLATE_IDS) {
-    const t = unwrap(loadBuiltinTemplate(id));
+  /** Stores a template version unless it is there (another server process may store it first). */
+  async function storeTemplate(t: Template, builtin: boolean): Promise<void> {
     const exists = await options.store.db
       .selectFrom('templates')
       .select('id')
       .where('id', '=', t.id)
       .where('version', '=', t.version)
       .executeTakeFirst();
-    if (!exists) {
-      await options.store.db
-        .insertInto('templates')
-        .values({
-          id: t.id,
-          version: t.version,
-          name: t.name,
-          document: JSON.stringify(t),
-          builtin: 1,
-          created_at: new Date().toISOString(),
-        })
-        .execute()
-        .catch(() => undefined); // another server process inserted it first
-    }
+    if (exists) return;
+    await options.store.db
+      .insertInto('templates')
+      .values({
+        id: t.id,
+        version: t.version,
+        name: t.name,
+        document: JSON.stringify(t),
+        builtin: builtin ? 1 : 0,
+        created_at: new Date().toISOString(),
+      })
+      .execute()
+      .catch(() => undefined);
   }
-
   async function keepTemplate(t: Template): Promise<void> {
-    const exists = await options.store.db
-      .selectFrom('templates')
-      .select('id')
-      .where('id', '=', t.id)
-      .where('version', '=', t.version)
-      .executeTakeFirst();
-    if (!exists) {
-      await options.store.db
-        .insertInto('templates')
-        .values({
-          id: t.id,
-          version: t.version,
-          name: t.name,
-          document: JSON.stringify(t),
-          builtin: 0,
-          created_at: new Date().toISOString(),
-        })
-        .execute();
-    }
+    await storeTemplate(t, false);
     templates.set(t.id, t);
   }
+  // The built-in templates are rows of the templates table too (flagged builtin), so that every
+  // model's template, with its version, can be found in the database.
+  for (const id of BUILTIN_TEMPLATE_IDS) await storeTemplate(unwrap(loadBuiltinTemplate(id)), true);
 
   async function mustGet(id: string): Promise<StoredModel> {
     const m = await models.get(id);

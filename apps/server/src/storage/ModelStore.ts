@@ -137,17 +137,10 @@ export class ModelStore {
 
   /** One model with its current document, or undefined. */
   async get(id: string): Promise<StoredModel | undefined> {
-    const r = await this.db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!r) return undefined;
-    return {
-      id: r.id,
-      name: r.name,
-      templateId: r.template_id,
-      version: r.version,
-      updatedAt: r.updated_at,
-      updatedBy: r.updated_by,
-      document: JSON.parse(r.document) as ThreatModel,
-    };
+    const m = await this.getText(id);
+    if (!m) return undefined;
+    const { documentText, ...summary } = m;
+    return { ...summary, document: JSON.parse(documentText) as ThreatModel };
   }
 
   /** One model with its current document as the stored JSON text (no parse), or undefined. */
