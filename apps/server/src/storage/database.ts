@@ -60,7 +60,8 @@ export async function openStore(url: string): Promise<Store> {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const sqlite = new BetterSqlite3(file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
+    // FULL: a write the server acknowledged survives a power cut too, not only a crash of the process.
+    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
