@@ -199,6 +199,16 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
     expect(xml.body).toMatch(/^<ThreatModel /);
     const json = await app.inject(`/api/models/${id}/export?format=json`);
     expect(JSON.parse(json.body).metadata.name).toBe('Shop');
+    const yaml = await app.inject(`/api/models/${id}/export?format=yaml`);
+    expect(yaml.body).toContain('name: Shop');
+    const back = await app.inject({
+      method: 'POST',
+      url: '/api/models',
+      payload: yaml.body,
+      headers: { 'content-type': 'application/yaml' },
+    });
+    expect(back.statusCode, back.body).toBe(201);
+    expect((await app.inject(`/api/models/${back.json().id}`)).json().model).toEqual(JSON.parse(json.body));
     const templates = (await app.inject('/api/templates')).json().templates as { id: string; builtin: boolean }[];
     expect(templates.find((t) => !t.builtin)?.id).toBe('44444444-0000-4000-8000-000000000001');
     const bad = await app.inject({

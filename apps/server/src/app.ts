@@ -6,19 +6,22 @@
 import {
   analyze,
   bulwarkError,
+  canonicalModel,
   diffModels,
   parseModel,
   parseTemplate,
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
+  serializeModel,
   type Template,
   type ThreatModel,
 } from '@bulwark/core';
 import { exportTm7, importTb7, importTm7, looksLikeTb7, looksLikeTm7 } from '@bulwark/formats';
-import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate } from '@bulwark/templates';
+import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Document as YamlDocument } from 'yaml';
 import { z } from 'zod';
 import { sameSecret } from './auth.js';
 import { errorBody, HTTP_STATUS, HttpError } from './errors.js';
@@ -160,7 +163,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   // Model files arrive as XML (.tm7) or YAML as well as JSON.
-  for (const type of ['application/xml', 'text/xml', 'application/octet-stream', 'text/plain']) {
+  for (const type of [
+    'application/xml',
+    'text/xml',
+    'application/octet-stream',
+    'text/plain',
+    'application/yaml',
+    'text/yaml',
+  ]) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   }
 
@@ -358,13 +368,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const body = request.body;
     let doc: ThreatModel;
     let message = 'Created';
-    if (typeof body === 'string') {
-      if (!looksLikeTm7(body))
-        fail('PARSE_SYNTAX', 'The upload is not a model Bulwark reads: send a Bulwark model as JSON, or a .tm7 file.');
+    if (typeof body === 'string' && looksLikeTm7(body)) {
       const imported = unwrap(importTm7(body, 'upload.tm7'));
       await keepTemplate(imported.template);
       doc = imported.model;
       message = 'Imported from .tm7';
+    } else if (typeof body === 'string') {
+      // A Bulwark model as YAML (or JSON sent as text).
+      const yaml = parseYamlText(body, 'upload');
+      if (!yaml.ok || typeof yaml.value.data !== 'object' || yaml.value.data === null) {
+        fail(
+          'PARSE_SYNTAX',
+          'The upload is not a model Bulwark reads: send a Bulwark model (JSON or YAML) or a .tm7 file.',
+        );
+      }
+      doc = unwrap(parseModel(yaml.ok ? yaml.value.data : undefined, 'upload'));
     } else if (CreateBlankSchema.safeParse(body).success) {
       const { name, template } = CreateBlankSchema.parse(body);
       const t = await templateFor(template);
@@ -497,7 +515,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         return reply
           .header('content-disposition', `attachment; filename="${base}.bulwark.json"`)
           .type('application/json')
-          .send(`${JSON.stringify(m.document, null, 2)}\n`);
+          .send(serializeModel(m.document));
       }
       if (format === 'tm7') {
         const template = await rawTemplate(m.templateId);
@@ -506,7 +524,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           .type('application/xml')
           .send(exportTm7(m.document, template));
       }
-      return fail('USAGE', `Unknown export format "${format}": use json or tm7.`);
+      if (format === 'yaml') {
+        return reply
+          .header('content-disposition', `attachment; filename="${base}.bulwark.yaml"`)
+          .type('application/yaml; charset=utf-8')
+          .send(new YamlDocument(canonicalModel(m.document)).toString({ lineWidth: 0 }));
+      }
+      return fail('USAGE', `Unknown export format "${format}": use json, yaml or tm7.`);
     },
   );
 

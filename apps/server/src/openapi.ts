@@ -54,7 +54,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'List models', responses: { '200': ok('Models, most recently changed first.') } },
         post: {
           summary:
-            'Create a model: a Bulwark model (JSON), a blank one from a template ({ name, template }), or an uploaded .tm7 (application/xml)',
+            'Create a model: a Bulwark model (JSON or YAML), a blank one from a template ({ name, template }), or an uploaded .tm7 (application/xml)',
           requestBody: {
             required: true,
             content: {
@@ -124,7 +124,10 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/models/{id}/export': {
-        parameters: [idParam, { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'tm7'] } }],
+        parameters: [
+          idParam,
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'yaml', 'tm7'] } },
+        ],
         get: { summary: 'Export a model', responses: { '200': ok('The file.'), ...errors } },
       },
       '/api/templates': {
