@@ -20,6 +20,7 @@ import {
 import { exportTm7, importTb7, importTm7, looksLikeTb7, looksLikeTm7 } from '@bulwark/formats';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Document as YamlDocument } from 'yaml';
 import { z } from 'zod';
@@ -44,6 +45,8 @@ export interface AppOptions {
   logger?: boolean;
   /** The model store to use (tests pass one that can be paused); default: one over `store`. */
   models?: ModelStore;
+  /** The built web app to serve at `/` (apps/web/dist); without it, `/` is a plain list of models. */
+  webRoot?: string;
 }
 
 const fail = (
@@ -103,12 +106,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     return session.user;
   }
-  const PUBLIC = new Set(['/', '/healthz', '/api/login', '/api/logout', '/api/docs', '/api/docs/json']);
+  // Outside /api there is no data (the web app's files, /healthz; `/` checks for itself).
+  const PUBLIC_API = new Set(['/api/login', '/api/logout', '/api/docs', '/api/docs/json']);
   app.addHook('preHandler', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     const u = await authenticate(request);
     if (u) who.set(request, u);
-    else if (!PUBLIC.has(path))
+    else if (path.startsWith('/api/') && !PUBLIC_API.has(path))
       fail('UNAUTHENTICATED', 'Sign in (POST /api/login) or send an API token (Authorization: Bearer …).');
   });
   const userOf = (request: FastifyRequest): User => who.get(request) ?? fail('UNAUTHENTICATED', 'Sign in first.');
@@ -304,17 +308,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.get('/', async (request, reply) => {
-    const u = who.get(request);
-    if (!u)
-      return reply
-        .status(401)
-        .type('text/html; charset=utf-8')
-        .send(homePage([], 'Sign in first: POST /api/login with your name and password.'));
-    const all = await models.list();
-    const mine = u.isAdmin ? undefined : await users.modelIds(u.id);
-    return reply.type('text/html; charset=utf-8').send(homePage(mine ? all.filter((m) => mine.has(m.id)) : all));
-  });
+  if (options.webRoot) {
+    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', index: ['index.html'] });
+  } else {
+    app.get('/', async (request, reply) => {
+      const u = who.get(request);
+      if (!u)
+        return reply
+          .status(401)
+          .type('text/html; charset=utf-8')
+          .send(homePage([], 'Sign in first: POST /api/login with your name and password.'));
+      const all = await models.list();
+      const mine = u.isAdmin ? undefined : await users.modelIds(u.id);
+      return reply.type('text/html; charset=utf-8').send(homePage(mine ? all.filter((m) => mine.has(m.id)) : all));
+    });
+  }
 
   const docs = openApiDocument();
   app.get('/api/docs/json', async () => docs);

@@ -2,8 +2,10 @@
  * Starting the server: open (and migrate) the database, load a first model into an empty one,
  * listen, and shut down gracefully (in-flight requests finish, then the database closes).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseModel } from '@bulwark/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -17,6 +19,8 @@ export interface ServeOptions {
   port?: number;
   /** A model file to load when the database has no models yet. */
   seed?: string;
+  /** The built web app (default: apps/web/dist of this repository, when it has been built). */
+  webRoot?: string;
   /** `none` (default): one local user, loopback only. `local`: accounts, sessions, tokens, roles. */
   auth?: 'none' | 'local';
   logger?: boolean;
@@ -57,7 +61,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await models.create(parsed.value, 'local', `Loaded from ${options.seed}`);
       }
     }
-    const app = await buildApp({ store, auth, logger: options.logger ?? false });
+    const web = options.webRoot ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
+    const app = await buildApp({
+      store,
+      auth,
+      logger: options.logger ?? false,
+      ...(existsSync(join(web, 'index.html')) ? { webRoot: web } : {}),
+    });
     await app.listen({ host, port });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -20,7 +20,8 @@ describe('bulwark serve', () => {
       expect((await fetch(`${url}healthz`)).status).toBe(200);
       const models = (await (await fetch(`${url}api/models`)).json()) as { models: { name: string }[] };
       expect(models.models.map((m) => m.name)).toEqual(['Infrastructure']);
-      expect(await (await fetch(url)).text()).toContain('Infrastructure');
+      // `/` is the web app when it has been built (npm run build), else a plain list of the models.
+      expect(await (await fetch(url)).text()).toMatch(/<div id="root">|Infrastructure/);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -1,0 +1,76 @@
+/**
+ * The one place where a Bulwark diagram becomes React Flow nodes and edges: shapes by element
+ * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones).
+ */
+import type { Diagram, Element } from '@bulwark/core';
+import type { Edge, Node } from '@xyflow/react';
+
+/** What a node component receives. */
+export interface ElementNodeData extends Record<string, unknown> {
+  element: Element;
+  label: string;
+}
+
+const SIZE: Record<string, { width: number; height: number }> = {
+  process: { width: 100, height: 100 },
+  dataStore: { width: 150, height: 60 },
+  externalEntity: { width: 150, height: 60 },
+  annotation: { width: 160, height: 40 },
+};
+
+/** Lays out elements without positions on a simple grid, so models written as code show up. */
+function fallbackPosition(index: number): { x: number; y: number } {
+  return { x: 40 + (index % 6) * 220, y: 40 + Math.floor(index / 6) * 180 };
+}
+
+/** Converts a diagram to React Flow nodes and edges. */
+export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[]; edges: Edge[] } {
+  const nodes: Node<ElementNodeData>[] = [];
+  const edges: Edge[] = [];
+  diagram.elements.forEach((el, index) => {
+    const label = 'grouped' in el && el.grouped ? `${el.name} (grouped)` : el.name;
+    if (el.kind === 'dataFlow') {
+      edges.push({
+        id: el.id,
+        source: el.source,
+        target: el.target,
+        label: el.name,
+        type: 'default',
+        data: { element: el },
+        markerEnd: { type: 'arrowclosed' as never },
+        ...(el.bidirectional ? { markerStart: { type: 'arrowclosed' as never } } : {}),
+        className: 'bw-flow',
+      });
+      return;
+    }
+    if (el.kind === 'trustBoundary' && el.shape === 'line') {
+      const s = el.path?.source ?? { x: 0, y: 0 };
+      const t = el.path?.target ?? { x: 0, y: 0 };
+      const x = Math.min(s.x, t.x);
+      const y = Math.min(s.y, t.y);
+      nodes.push({
+        id: el.id,
+        type: 'lineBoundary',
+        position: { x, y },
+        data: { element: el, label },
+        style: { width: Math.max(2, Math.abs(t.x - s.x)), height: Math.max(2, Math.abs(t.y - s.y)) },
+        zIndex: -1,
+        selectable: true,
+      });
+      return;
+    }
+    const rect =
+      'position' in el && el.position
+        ? el.position
+        : { ...fallbackPosition(index), ...(SIZE[el.kind] ?? { width: 120, height: 60 }) };
+    nodes.push({
+      id: el.id,
+      type: el.kind === 'trustBoundary' ? 'boundary' : el.kind,
+      position: { x: rect.x, y: rect.y },
+      data: { element: el, label },
+      style: { width: rect.width, height: rect.height },
+      ...(el.kind === 'trustBoundary' ? { zIndex: -1 } : {}),
+    });
+  });
+  return { nodes, edges };
+}

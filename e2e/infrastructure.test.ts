@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cannotRun, launch, SCREENSHOTS } from './browser.js';
+
+const why = cannotRun();
+if (why) console.warn(`skipping the browser journeys: ${why}`);
+
+describe.skipIf(why !== undefined)('journey: open the seeded infrastructure model', () => {
+  let env: Awaited<ReturnType<typeof launch>>;
+  beforeAll(async () => {
+    env = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('draws every element and flow, and shows the Firewall’s interactions table', async () => {
+    const { page, server, errors } = env;
+    await page.goto(server.url);
+    await page.getByRole('link', { name: 'Infrastructure' }).click();
+    await page.locator('.react-flow__node').first().waitFor();
+    // 21 elements and 5 box boundaries are nodes; the 28 flows are edges.
+    expect(await page.locator('.react-flow__node').count()).toBe(26);
+    expect(await page.locator('.react-flow__edge').count()).toBe(28);
+    await page.locator('.react-flow__node', { hasText: 'Firewall service' }).click();
+    const table = page.getByRole('table', { name: 'Interactions of Firewall service' });
+    await table.waitFor();
+    const text = await table.innerText();
+    expect(text).toContain('VPN service');
+    expect(text).toContain('Build servers (grouped)');
+    expect(text).toMatch(/Azure IaaS\s+Yes/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'infrastructure-firewall.png') });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
