@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from '@bulwark/server';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -62,4 +63,30 @@ export async function launch(): Promise<{
       await server.close();
     },
   };
+}
+
+/** The browser and server a journey runs against. */
+export type Journey = Awaited<ReturnType<typeof launch>>;
+
+/**
+ * A group of browser journeys sharing one Chromium and one server; skipped, with the reason
+ * printed, where Chromium or the built web app is missing. `body` gets a getter for the
+ * environment, which exists once the group's set-up has run.
+ */
+export function journeys(title: string, body: (env: () => Journey) => void): void {
+  const why = cannotRun();
+  if (why) console.warn(`skipping "${title}": ${why}`);
+  describe.skipIf(why !== undefined)(title, () => {
+    let env: Journey | undefined;
+    beforeAll(async () => {
+      env = await launch();
+    }, 60_000);
+    afterAll(async () => {
+      await env?.close();
+    });
+    body(() => {
+      if (!env) throw new Error('the browser did not start');
+      return env;
+    });
+  });
 }

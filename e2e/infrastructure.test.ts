@@ -1,21 +1,10 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cannotRun, launch, SCREENSHOTS } from './browser.js';
+import { expect, it } from 'vitest';
+import { journeys, SCREENSHOTS } from './browser.js';
 
-const why = cannotRun();
-if (why) console.warn(`skipping the browser journeys: ${why}`);
-
-describe.skipIf(why !== undefined)('journey: open the seeded infrastructure model', () => {
-  let env: Awaited<ReturnType<typeof launch>>;
-  beforeAll(async () => {
-    env = await launch();
-  }, 60_000);
-  afterAll(async () => {
-    await env?.close();
-  });
-
+journeys('journey: open the seeded infrastructure model', (env) => {
   it('draws every element and flow, and shows the Firewall’s interactions table', async () => {
-    const { page, server, errors } = env;
+    const { page, server, errors } = env();
     await page.goto(server.url);
     await page.getByRole('link', { name: 'Infrastructure' }).click();
     await page.locator('.react-flow__node').first().waitFor();

@@ -1,58 +1,167 @@
 /**
- * A model: its diagrams as tabs (drawn with React Flow), the selected element's interactions
- * table (crossing computed from the diagram), and the threats table with counts per status.
+ * A model in the editor: diagrams as tabs, a stencil palette from the template, the canvas
+ * (drag stencils in, move, connect, delete), the properties of the selection with its
+ * interactions table, and the threats (regenerated as the diagram changes, triaged in place).
+ * Every edit is an action on the model (undo/redo), saved to the server with its version.
  */
 import {
+  analyze,
   computeInteractions,
   displayName,
+  type Element,
   interactionSections,
   type ResolvedTemplate,
   resolveTemplate,
   summarizeThreats,
   type Threat,
   type ThreatModel,
+  type ThreatStatus,
 } from '@bulwark/core';
-import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
-import { getModel, getTemplate } from './api.js';
-import { modelToFlow } from './modelToFlow.js';
+import {
+  applyNodeChanges,
+  Background,
+  type Connection,
+  Controls,
+  type EdgeChange,
+  MiniMap,
+  type Node,
+  type NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type Action, amend, type History, record, redo, startHistory, undo } from './actions/actions.js';
+import { ApiError, getModel, getTemplate, saveModel } from './api.js';
+import { type ElementNodeData, modelToFlow } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
+import { Palette, stencilElement } from './Palette.js';
+import { PropertiesPanel } from './PropertiesPanel.js';
 
-const STATUS_LABEL: Record<Threat['status'], string> = {
+const STATUS_LABEL: Record<ThreatStatus, string> = {
   'not-started': 'Not started',
   'needs-investigation': 'Needs investigation',
   'not-applicable': 'Not applicable',
   mitigated: 'Mitigated',
 };
 
+type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
+
+const draftKey = (id: string) => `bulwark-draft:${id}`;
+const newId = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
 export function ModelView({ id }: { id: string }) {
-  const [model, setModel] = useState<ThreatModel | undefined>();
+  return (
+    <ReactFlowProvider>
+      <Editor id={id} />
+    </ReactFlowProvider>
+  );
+}
+
+function Editor({ id }: { id: string }) {
+  const [history, setHistory] = useState<History | undefined>();
   const [version, setVersion] = useState(0);
   const [template, setTemplate] = useState<ResolvedTemplate | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [diagramIndex, setDiagramIndex] = useState(0);
-  const [selected, setSelected] = useState<string | undefined>();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [saveState, setSaveState] = useState<SaveState>('saved');
+  const [conflictVersion, setConflictVersion] = useState<number | undefined>();
+  const saved = useRef<ThreatModel | undefined>(undefined);
+  // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
+  const [fitOnOpen, setFitOnOpen] = useState(false);
+  const flowApi = useReactFlow();
 
+  // Load the model, its template, and any unsaved draft kept in this browser.
   useEffect(() => {
     getModel(id).then(
-      async ({ model: m, version: v }) => {
-        setModel(m);
-        setVersion(v);
-        const t = await getTemplate(m.template.id).catch(() => undefined);
+      async ({ model, version: v }) => {
+        const t = await getTemplate(model.template.id).catch(() => undefined);
         const r = t ? resolveTemplate(t) : undefined;
         if (r?.ok) setTemplate(r.value);
+        saved.current = model;
+        setFitOnOpen((model.diagrams[0]?.elements.length ?? 0) > 0);
+        setVersion(v);
+        const raw = localStorage.getItem(draftKey(id));
+        const draft = raw ? (JSON.parse(raw) as { baseVersion: number; model: ThreatModel }) : undefined;
+        if (draft && draft.baseVersion === v) {
+          setHistory(startHistory(draft.model));
+          setSaveState('unsaved');
+        } else {
+          if (draft) setConflictVersion(v);
+          setHistory(startHistory(model));
+        }
       },
       (e: Error) => setError(e.message),
     );
   }, [id]);
 
+  const model = history?.present;
   const diagram = model?.diagrams[diagramIndex];
-  const flow = useMemo(() => (diagram ? modelToFlow(diagram) : { nodes: [], edges: [] }), [diagram]);
-  const crossing = useMemo(() => (model ? computeInteractions(model) : undefined), [model]);
-  const sections = useMemo(
-    () => (model && template && selected ? interactionSections(model, template, selected) : []),
-    [model, template, selected],
+
+  /** Applies an edit; diagram edits regenerate the threats (triage is kept by the merge). */
+  const apply = useCallback(
+    (action: Action) => {
+      setHistory((h) => {
+        if (!h) return h;
+        const next = record(h, action);
+        if (!template || action.type === 'triage' || action.type === 'replaceThreats') return next;
+        return amend(next, analyze(next.present, template).model);
+      });
+    },
+    [template],
   );
+
+  // Autosave: keep a local draft at once, send to the server after a pause, with the version.
+  useEffect(() => {
+    if (!model || model === saved.current || conflictVersion !== undefined) return;
+    localStorage.setItem(draftKey(id), JSON.stringify({ baseVersion: version, model }));
+    setSaveState('unsaved');
+    const timer = setTimeout(() => {
+      setSaveState('saving');
+      saveModel(id, version, model).then(
+        (v) => {
+          saved.current = model;
+          setVersion(v);
+          localStorage.removeItem(draftKey(id));
+          setSaveState('saved');
+        },
+        (e: unknown) => {
+          if (e instanceof ApiError && e.status === 409) {
+            setConflictVersion((e.details.currentVersion as number | undefined) ?? version + 1);
+            setSaveState('conflict');
+          } else setSaveState('offline');
+        },
+      );
+    }, 700);
+    return () => clearTimeout(timer);
+  }, [model, id, version, conflictVersion]);
+
+  // Keyboard: undo/redo.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        setHistory((h) => (h ? (e.shiftKey ? redo(h) : undo(h)) : h));
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
+        e.preventDefault();
+        setHistory((h) => (h ? redo(h) : h));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const flow = useMemo(() => (diagram ? modelToFlow(diagram) : { nodes: [], edges: [] }), [diagram]);
+  const [nodes, setNodes] = useState<Node<ElementNodeData>[]>([]);
+  useEffect(() => {
+    setNodes(flow.nodes.map((n) => ({ ...n, selected: selected.includes(n.id) })));
+  }, [flow, selected]);
+  const edges = useMemo(() => flow.edges.map((e) => ({ ...e, selected: selected.includes(e.id) })), [flow, selected]);
+
+  const crossing = useMemo(() => (model ? computeInteractions(model) : undefined), [model]);
   const names = useMemo(
     () => new Map((model?.diagrams ?? []).flatMap((d) => d.elements.map((e) => [e.id, displayName(e)] as const))),
     [model],
@@ -64,20 +173,135 @@ export function ModelView({ id }: { id: string }) {
         {error}
       </p>
     );
-  if (!model || !diagram) return <p className="bw-page">Loading…</p>;
+  if (!model || !diagram || !history) return <p className="bw-page">Loading…</p>;
 
   const threats = model.threats ?? [];
   const counts: Record<string, number> = summarizeThreats(threats).byStatus;
-  const selectedElement = diagram.elements.find((e) => e.id === selected);
+  const selectedElement: Element | undefined =
+    selected.length === 1 ? diagram.elements.find((e) => e.id === selected[0]) : undefined;
+  const sections = model && template && selectedElement ? interactionSections(model, template, selectedElement.id) : [];
+  const nodeIds = selected.filter((s) =>
+    diagram.elements.some((e) => e.id === s && e.kind !== 'dataFlow' && e.kind !== 'trustBoundary'),
+  );
+
+  /** Selection lives in `selected`; React Flow's select changes update it, everything else goes to the nodes. */
+  const onSelect = (changes: (NodeChange | EdgeChange)[]) => {
+    const picks = changes.filter((c) => c.type === 'select');
+    if (picks.length === 0) return;
+    setSelected((prev) => {
+      const next = new Set(prev);
+      for (const c of picks) {
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+      return next.size === prev.length && prev.every((p) => next.has(p)) ? prev : [...next];
+    });
+  };
+  const onNodesChange = (changes: NodeChange<Node<ElementNodeData>>[]) => {
+    onSelect(changes);
+    const rest = changes.filter((c) => c.type !== 'select');
+    if (rest.length > 0) setNodes((ns) => applyNodeChanges(rest, ns));
+  };
+  const onDrop = (event: React.DragEvent) => {
+    event.preventDefault();
+    const typeId = event.dataTransfer.getData('application/bulwark-type');
+    if (typeId) add(typeId, flowApi.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+  const add = (typeId: string, at: { x: number; y: number }) => {
+    if (!template) return;
+    const element = stencilElement(template, typeId, newId('el'), at);
+    if (element) {
+      apply({ type: 'add', diagramId: diagram.id, element });
+      setSelected([element.id]);
+    }
+  };
+  const addAtCentre = (typeId: string) => {
+    const box = document.querySelector('.bw-canvas')?.getBoundingClientRect();
+    add(
+      typeId,
+      flowApi.screenToFlowPosition(box ? { x: box.x + box.width / 2, y: box.y + box.height / 2 } : { x: 0, y: 0 }),
+    );
+  };
+  const connect = (source: string, target: string) => {
+    const flowId = newId('flow');
+    apply({ type: 'connect', diagramId: diagram.id, id: flowId, source, target, typeId: 'GE.DF', name: 'Data flow' });
+    setSelected([flowId]);
+  };
 
   return (
     <div className="bw-editor">
       <header className="bw-header">
         <a href="#/">Models</a> / <strong>{model.metadata.name}</strong>{' '}
         <span className="bw-muted">
-          version {version} · template {model.template.id}
+          version {version} · template {template?.template.name ?? model.template.id}
+        </span>
+        <span className={`bw-save bw-save-${saveState}`} role="status" aria-live="polite">
+          {
+            {
+              saved: 'Saved',
+              saving: 'Saving…',
+              unsaved: 'Unsaved changes',
+              offline: 'Offline: kept in this browser',
+              conflict: 'Conflict',
+            }[saveState]
+          }
+        </span>
+        <span className="bw-actions">
+          <button
+            type="button"
+            onClick={() => setHistory((h) => (h ? undo(h) : h))}
+            disabled={history.past.length === 0}
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            onClick={() => setHistory((h) => (h ? redo(h) : h))}
+            disabled={history.future.length === 0}
+          >
+            Redo
+          </button>
+          <button
+            type="button"
+            disabled={nodeIds.length !== 2}
+            onClick={() => connect(nodeIds[0] as string, nodeIds[1] as string)}
+          >
+            Connect selected
+          </button>
+          <button
+            type="button"
+            disabled={selected.length === 0}
+            onClick={() => {
+              apply({ type: 'delete', diagramId: diagram.id, ids: selected });
+              setSelected([]);
+            }}
+          >
+            Delete
+          </button>
         </span>
       </header>
+      {conflictVersion !== undefined && (
+        <div role="alertdialog" aria-label="Conflict" className="bw-conflict">
+          Someone else saved this model (now version {conflictVersion}) while you were editing; your changes are kept
+          here and were not saved.
+          <button
+            type="button"
+            onClick={() => window.location.reload()}
+            onMouseDown={() => localStorage.removeItem(draftKey(id))}
+          >
+            Load their version (drop mine)
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setVersion(conflictVersion);
+              setConflictVersion(undefined);
+            }}
+          >
+            Save mine over theirs
+          </button>
+        </div>
+      )}
       <nav className="bw-tabs" aria-label="Diagrams">
         {model.diagrams.map((d, i) => (
           <button key={d.id} type="button" aria-pressed={i === diagramIndex} onClick={() => setDiagramIndex(i)}>
@@ -85,17 +309,39 @@ export function ModelView({ id }: { id: string }) {
           </button>
         ))}
       </nav>
-      <div className="bw-canvas" data-testid="canvas">
+      {template && <Palette template={template} onAdd={addAtCentre} />}
+      <div
+        role="application"
+        aria-label="Diagram"
+        className="bw-canvas"
+        data-testid="canvas"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={onDrop}
+      >
         <ReactFlow
-          nodes={flow.nodes}
-          edges={flow.edges}
+          nodes={nodes}
+          edges={edges}
           nodeTypes={NODE_TYPES}
-          fitView
+          fitView={fitOnOpen}
           minZoom={0.1}
-          onNodeClick={(_e, node) => setSelected(node.id)}
-          onEdgeClick={(_e, edge) => setSelected(edge.id)}
-          onPaneClick={() => setSelected(undefined)}
-          nodesDraggable={false}
+          snapToGrid
+          snapGrid={[10, 10]}
+          onNodesChange={onNodesChange}
+          onNodeDragStop={(_e, _node, dragged) =>
+            apply({
+              type: 'move',
+              diagramId: diagram.id,
+              positions: Object.fromEntries(dragged.map((n) => [n.id, n.position])),
+            })
+          }
+          onConnect={(c: Connection) => c.source && c.target && connect(c.source, c.target)}
+          onEdgesChange={onSelect}
+          onDelete={({ nodes: ns, edges: es }) => {
+            const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];
+            if (ids.length > 0) apply({ type: 'delete', diagramId: diagram.id, ids });
+          }}
+          deleteKeyCode={['Delete', 'Backspace']}
+          multiSelectionKeyCode="Shift"
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={20} />
@@ -104,50 +350,19 @@ export function ModelView({ id }: { id: string }) {
         </ReactFlow>
       </div>
       <aside className="bw-panel" aria-label="Selection">
-        {selectedElement ? (
-          <>
-            <h2>{displayName(selectedElement)}</h2>
-            <p className="bw-muted">
-              {selectedElement.kind} · {template?.types.get(selectedElement.typeId)?.name ?? selectedElement.typeId}
-              {selectedElement.outOfScope ? ' · out of scope' : ''}
-            </p>
-            {selectedElement.kind === 'dataFlow' && (
-              <p>
-                Crosses boundary:{' '}
-                <strong>
-                  {(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0
-                    ? 'yes'
-                    : 'no'}
-                </strong>
-              </p>
-            )}
-            {sections.map((s) => (
-              <table key={s.elementId} className="bw-table bw-interactions" aria-label={`Interactions of ${s.element}`}>
-                <thead>
-                  <tr>
-                    <th>Element A</th>
-                    <th>Data flow</th>
-                    <th>Element B</th>
-                    <th>Crosses boundary</th>
-                    <th>Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.rows.map((r) => (
-                    <tr key={`${r.flowId}-${r.elementBId}`}>
-                      <td>{r.elementA}</td>
-                      <td>{r.direction === 'bidirectional' ? 'Bi-directional' : r.aToB ? 'One-way →' : 'One-way ←'}</td>
-                      <td>{r.elementB}</td>
-                      <td>{r.crossesBoundary ? 'Yes' : 'No'}</td>
-                      <td>{r.details.join(', ')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ))}
-          </>
+        {selectedElement && template ? (
+          <PropertiesPanel
+            element={selectedElement}
+            template={template}
+            crosses={(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0}
+            sections={sections}
+            onAction={(a) => apply({ ...a, diagramId: diagram.id } as Action)}
+          />
         ) : (
-          <p className="bw-muted">Select an element to see its interactions.</p>
+          <p className="bw-muted">
+            Select an element to see and change its properties and interactions. Drag stencils from the palette onto the
+            canvas.
+          </p>
         )}
       </aside>
       <section className="bw-threats" aria-label="Threats">
@@ -162,7 +377,7 @@ export function ModelView({ id }: { id: string }) {
           ))}
         </p>
         {threats.length === 0 ? (
-          <p className="bw-muted">No threats yet: analyse the model to generate them.</p>
+          <p className="bw-muted">No threats yet: they appear as you draw.</p>
         ) : (
           <table className="bw-table">
             <thead>
@@ -172,19 +387,57 @@ export function ModelView({ id }: { id: string }) {
                 <th>Category</th>
                 <th>Title</th>
                 <th>Where</th>
+                <th>Justification</th>
               </tr>
             </thead>
             <tbody>
-              {threats.slice(0, 500).map((t) => (
-                <tr key={t.id}>
+              {threats.slice(0, 500).map((t: Threat) => (
+                <tr key={t.id} className={t.orphaned ? 'bw-orphaned' : ''}>
                   <td>{t.priority}</td>
-                  <td>{STATUS_LABEL[t.status]}</td>
+                  <td>
+                    <select
+                      aria-label={`Status of ${t.title}`}
+                      value={t.status}
+                      onChange={(e) =>
+                        apply({
+                          type: 'triage',
+                          threatId: t.id,
+                          status: e.target.value as ThreatStatus,
+                          by: 'me',
+                          at: new Date().toISOString(),
+                        })
+                      }
+                    >
+                      {Object.entries(STATUS_LABEL).map(([value, label]) => (
+                        <option key={value} value={value}>
+                          {label}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
                   <td>{t.category}</td>
                   <td>{t.title}</td>
                   <td>
                     {t.interaction
                       ? `${names.get(t.interaction.sourceId) ?? t.interaction.sourceId} → ${names.get(t.interaction.targetId) ?? t.interaction.targetId}`
                       : (names.get(t.elementId ?? '') ?? '')}
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`Justification of ${t.title}`}
+                      defaultValue={t.justification ?? ''}
+                      onBlur={(e) => {
+                        if (e.target.value !== (t.justification ?? '')) {
+                          apply({
+                            type: 'triage',
+                            threatId: t.id,
+                            justification: e.target.value,
+                            by: 'me',
+                            at: new Date().toISOString(),
+                          });
+                        }
+                      }}
+                    />
                   </td>
                 </tr>
               ))}

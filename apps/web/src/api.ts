@@ -17,6 +17,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -84,4 +85,14 @@ export async function listTemplates(): Promise<{ id: string; name: string; versi
   return (
     await request<{ templates: { id: string; name: string; version: string; builtin: boolean }[] }>('/api/templates')
   ).body.templates;
+}
+
+/** Saves a model on the version it was read at; returns the new version (409 -> ApiError). */
+export async function saveModel(id: string, version: number, model: ThreatModel): Promise<number> {
+  const { body } = await request<{ version: number }>(`/api/models/${encodeURIComponent(id)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
+    body: JSON.stringify(model),
+  });
+  return body.version;
 }

@@ -10,7 +10,7 @@ export { diffModels, type FieldChange, isEmptyDiff, type ModelDiff } from './dif
 export { type AnalysisResult, analyze, summarizeThreats, type ThreatSummary } from './engine/analyze.js';
 /** Threat generation, merge and the whole analysis. */
 export { type GenerationResult, generateThreats } from './engine/generateThreats.js';
-export { compareThreats, type MergeSummary, mergeThreats } from './engine/mergeThreats.js';
+export { compareThreats, isTriaged, type MergeSummary, mergeThreats } from './engine/mergeThreats.js';
 export { displayName, genericTypeFor, oneLine, typeOf } from './engine/subjects.js';
 // Errors and results
 /** The catalogue of expected failures, and helpers to build and print them. */

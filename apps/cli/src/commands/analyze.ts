@@ -80,7 +80,7 @@ function printTable(result: AnalysisResult, priorities: string[], all: boolean):
       `${s.orphaned ? `; ${s.orphaned} orphaned` : ''}${s.outOfScope ? `; ${s.outOfScope} out of scope` : ''}\n`,
   );
   process.stdout.write(
-    `${result.merge.added} new, ${result.merge.kept} kept, ${result.merge.orphaned} orphaned, ${result.merge.manual} manual\n`,
+    `${result.merge.added} new, ${result.merge.kept} kept, ${result.merge.orphaned} orphaned, ${result.merge.dropped} dropped (no longer apply, untriaged), ${result.merge.manual} manual\n`,
   );
 }
 

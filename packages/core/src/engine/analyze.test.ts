@@ -146,7 +146,7 @@ describe('analyze', () => {
       changedAt: '2026-01-01T00:00:00Z',
     });
     expect(again.model.threats).toContainEqual(manual);
-    expect(again.merge).toEqual({ added: 0, kept: 5, orphaned: 0, manual: 1 });
+    expect(again.merge).toEqual({ added: 0, kept: 5, orphaned: 0, dropped: 0, manual: 1 });
 
     // Remove the query flow: its threat stays, flagged, with its triage.
     const changed = structuredClone(again.model);
@@ -159,6 +159,16 @@ describe('analyze', () => {
       justification: 'Parameterised queries',
     });
     expect(third.merge.orphaned).toBe(1);
+    expect(third.model.threats?.filter((t) => t.orphaned).map((t) => t.id)).toEqual(['sqli:web:query:db']);
+
+    // Remove the login flow, whose threats nobody triaged: they go, nothing is flagged.
+    const untouched = structuredClone(again.model);
+    const u = untouched.diagrams[0];
+    if (u) u.elements = u.elements.filter((e) => e.id !== 'login');
+    const gone = analyze(untouched, template);
+    expect(gone.merge.dropped).toBeGreaterThan(0);
+    expect(gone.merge.orphaned).toBe(0);
+    expect(gone.model.threats?.some((t) => t.interaction?.flowId === 'login')).toBe(false);
 
     // Put it back: the orphan flag goes, triage is still there.
     const fourth = analyze(again.model, template);

@@ -1,7 +1,9 @@
 /**
  * Merges freshly generated threats into a model's existing ones without losing triage: a
  * threat's identity is its type plus its interaction (or element), so regeneration finds it
- * again and keeps its status, priority, justification, mitigations and who changed it.
+ * again and keeps its status, priority, justification, mitigations and who changed it. A
+ * threat that no longer applies stays, flagged `orphaned`, if anyone triaged it; an untouched
+ * one is dropped, so toggling a property back and forth leaves no litter.
  */
 import type { Threat } from '../model/ThreatModelSchema.js';
 
@@ -11,10 +13,23 @@ export interface MergeSummary {
   added: number;
   /** Generated now and there before: triage kept. */
   kept: number;
-  /** There before, generated no longer: kept and flagged `orphaned`. */
+  /** There before, generated no longer, and triaged: kept and flagged `orphaned`. */
   orphaned: number;
+  /** There before, generated no longer, never triaged: dropped (nothing of anyone's is lost). */
+  dropped: number;
   /** Added by hand: always kept as they are. */
   manual: number;
+}
+
+/** Whether anyone has touched a threat's triage: only then is it worth keeping once it no longer applies. */
+export function isTriaged(t: Threat): boolean {
+  return (
+    t.status !== 'not-started' ||
+    (t.justification ?? '') !== '' ||
+    (t.mitigations ?? '') !== '' ||
+    t.changedBy !== undefined ||
+    t.changedAt !== undefined
+  );
 }
 
 /** Orders threats by id, the order the file keeps them in. */
@@ -31,7 +46,7 @@ export function mergeThreats(
   existing: readonly Threat[],
   generated: Threat[],
 ): { threats: Threat[]; summary: MergeSummary } {
-  const summary: MergeSummary = { added: 0, kept: 0, orphaned: 0, manual: 0 };
+  const summary: MergeSummary = { added: 0, kept: 0, orphaned: 0, dropped: 0, manual: 0 };
   if (existing.length === 0) {
     summary.added = generated.length;
     return { threats: generated, summary };
@@ -67,6 +82,8 @@ export function mergeThreats(
     if (old.origin === 'manual') {
       threats.push(old);
       summary.manual++;
+    } else if (pending.has(old.id) && !isTriaged(old)) {
+      summary.dropped++;
     } else if (pending.has(old.id)) {
       threats.push(old.orphaned ? old : { ...old, orphaned: true });
       summary.orphaned++;

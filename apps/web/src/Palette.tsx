@@ -1,0 +1,93 @@
+/** The stencil palette: the template's element types by kind, searchable, dragged onto the canvas. */
+import type { Element, ResolvedTemplate } from '@bulwark/core';
+import { useState } from 'react';
+
+const GROUPS: [string, string][] = [
+  ['externalEntity', 'External entities'],
+  ['process', 'Processes'],
+  ['dataStore', 'Data stores'],
+  ['trustBoundary', 'Trust boundaries'],
+  ['annotation', 'Notes'],
+];
+
+const SIZES: Record<string, { width: number; height: number }> = {
+  process: { width: 100, height: 100 },
+  dataStore: { width: 150, height: 60 },
+  externalEntity: { width: 150, height: 60 },
+  trustBoundary: { width: 320, height: 220 },
+  annotation: { width: 160, height: 40 },
+};
+
+/** A new element of a template type, centred at `at`. */
+export function stencilElement(
+  template: ResolvedTemplate,
+  typeId: string,
+  id: string,
+  at: { x: number; y: number },
+): Element | undefined {
+  const type = template.types.get(typeId);
+  if (!type || type.kind === 'dataFlow') return undefined;
+  const size = SIZES[type.kind] ?? { width: 120, height: 60 };
+  const position = { x: Math.round(at.x - size.width / 2), y: Math.round(at.y - size.height / 2), ...size };
+  const base = { id, typeId, name: type.name };
+  if (type.kind === 'trustBoundary') {
+    if (type.shape === 'line') {
+      return {
+        kind: 'trustBoundary',
+        shape: 'line',
+        ...base,
+        path: { source: { x: at.x, y: at.y - 120 }, target: { x: at.x, y: at.y + 120 } },
+      };
+    }
+    return { kind: 'trustBoundary', shape: 'box', ...base, position };
+  }
+  return { kind: type.kind, ...base, position } as Element;
+}
+
+export function Palette({ template, onAdd }: { template: ResolvedTemplate; onAdd: (typeId: string) => void }) {
+  const [query, setQuery] = useState('');
+  const q = query.trim().toLowerCase();
+  const types = [...template.types.values()].filter(
+    (t) =>
+      t.kind !== 'dataFlow' &&
+      !template.template.elementTypes.find((e) => e.id === t.id)?.hidden &&
+      (q === '' || t.name.toLowerCase().includes(q)),
+  );
+  return (
+    <nav className="bw-palette" aria-label="Stencils">
+      <input
+        aria-label="Search stencils"
+        placeholder="Search stencils"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {GROUPS.map(([kind, label]) => {
+        const items = types.filter((t) => t.kind === kind);
+        if (items.length === 0) return null;
+        return (
+          <section key={kind}>
+            <h3>{label}</h3>
+            {items.map((t) => (
+              <button
+                type="button"
+                key={t.id}
+                aria-label={`Add ${t.name}`}
+                className={`bw-stencil bw-stencil-${t.kind}${t.shape === 'line' ? '-line' : ''}`}
+                draggable
+                onClick={() => onAdd(t.id)}
+                data-type={t.id}
+                title={template.template.elementTypes.find((e) => e.id === t.id)?.description ?? t.name}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData('application/bulwark-type', t.id);
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
+              >
+                {t.name}
+              </button>
+            ))}
+          </section>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,172 @@
+/** The properties of the selected element: name, type, typed properties, out of scope; and its interactions. */
+import type { Element, InteractionSection, ResolvedTemplate } from '@bulwark/core';
+import { displayName } from '@bulwark/core';
+import type { Action } from './actions/actions.js';
+
+type ElementAction =
+  Extract<Action, { diagramId: string }> extends infer A
+    ? A extends { diagramId: string }
+      ? Omit<A, 'diagramId'>
+      : never
+    : never;
+
+export function PropertiesPanel({
+  element,
+  template,
+  crosses,
+  sections,
+  onAction,
+}: {
+  element: Element;
+  template: ResolvedTemplate;
+  crosses: boolean;
+  sections: InteractionSection[];
+  onAction: (a: ElementAction) => void;
+}) {
+  const type = template.types.get(element.typeId);
+  const sameKind = [...template.types.values()].filter(
+    (t) => t.kind === element.kind && (element.kind !== 'trustBoundary' || t.shape === type?.shape),
+  );
+  return (
+    <div className="bw-props">
+      <h2>{displayName(element)}</h2>
+      <label>
+        Name
+        <input
+          key={`${element.id}-name`}
+          defaultValue={element.name}
+          onBlur={(e) =>
+            e.target.value !== element.name &&
+            onAction({ type: 'setField', id: element.id, field: 'name', value: e.target.value })
+          }
+        />
+      </label>
+      <label>
+        Type
+        <select
+          value={element.typeId}
+          onChange={(e) => onAction({ type: 'setField', id: element.id, field: 'typeId', value: e.target.value })}
+        >
+          {sameKind.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {element.kind === 'dataFlow' && (
+        <>
+          <p>
+            Crosses boundary: <strong data-testid="crosses">{crosses ? 'yes' : 'no'}</strong>
+          </p>
+          <label className="bw-check">
+            <input
+              type="checkbox"
+              checked={element.bidirectional === true}
+              onChange={(e) =>
+                onAction({ type: 'setField', id: element.id, field: 'bidirectional', value: e.target.checked })
+              }
+            />
+            Bi-directional
+          </label>
+        </>
+      )}
+      {(type?.properties ?? []).map((p) => {
+        const value = element.properties?.[p.id] ?? type?.defaults[p.id];
+        if (p.type === 'boolean') {
+          return (
+            <label key={p.id} className="bw-check" title={p.description}>
+              <input
+                type="checkbox"
+                checked={value === true}
+                onChange={(e) => onAction({ type: 'setProperty', id: element.id, key: p.id, value: e.target.checked })}
+              />
+              {p.name}
+            </label>
+          );
+        }
+        if (p.type === 'list') {
+          return (
+            <label key={p.id} title={p.description}>
+              {p.name}
+              <select
+                value={String(value ?? '')}
+                onChange={(e) => onAction({ type: 'setProperty', id: element.id, key: p.id, value: e.target.value })}
+              >
+                {(p.values ?? []).map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+          );
+        }
+        return (
+          <label key={p.id} title={p.description}>
+            {p.name}
+            <input
+              key={`${element.id}-${p.id}`}
+              defaultValue={String(value ?? '')}
+              onBlur={(e) => onAction({ type: 'setProperty', id: element.id, key: p.id, value: e.target.value })}
+            />
+          </label>
+        );
+      })}
+      {element.kind !== 'dataFlow' && element.kind !== 'trustBoundary' && element.kind !== 'annotation' && (
+        <label className="bw-check">
+          <input
+            type="checkbox"
+            checked={element.grouped === true}
+            onChange={(e) => onAction({ type: 'setField', id: element.id, field: 'grouped', value: e.target.checked })}
+          />
+          Stands for a group
+        </label>
+      )}
+      <label className="bw-check">
+        <input
+          type="checkbox"
+          checked={element.outOfScope === true}
+          onChange={(e) => onAction({ type: 'setField', id: element.id, field: 'outOfScope', value: e.target.checked })}
+        />
+        Out of scope
+      </label>
+      {element.outOfScope && (
+        <label>
+          Reason
+          <input
+            key={`${element.id}-oos`}
+            defaultValue={element.outOfScopeReason ?? ''}
+            onBlur={(e) =>
+              onAction({ type: 'setField', id: element.id, field: 'outOfScopeReason', value: e.target.value })
+            }
+          />
+        </label>
+      )}
+      {sections.map((s) => (
+        <table key={s.elementId} className="bw-table bw-interactions" aria-label={`Interactions of ${s.element}`}>
+          <thead>
+            <tr>
+              <th>Element A</th>
+              <th>Data flow</th>
+              <th>Element B</th>
+              <th>Crosses boundary</th>
+              <th>Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.rows.map((r) => (
+              <tr key={`${r.flowId}-${r.elementBId}`}>
+                <td>{r.elementA}</td>
+                <td>{r.direction === 'bidirectional' ? 'Bi-directional' : r.aToB ? 'One-way →' : 'One-way ←'}</td>
+                <td>{r.elementB}</td>
+                <td>{r.crossesBoundary ? 'Yes' : 'No'}</td>
+                <td>{r.details.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { buildModel, type ThreatModel } from '@bulwark/core';
+import { describe, expect, it } from 'vitest';
+import { type Action, perform, record, redo, startHistory, undo } from './actions.js';
+
+const base = (): ThreatModel =>
+  buildModel('Shop')
+    .entity('user', { position: { x: 0, y: 0, width: 100, height: 60 } })
+    .process('web', { position: { x: 200, y: 0, width: 100, height: 100 } })
+    .flow('user', 'web', undefined, { id: 'f1' })
+    .threat({
+      id: 't1',
+      typeId: 'x',
+      origin: 'generated',
+      category: 'S',
+      title: 'T',
+      description: '',
+      priority: 'High',
+      status: 'not-started',
+    })
+    .build();
+
+const steps: Action[] = [
+  {
+    type: 'add',
+    diagramId: 'main',
+    element: {
+      kind: 'dataStore',
+      id: 'db',
+      typeId: 'GE.DS',
+      name: 'Orders',
+      position: { x: 400, y: 0, width: 150, height: 60 },
+    },
+  },
+  { type: 'connect', diagramId: 'main', id: 'f2', source: 'web', target: 'db', typeId: 'GE.DF', name: 'Queries' },
+  { type: 'move', diagramId: 'main', positions: { web: { x: 250, y: 40 } } },
+  { type: 'setProperty', diagramId: 'main', id: 'f2', key: 'protocol', value: 'HTTPS' },
+  { type: 'setField', diagramId: 'main', id: 'db', field: 'outOfScope', value: true },
+  { type: 'triage', threatId: 't1', status: 'mitigated', justification: 'MFA', by: 'ana', at: '2026-01-01T00:00:00Z' },
+  { type: 'delete', diagramId: 'main', ids: ['web'] },
+];
+
+describe('actions', () => {
+  it('never change the model they are given', () => {
+    let model = base();
+    for (const action of steps) {
+      const before = JSON.stringify(model);
+      const next = perform(model, action);
+      expect(JSON.stringify(model)).toBe(before);
+      expect(next).not.toBe(model);
+      model = next;
+    }
+  });
+
+  it('do what they say: add, connect, move, set, triage; deleting an element deletes its flows', () => {
+    let model = base();
+    for (const action of steps.slice(0, 6)) model = perform(model, action);
+    const els = new Map(model.diagrams[0]?.elements.map((e) => [e.id, e]));
+    expect(els.get('f2')).toMatchObject({
+      kind: 'dataFlow',
+      source: 'web',
+      target: 'db',
+      properties: { protocol: 'HTTPS' },
+    });
+    expect(els.get('web')).toMatchObject({ position: { x: 250, y: 40, width: 100, height: 100 } });
+    expect(els.get('db')).toMatchObject({ outOfScope: true });
+    expect(model.threats?.[0]).toMatchObject({ status: 'mitigated', justification: 'MFA', changedBy: 'ana' });
+    const after = perform(model, steps[6] as Action);
+    expect(after.diagrams[0]?.elements.map((e) => e.id)).toEqual(['user', 'db']);
+  });
+
+  it('undo and redo return the model to each previous state exactly', () => {
+    let h = startHistory(base());
+    const states = [JSON.stringify(h.present)];
+    for (const action of steps) {
+      h = record(h, action);
+      states.push(JSON.stringify(h.present));
+    }
+    for (let i = states.length - 2; i >= 0; i--) {
+      h = undo(h);
+      expect(JSON.stringify(h.present)).toBe(states[i]);
+    }
+    for (let i = 1; i < states.length; i++) {
+      h = redo(h);
+      expect(JSON.stringify(h.present)).toBe(states[i]);
+    }
+    expect(undo(startHistory(base())).present).toEqual(base());
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Edits are data: every change to a model is a pure function from one model to the next, so the
+ * editor gets undo/redo and autosave for free and never mutates what it holds.
+ */
+import type { Element, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } from '@bulwark/core';
+
+/** One edit, applied by `perform`. */
+export type Action =
+  | { type: 'add'; diagramId: string; element: Element }
+  | { type: 'move'; diagramId: string; positions: Record<string, { x: number; y: number }> }
+  | { type: 'resize'; diagramId: string; id: string; rect: Rect }
+  | { type: 'connect'; diagramId: string; id: string; source: string; target: string; typeId: string; name: string }
+  | { type: 'delete'; diagramId: string; ids: string[] }
+  | {
+      type: 'setField';
+      diagramId: string;
+      id: string;
+      field: 'name' | 'typeId' | 'outOfScope' | 'outOfScopeReason' | 'bidirectional' | 'grouped';
+      value: string | boolean;
+    }
+  | { type: 'setProperty'; diagramId: string; id: string; key: string; value: PropertyValue }
+  | {
+      type: 'triage';
+      threatId: string;
+      status?: ThreatStatus;
+      priority?: string;
+      justification?: string;
+      mitigations?: string;
+      by: string;
+      at: string;
+    }
+  | { type: 'replaceThreats'; threats: Threat[] };
+
+function mapDiagram(model: ThreatModel, diagramId: string, fn: (elements: Element[]) => Element[]): ThreatModel {
+  return {
+    ...model,
+    diagrams: model.diagrams.map((d) => (d.id === diagramId ? { ...d, elements: fn(d.elements) } : d)),
+  };
+}
+
+function mapElement(model: ThreatModel, diagramId: string, id: string, fn: (el: Element) => Element): ThreatModel {
+  return mapDiagram(model, diagramId, (els) => els.map((e) => (e.id === id ? fn(e) : e)));
+}
+
+/** Applies one action; returns a new model (the input is never changed). */
+export function perform(model: ThreatModel, action: Action): ThreatModel {
+  switch (action.type) {
+    case 'add':
+      return mapDiagram(model, action.diagramId, (els) =>
+        action.element.kind === 'trustBoundary' ? [action.element, ...els] : [...els, action.element],
+      );
+    case 'move':
+      return mapDiagram(model, action.diagramId, (els) =>
+        els.map((e) => {
+          const p = action.positions[e.id];
+          if (!p || !('position' in e) || !e.position) return e;
+          return { ...e, position: { ...e.position, x: p.x, y: p.y } } as Element;
+        }),
+      );
+    case 'resize':
+      return mapElement(model, action.diagramId, action.id, (e) =>
+        'position' in e ? ({ ...e, position: action.rect } as Element) : e,
+      );
+    case 'connect':
+      return mapDiagram(model, action.diagramId, (els) => [
+        ...els,
+        {
+          kind: 'dataFlow',
+          id: action.id,
+          typeId: action.typeId,
+          name: action.name,
+          source: action.source,
+          target: action.target,
+        },
+      ]);
+    case 'delete': {
+      const gone = new Set(action.ids);
+      // Deleting an element deletes the flows that join it.
+      return mapDiagram(model, action.diagramId, (els) =>
+        els.filter((e) => !gone.has(e.id) && !(e.kind === 'dataFlow' && (gone.has(e.source) || gone.has(e.target)))),
+      );
+    }
+    case 'setField':
+      return mapElement(model, action.diagramId, action.id, (e) => {
+        const next = { ...e, [action.field]: action.value } as Record<string, unknown>;
+        if (action.value === false || action.value === '') delete next[action.field];
+        if (action.field === 'name' && action.value === '') next.name = '';
+        return next as Element;
+      });
+    case 'setProperty':
+      return mapElement(model, action.diagramId, action.id, (e) => ({
+        ...e,
+        properties: { ...(e.properties ?? {}), [action.key]: action.value },
+      }));
+    case 'triage':
+      return {
+        ...model,
+        threats: (model.threats ?? []).map((t) => {
+          if (t.id !== action.threatId) return t;
+          const next: Threat = { ...t, changedBy: action.by, changedAt: action.at };
+          if (action.status !== undefined) next.status = action.status;
+          if (action.priority !== undefined) next.priority = action.priority;
+          if (action.justification !== undefined) next.justification = action.justification;
+          if (action.mitigations !== undefined) next.mitigations = action.mitigations;
+          return next;
+        }),
+      };
+    case 'replaceThreats':
+      return { ...model, threats: action.threats };
+  }
+}
+
+/** Undo/redo: the models before and after the current one. */
+export interface History {
+  past: ThreatModel[];
+  present: ThreatModel;
+  future: ThreatModel[];
+}
+
+const LIMIT = 200;
+
+/** A history starting at `model`. */
+export function startHistory(model: ThreatModel): History {
+  return { past: [], present: model, future: [] };
+}
+
+/** Applies an action as a new step (clearing redo). */
+export function record(history: History, action: Action): History {
+  const next = perform(history.present, action);
+  if (next === history.present) return history;
+  return { past: [...history.past, history.present].slice(-LIMIT), present: next, future: [] };
+}
+
+/** Replaces the present without a new step (e.g. threats regenerated after an edit). */
+export function amend(history: History, model: ThreatModel): History {
+  return { ...history, present: model };
+}
+
+/** Steps back. */
+export function undo(history: History): History {
+  const previous = history.past[history.past.length - 1];
+  if (!previous) return history;
+  return { past: history.past.slice(0, -1), present: previous, future: [history.present, ...history.future] };
+}
+
+/** Steps forward. */
+export function redo(history: History): History {
+  const next = history.future[0];
+  if (!next) return history;
+  return { past: [...history.past, history.present], present: next, future: history.future.slice(1) };
+}
