@@ -37,6 +37,7 @@ import { type ElementNodeData, modelToFlow } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
+import { TextField } from './TextField.js';
 
 const STATUS_LABEL: Record<ThreatStatus, string> = {
   'not-started': 'Not started',
@@ -423,20 +424,12 @@ function Editor({ id }: { id: string }) {
                       : (names.get(t.elementId ?? '') ?? '')}
                   </td>
                   <td>
-                    <input
-                      aria-label={`Justification of ${t.title}`}
-                      defaultValue={t.justification ?? ''}
-                      onBlur={(e) => {
-                        if (e.target.value !== (t.justification ?? '')) {
-                          apply({
-                            type: 'triage',
-                            threatId: t.id,
-                            justification: e.target.value,
-                            by: 'me',
-                            at: new Date().toISOString(),
-                          });
-                        }
-                      }}
+                    <TextField
+                      label={`Justification of ${t.title}`}
+                      value={t.justification ?? ''}
+                      onCommit={(justification) =>
+                        apply({ type: 'triage', threatId: t.id, justification, by: 'me', at: new Date().toISOString() })
+                      }
                     />
                   </td>
                 </tr>

@@ -2,6 +2,7 @@
 import type { Element, InteractionSection, ResolvedTemplate } from '@bulwark/core';
 import { displayName } from '@bulwark/core';
 import type { Action } from './actions/actions.js';
+import { TextField } from './TextField.js';
 
 type ElementAction =
   Extract<Action, { diagramId: string }> extends infer A
@@ -32,13 +33,10 @@ export function PropertiesPanel({
       <h2>{displayName(element)}</h2>
       <label>
         Name
-        <input
+        <TextField
           key={`${element.id}-name`}
-          defaultValue={element.name}
-          onBlur={(e) =>
-            e.target.value !== element.name &&
-            onAction({ type: 'setField', id: element.id, field: 'name', value: e.target.value })
-          }
+          value={element.name}
+          onCommit={(value) => onAction({ type: 'setField', id: element.id, field: 'name', value })}
         />
       </label>
       <label>
@@ -105,10 +103,10 @@ export function PropertiesPanel({
         return (
           <label key={p.id} title={p.description}>
             {p.name}
-            <input
+            <TextField
               key={`${element.id}-${p.id}`}
-              defaultValue={String(value ?? '')}
-              onBlur={(e) => onAction({ type: 'setProperty', id: element.id, key: p.id, value: e.target.value })}
+              value={String(value ?? '')}
+              onCommit={(v) => onAction({ type: 'setProperty', id: element.id, key: p.id, value: v })}
             />
           </label>
         );
@@ -134,12 +132,10 @@ export function PropertiesPanel({
       {element.outOfScope && (
         <label>
           Reason
-          <input
+          <TextField
             key={`${element.id}-oos`}
-            defaultValue={element.outOfScopeReason ?? ''}
-            onBlur={(e) =>
-              onAction({ type: 'setField', id: element.id, field: 'outOfScopeReason', value: e.target.value })
-            }
+            value={element.outOfScopeReason ?? ''}
+            onCommit={(value) => onAction({ type: 'setField', id: element.id, field: 'outOfScopeReason', value })}
           />
         </label>
       )}

@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { journeys, SCREENSHOTS } from './browser.js';
+
+/** Creates a blank model from the infrastructure template through the API; returns its id. */
+async function newModel(url: string, name: string): Promise<string> {
+  const response = await fetch(new URL('api/models', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, template: 'infrastructure' }),
+  });
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** The diagrams and threats the server holds for a model: what undo and redo must restore. */
+async function stored(url: string, id: string): Promise<{ version: number; content: string }> {
+  const body = (await (await fetch(new URL(`api/models/${id}`, url))).json()) as {
+    version: number;
+    model: { diagrams: unknown; threats?: unknown };
+  };
+  return { version: body.version, content: JSON.stringify([body.model.diagrams, body.model.threats ?? []]) };
+}
+
+async function open(page: Page, url: string, id: string): Promise<void> {
+  await page.goto(`${url}#/models/${id}`);
+  await page.getByTestId('canvas').waitFor();
+}
+
+async function saved(page: Page): Promise<void> {
+  await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toBe('Saved');
+}
+
+journeys('journeys: undo and redo, two tabs editing one model', (env) => {
+  it('undo and redo a sequence of edits return the model to each previous state exactly', async () => {
+    const { page, server, errors } = env();
+    const id = await newModel(server.url, 'Undo journey');
+    await open(page, server.url, id);
+    const states = [await stored(server.url, id)];
+    const edits: (() => Promise<void>)[] = [
+      () => page.getByRole('button', { name: 'Add User', exact: true }).click(),
+      () => page.getByRole('button', { name: 'Add SQL server', exact: true }).click(),
+      async () => {
+        // Move the selected SQL server to the right of the user.
+        const node = await page.locator('.react-flow__node', { hasText: 'SQL server' }).boundingBox();
+        if (!node) throw new Error('no SQL server node');
+        await page.mouse.move(node.x + node.width / 2, node.y + node.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(node.x + 400, node.y + 50, { steps: 8 });
+        await page.mouse.up();
+      },
+      async () => {
+        await page.locator('.react-flow__node', { hasText: /^User$/ }).click();
+        await page.locator('.react-flow__node', { hasText: 'SQL server' }).click({ modifiers: ['Shift'] });
+        await page.getByRole('button', { name: 'Connect selected' }).click();
+      },
+      async () => {
+        await page.getByLabel('Name', { exact: true }).fill('Reads reports');
+        await page.getByLabel('Name', { exact: true }).press('Enter');
+      },
+    ];
+    for (const [i, edit] of edits.entries()) {
+      await edit();
+      await saved(page);
+      const now = await stored(server.url, id);
+      expect(now.content, `edit ${i} changed nothing`).not.toBe(states.at(-1)?.content);
+      states.push(now);
+    }
+    expect(await page.locator('.react-flow__edge').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'undo-before.png') });
+    // Undo back to the empty model, one step at a time, by button and by keyboard.
+    for (let i = states.length - 2; i >= 0; i--) {
+      if (i % 2 === 0) await page.getByRole('button', { name: 'Undo' }).click();
+      else {
+        await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+        await page.keyboard.press('Control+z');
+      }
+      await saved(page);
+      expect((await stored(server.url, id)).content, `after undoing to state ${i}`).toBe(states[i]?.content);
+    }
+    expect(await page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
+    expect(await page.locator('.react-flow__node').count()).toBe(0);
+    // Redo forward to the end.
+    for (let i = 1; i < states.length; i++) {
+      await page.getByRole('button', { name: 'Redo' }).click();
+      await saved(page);
+      expect((await stored(server.url, id)).content, `after redoing to state ${i}`).toBe(states[i]?.content);
+    }
+    expect(await page.getByRole('button', { name: 'Redo' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'undo-after-redo.png') });
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('a second tab saving an older version gets the conflict dialog, and nothing is lost', async () => {
+    const { browser, server } = env();
+    const id = await newModel(server.url, 'Two tabs');
+    // Two tabs of one browser: they share its local storage.
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await context.newPage();
+    const second = await context.newPage();
+    await open(page, server.url, id);
+    await open(second, server.url, id);
+
+    // The first tab adds a user and saves.
+    await page.getByRole('button', { name: 'Add User', exact: true }).click();
+    await saved(page);
+    // The second tab, still on the first version, adds a SQL server: its save is refused.
+    await second.getByRole('button', { name: 'Add SQL server', exact: true }).click();
+    const dialog = second.getByRole('alertdialog', { name: 'Conflict' });
+    await dialog.waitFor({ timeout: 10_000 });
+    expect(await second.getByRole('status').innerText()).toBe('Conflict');
+    await second.screenshot({ path: join(SCREENSHOTS, 'conflict-dialog.png') });
+    // Nothing was overwritten: the server has the first tab's user and not the SQL server.
+    const theirs = (await stored(server.url, id)).content;
+    expect(theirs).toContain('"User"');
+    expect(theirs).not.toContain('SQL server');
+    // The second tab's edit is still on its canvas and kept in the browser.
+    expect(await second.locator('.react-flow__node', { hasText: 'SQL server' }).count()).toBe(1);
+    const draft = await second.evaluate((key) => localStorage.getItem(key), `bulwark-draft:${id}`);
+    expect(draft).toContain('SQL server');
+
+    // Saving mine over theirs is an explicit choice; then the server has the second tab's model.
+    await dialog.getByRole('button', { name: 'Save mine over theirs' }).click();
+    await saved(second);
+    const mine = (await stored(server.url, id)).content;
+    expect(mine).toContain('SQL server');
+    await context.close();
+  }, 90_000);
+});
