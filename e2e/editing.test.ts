@@ -117,7 +117,9 @@ journeys('journeys: undo and redo, two tabs editing one model', (env) => {
     expect(theirs).not.toContain('SQL server');
     // The second tab's edit is still on its canvas and kept in the browser.
     expect(await second.locator('.react-flow__node', { hasText: 'SQL server' }).count()).toBe(1);
-    const draft = await second.evaluate((key) => localStorage.getItem(key), `bulwark-draft:${id}`);
+    const draft = await second.evaluate<string | null>(
+      `localStorage.getItem(${JSON.stringify(`bulwark-draft:${id}`)})`,
+    );
     expect(draft).toContain('SQL server');
 
     // Saving mine over theirs is an explicit choice; then the server has the second tab's model.

@@ -1,6 +1,14 @@
-/** The models page: the list, a new model from a template, and importing a file. */
+/** The models page: the list, a new model from a template, importing (pick or drop a file), export and delete. */
 import { useEffect, useState } from 'react';
-import { createModel, importModel, listModels, listTemplates, type ModelSummary } from './api.js';
+import {
+  createModel,
+  deleteModel,
+  exportUrl,
+  importModel,
+  listModels,
+  listTemplates,
+  type ModelSummary,
+} from './api.js';
 
 export function ModelsPage({ open }: { open: (id: string) => void }) {
   const [models, setModels] = useState<ModelSummary[] | undefined>();
@@ -9,6 +17,8 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
   const [name, setName] = useState('');
   const [template, setTemplate] = useState('stride');
   const [error, setError] = useState<string | undefined>();
+  const [confirming, setConfirming] = useState<string | undefined>();
+  const [dropping, setDropping] = useState(false);
 
   useEffect(() => {
     listModels().then(setModels, (e: Error) => setError(e.message));
@@ -38,8 +48,32 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
     }
   }
 
+  async function onDelete(m: ModelSummary) {
+    try {
+      await deleteModel(m.id, m.version);
+      setModels((ms) => ms?.filter((x) => x.id !== m.id));
+    } catch (e) {
+      setError(`${m.name}: ${(e as Error).message}`);
+    }
+    setConfirming(undefined);
+  }
+
   return (
-    <main className="bw-page">
+    <main
+      className={`bw-page${dropping ? ' bw-dropping' : ''}`}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(e) => {
+        if (e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        setDropping(false);
+        onImport(e.dataTransfer.files[0]);
+      }}
+    >
       <h1>Threat models</h1>
       {error && (
         <p role="alert" className="bw-error">
@@ -67,7 +101,7 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
           <button type="submit">Create</button>
         </form>
         <label className="bw-import">
-          Import a file (.bulwark.json, .yaml, .tm7){' '}
+          Import a file (.bulwark.json, .yaml, .tm7), or drop one on this page{' '}
           <input type="file" onChange={(e) => onImport(e.target.files?.[0])} />
         </label>
       </section>
@@ -81,6 +115,8 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
               <th>Template</th>
               <th>Version</th>
               <th>Updated</th>
+              <th>Export</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -92,6 +128,34 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
                 <td>{m.templateId}</td>
                 <td>{m.version}</td>
                 <td>{new Date(m.updatedAt).toLocaleString()}</td>
+                <td className="bw-exports">
+                  <a href={exportUrl(m.id, 'json')} download aria-label={`Export ${m.name} as JSON`}>
+                    JSON
+                  </a>{' '}
+                  <a href={exportUrl(m.id, 'yaml')} download aria-label={`Export ${m.name} as YAML`}>
+                    YAML
+                  </a>{' '}
+                  <a href={exportUrl(m.id, 'tm7')} download aria-label={`Export ${m.name} as .tm7`}>
+                    .tm7
+                  </a>
+                </td>
+                <td>
+                  {confirming === m.id ? (
+                    <span role="alertdialog" aria-label={`Delete ${m.name}?`} className="bw-confirm">
+                      Delete “{m.name}” and its history?{' '}
+                      <button type="button" className="bw-danger" onClick={() => onDelete(m)}>
+                        Delete
+                      </button>{' '}
+                      <button type="button" onClick={() => setConfirming(undefined)}>
+                        Cancel
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" aria-label={`Delete ${m.name}`} onClick={() => setConfirming(m.id)}>
+                      Delete
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

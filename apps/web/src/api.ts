@@ -26,11 +26,12 @@ export class ApiError extends Error {
 async function request<T>(url: string, init: RequestInit = {}): Promise<{ body: T; etag: string | null }> {
   const response = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } });
   if (!response.ok) {
-    const error = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    const error = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     throw new ApiError(
       response.status,
-      error.code ?? 'HTTP',
-      error.message ?? `${response.status} ${response.statusText}`,
+      typeof error.code === 'string' ? error.code : 'HTTP',
+      typeof error.message === 'string' ? error.message : `${response.status} ${response.statusText}`,
+      error,
     );
   }
   const body = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
@@ -95,4 +96,17 @@ export async function saveModel(id: string, version: number, model: ThreatModel)
     body: JSON.stringify(model),
   });
   return body.version;
+}
+
+/** Deletes a model, if it is still at `version` (If-Match), so nobody's newer save is lost. */
+export async function deleteModel(id: string, version: number): Promise<void> {
+  await request<void>(`/api/models/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+    headers: { 'if-match': `"${version}"` },
+  });
+}
+
+/** Where a model downloads from in a format the server exports. */
+export function exportUrl(id: string, format: 'json' | 'yaml' | 'tm7'): string {
+  return `/api/models/${encodeURIComponent(id)}/export?format=${format}`;
 }
