@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// Measures the web editor in real Chromium on a large model and prints a table.
+// Run after `npm run build`:  npm run bench:web  (or node bench/web.js [--elements 1000] [--runs 3])
+// Needs Debian's chromium (/usr/bin/chromium, or BULWARK_CHROMIUM).
+//
+// The model: the seeds' infrastructure template, box boundaries on a grid each holding a cluster
+// of processes, stores and entities, flows inside clusters and between neighbouring ones; about
+// 40% of the elements are flows. Its threats are generated (so the threats table is full too).
+// Figures:
+//   open  - from navigation to the diagram drawn and the threats table shown (median of runs)
+//   pan   - frame times while dragging the canvas across for 2 s (requestAnimationFrame deltas)
+//   zoom  - frame times while zooming in and out with the wheel
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze } from '@bulwark/core';
+import { startServer } from '@bulwark/server';
+import { loadResolvedTemplate } from '@bulwark/templates';
+import { chromium } from 'playwright-core';
+
+const { values } = parseArgs({
+  options: { elements: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' } },
+});
+const total = Number(values.elements);
+const runs = Number(values.runs);
+const CHROMIUM = process.env.BULWARK_CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.error(`bench/web.js needs Chromium at ${CHROMIUM} (apt-get install chromium, or set BULWARK_CHROMIUM).`);
+  process.exit(2);
+}
+const root = join(new URL('.', import.meta.url).pathname, '..');
+
+/** A model of about `n` elements on the infrastructure template. */
+function bigModel(n) {
+  const base = JSON.parse(readFileSync(join(root, 'examples/infrastructure.bulwark.json'), 'utf8'));
+  const perCluster = 14; // 1 boundary + 8 nodes + 5 flows, plus links between clusters
+  const clusters = Math.max(1, Math.round(n / (perCluster + 1)));
+  const columns = Math.ceil(Math.sqrt(clusters));
+  const kinds = [
+    ['process', 'infra.sql-server', 100, 100],
+    ['process', 'infra.directory', 100, 100],
+    ['dataStore', 'infra.directory-store', 150, 60],
+    ['externalEntity', 'infra.user', 150, 60],
+  ];
+  const elements = [];
+  const flows = [];
+  for (let c = 0; c < clusters && elements.length + flows.length < n; c++) {
+    const ox = (c % columns) * 900;
+    const oy = Math.floor(c / columns) * 700;
+    elements.push({
+      kind: 'trustBoundary',
+      shape: 'box',
+      id: `tb${c}`,
+      typeId: 'infra.tb.corporate-network',
+      name: `Zone ${c}`,
+      position: { x: ox, y: oy, width: 820, height: 620 },
+    });
+    for (let i = 0; i < 8; i++) {
+      const [kind, typeId, width, height] = kinds[i % kinds.length];
+      elements.push({
+        kind,
+        id: `n${c}-${i}`,
+        typeId,
+        name: `Node ${c}.${i}`,
+        position: { x: ox + 40 + (i % 4) * 190, y: oy + 60 + Math.floor(i / 4) * 280, width, height },
+      });
+    }
+    for (let i = 0; i < 5; i++) {
+      flows.push({
+        kind: 'dataFlow',
+        id: `f${c}-${i}`,
+        typeId: 'GE.DF',
+        name: `Flow ${c}.${i}`,
+        source: `n${c}-${i}`,
+        target: `n${c}-${i + 1}`,
+        properties: { protocol: i % 2 ? 'HTTPS' : 'SMB' },
+      });
+    }
+    if (c > 0)
+      flows.push({
+        kind: 'dataFlow',
+        id: `x${c}`,
+        typeId: 'GE.DF',
+        name: `Link ${c}`,
+        source: `n${c - 1}-7`,
+        target: `n${c}-0`,
+        bidirectional: true,
+        properties: { protocol: 'HTTPS' },
+      });
+  }
+  const model = { ...base, threats: [], diagrams: [{ id: 'big', name: 'Big', elements: [...elements, ...flows] }] };
+  const template = loadResolvedTemplate('infrastructure');
+  if (!template.ok) throw new Error('cannot load the infrastructure template');
+  return analyze(model, template.value).model;
+}
+
+/** Percentiles of frame durations (ms). */
+function frameStats(deltas) {
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return {
+    frames: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted.at(-1) ?? 0,
+    over50: sorted.filter((d) => d > 50).length,
+  };
+}
+
+const model = bigModel(total);
+const elementCount = model.diagrams[0].elements.length;
+const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-web-'));
+const server = await startServer({ db: `sqlite:${join(dir, 'bench.db')}`, port: 0 });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  const created = await fetch(new URL('api/models', server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(model),
+  });
+  if (created.status !== 201) throw new Error(`upload failed: ${created.status} ${await created.text()}`);
+  const { id } = await created.json();
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  const opens = [];
+  for (let i = 0; i < runs; i++) {
+    await page.goto('about:blank');
+    const t0 = performance.now();
+    await page.goto(`${server.url}#/models/${id}`);
+    await page.locator('.react-flow__node').first().waitFor({ timeout: 60_000 });
+    await page.locator('.bw-threats tbody tr').first().waitFor({ timeout: 60_000 });
+    // One more frame: the drawing is on screen.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    opens.push(performance.now() - t0);
+  }
+  const drawnNodes = await page.locator('.react-flow__node').count();
+
+  const record = `window.__frames = []; (() => { let last = performance.now(); const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); }; window.__stop = false; requestAnimationFrame(tick); })()`;
+  const collect = async () => {
+    await page.evaluate('window.__stop = true');
+    return frameStats((await page.evaluate('window.__frames')).slice(1));
+  };
+  const box = await page.getByTestId('canvas').boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+
+  // Zoom in first so the canvas is at a working scale (the whole model at fit is tiny).
+  await page.mouse.move(cx, cy);
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(300);
+
+  await page.evaluate(record);
+  await page.mouse.move(box.x + 50, box.y + 50);
+  await page.mouse.down();
+  const steps = 120;
+  for (let i = 0; i <= steps; i++) {
+    await page.mouse.move(box.x + 50 + (i / steps) * (box.width - 100), box.y + 50 + (i / steps) * (box.height - 100));
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  const pan = await collect();
+
+  await page.evaluate(record);
+  await page.mouse.move(cx, cy);
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.wheel(0, i < 20 ? 120 : -120);
+    await page.waitForTimeout(30);
+  }
+  const zoom = await collect();
+
+  const median = [...opens].sort((a, b) => a - b)[Math.floor(opens.length / 2)];
+  console.log(
+    `\nWeb editor, ${elementCount} elements (${model.threats.length} threats), Chromium headless, ${runs} runs\n`,
+  );
+  const rows = [
+    ['step', 'figure'],
+    [
+      'open (navigate -> drawn + threats)',
+      `median ${median.toFixed(0)} ms (runs: ${opens.map((o) => o.toFixed(0)).join(', ')})`,
+    ],
+    ['nodes drawn at fit', String(drawnNodes)],
+    ...[
+      ['pan', pan],
+      ['zoom', zoom],
+    ].map(([name, s]) => [
+      `${name} frame times`,
+      `${s.frames} frames: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, ${s.over50} over 50 ms`,
+    ]),
+    ['page errors', String(errors.length)],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [a, b] of rows) console.log(`${a.padEnd(width)}  ${b}`);
+  console.log('\nTarget (issue 5): a 1,000-element model opens in under 2 s and pans and zooms without stutter.');
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
