@@ -6,7 +6,7 @@ journeys('journey: open the seeded infrastructure model', (env) => {
   it('draws every element and flow, and shows the Firewall’s interactions table', async () => {
     const { page, server, errors } = env();
     await page.goto(server.url);
-    await page.getByRole('link', { name: 'Infrastructure' }).click();
+    await page.getByRole('link', { name: 'Infrastructure', exact: true }).click();
     await page.locator('.react-flow__node').first().waitFor();
     // 21 elements and 5 box boundaries are nodes; the 28 flows are edges.
     expect(await page.locator('.react-flow__node').count()).toBe(26);

@@ -12,10 +12,7 @@ import {
   interactionSections,
   type ResolvedTemplate,
   resolveTemplate,
-  summarizeThreats,
-  type Threat,
   type ThreatModel,
-  type ThreatStatus,
 } from '@bulwark/core';
 import {
   applyNodeChanges,
@@ -32,19 +29,12 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type Action, amend, type History, record, redo, startHistory, undo } from './actions/actions.js';
-import { ApiError, getModel, getTemplate, saveModel } from './api.js';
+import { ApiError, getMe, getModel, getTemplate, saveModel } from './api.js';
 import { type ElementNodeData, modelToFlow } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
-import { TextField } from './TextField.js';
-
-const STATUS_LABEL: Record<ThreatStatus, string> = {
-  'not-started': 'Not started',
-  'needs-investigation': 'Needs investigation',
-  'not-applicable': 'Not applicable',
-  mitigated: 'Mitigated',
-};
+import { ThreatsPanel } from './ThreatsPanel.js';
 
 type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
 
@@ -68,10 +58,20 @@ function Editor({ id }: { id: string }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [conflictVersion, setConflictVersion] = useState<number | undefined>();
+  const [selectedThreat, setSelectedThreat] = useState<string | undefined>();
+  const [user, setUser] = useState('local user');
   const saved = useRef<ThreatModel | undefined>(undefined);
   // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
   const [fitOnOpen, setFitOnOpen] = useState(false);
   const flowApi = useReactFlow();
+
+  // Who makes the changes (team mode: the signed-in account).
+  useEffect(() => {
+    getMe().then(
+      (me) => setUser(me.user.name),
+      () => undefined,
+    );
+  }, []);
 
   // Load the model, its template, and any unsaved draft kept in this browser.
   useEffect(() => {
@@ -90,7 +90,11 @@ function Editor({ id }: { id: string }) {
           setSaveState('unsaved');
         } else {
           if (draft) setConflictVersion(v);
-          setHistory(startHistory(model));
+          // Threats are brought up to date on open (triage kept by the merge); a model whose stored
+          // threats are current opens unchanged, so nothing is saved.
+          const current = r?.ok ? analyze(model, r.value).model : model;
+          const changed = JSON.stringify(current.threats ?? []) !== JSON.stringify(model.threats ?? []);
+          setHistory(startHistory(changed ? current : model));
         }
       },
       (e: Error) => setError(e.message),
@@ -157,11 +161,38 @@ function Editor({ id }: { id: string }) {
 
   const flow = useMemo(() => (diagram ? modelToFlow(diagram) : { nodes: [], edges: [] }), [diagram]);
   const [nodes, setNodes] = useState<Node<ElementNodeData>[]>([]);
+  // The selected threat's interaction (its two elements and the flow) or element, highlighted.
+  const highlighted = useMemo(() => {
+    const t = model?.threats?.find((x) => x.id === selectedThreat);
+    if (!t) return new Set<string>();
+    return new Set(
+      t.interaction ? [t.interaction.sourceId, t.interaction.flowId, t.interaction.targetId] : [t.elementId ?? ''],
+    );
+  }, [model, selectedThreat]);
   useEffect(() => {
-    setNodes(flow.nodes.map((n) => ({ ...n, selected: selected.includes(n.id) })));
-  }, [flow, selected]);
-  const edges = useMemo(() => flow.edges.map((e) => ({ ...e, selected: selected.includes(e.id) })), [flow, selected]);
+    setNodes(
+      flow.nodes.map((n) => ({
+        ...n,
+        selected: selected.includes(n.id),
+        className: highlighted.has(n.id) ? 'bw-highlight' : '',
+      })),
+    );
+  }, [flow, selected, highlighted]);
+  const edges = useMemo(
+    () =>
+      flow.edges.map((e) => ({
+        ...e,
+        selected: selected.includes(e.id),
+        animated: highlighted.has(e.id),
+        className: highlighted.has(e.id) ? 'bw-highlight' : '',
+      })),
+    [flow, selected, highlighted],
+  );
 
+  const categories = useMemo(
+    () => new Map((template?.template.categories ?? []).map((c) => [c.id, c.name] as const)),
+    [template],
+  );
   const crossing = useMemo(() => (model ? computeInteractions(model) : undefined), [model]);
   const names = useMemo(
     () => new Map((model?.diagrams ?? []).flatMap((d) => d.elements.map((e) => [e.id, displayName(e)] as const))),
@@ -176,8 +207,6 @@ function Editor({ id }: { id: string }) {
     );
   if (!model || !diagram || !history) return <p className="bw-page">Loading…</p>;
 
-  const threats = model.threats ?? [];
-  const counts: Record<string, number> = summarizeThreats(threats).byStatus;
   const selectedElement: Element | undefined =
     selected.length === 1 ? diagram.elements.find((e) => e.id === selected[0]) : undefined;
   const sections = model && template && selectedElement ? interactionSections(model, template, selectedElement.id) : [];
@@ -366,78 +395,17 @@ function Editor({ id }: { id: string }) {
           </p>
         )}
       </aside>
-      <section className="bw-threats" aria-label="Threats">
-        <h2>
-          Threats <span className="bw-muted">{threats.length}</span>
-        </h2>
-        <p className="bw-counts">
-          {Object.entries(STATUS_LABEL).map(([status, label]) => (
-            <span key={status}>
-              {label}: {counts[status] ?? 0}
-            </span>
-          ))}
-        </p>
-        {threats.length === 0 ? (
-          <p className="bw-muted">No threats yet: they appear as you draw.</p>
-        ) : (
-          <table className="bw-table">
-            <thead>
-              <tr>
-                <th>Priority</th>
-                <th>Status</th>
-                <th>Category</th>
-                <th>Title</th>
-                <th>Where</th>
-                <th>Justification</th>
-              </tr>
-            </thead>
-            <tbody>
-              {threats.slice(0, 500).map((t: Threat) => (
-                <tr key={t.id} className={t.orphaned ? 'bw-orphaned' : ''}>
-                  <td>{t.priority}</td>
-                  <td>
-                    <select
-                      aria-label={`Status of ${t.title}`}
-                      value={t.status}
-                      onChange={(e) =>
-                        apply({
-                          type: 'triage',
-                          threatId: t.id,
-                          status: e.target.value as ThreatStatus,
-                          by: 'me',
-                          at: new Date().toISOString(),
-                        })
-                      }
-                    >
-                      {Object.entries(STATUS_LABEL).map(([value, label]) => (
-                        <option key={value} value={value}>
-                          {label}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>{t.category}</td>
-                  <td>{t.title}</td>
-                  <td>
-                    {t.interaction
-                      ? `${names.get(t.interaction.sourceId) ?? t.interaction.sourceId} → ${names.get(t.interaction.targetId) ?? t.interaction.targetId}`
-                      : (names.get(t.elementId ?? '') ?? '')}
-                  </td>
-                  <td>
-                    <TextField
-                      label={`Justification of ${t.title}`}
-                      value={t.justification ?? ''}
-                      onCommit={(justification) =>
-                        apply({ type: 'triage', threatId: t.id, justification, by: 'me', at: new Date().toISOString() })
-                      }
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <ThreatsPanel
+        threats={model.threats ?? []}
+        names={names}
+        categories={categories}
+        priorities={template?.template.priorities ?? ['High', 'Medium', 'Low']}
+        selectedThreat={selectedThreat}
+        onSelectThreat={setSelectedThreat}
+        selectedElement={selectedElement?.id}
+        onAction={apply}
+        user={user}
+      />
     </div>
   );
 }

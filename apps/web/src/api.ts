@@ -110,3 +110,12 @@ export async function deleteModel(id: string, version: number): Promise<void> {
 export function exportUrl(id: string, format: 'json' | 'yaml' | 'tm7'): string {
   return `/api/models/${encodeURIComponent(id)}/export?format=${format}`;
 }
+
+/** The signed-in account (in local mode, the local user) and the server's mode. */
+export async function getMe(): Promise<{
+  user: { id: string; name: string; isAdmin: boolean };
+  mode: 'local' | 'team';
+}> {
+  return (await request<{ user: { id: string; name: string; isAdmin: boolean }; mode: 'local' | 'team' }>('/api/me'))
+    .body;
+}

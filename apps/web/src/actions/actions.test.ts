@@ -68,6 +68,33 @@ describe('actions', () => {
     expect(after.diagrams[0]?.elements.map((e) => e.id)).toEqual(['user', 'db']);
   });
 
+  it('set the status of many threats at once, and add manual threats', () => {
+    const manual = {
+      id: 'manual-1',
+      typeId: 'manual',
+      origin: 'manual' as const,
+      category: 'T',
+      title: 'Insider edits orders',
+      description: 'By hand',
+      priority: 'High',
+      status: 'not-started' as const,
+      elementId: 'web',
+    };
+    let model = perform(base(), { type: 'addThreat', threat: manual });
+    expect(model.threats?.map((t) => t.id)).toEqual(['t1', 'manual-1']);
+    model = perform(model, {
+      type: 'triageMany',
+      threatIds: ['t1', 'manual-1'],
+      status: 'needs-investigation',
+      by: 'ana',
+      at: '2026-01-02T00:00:00Z',
+    });
+    expect(model.threats?.map((t) => [t.status, t.changedBy])).toEqual([
+      ['needs-investigation', 'ana'],
+      ['needs-investigation', 'ana'],
+    ]);
+  });
+
   it('undo and redo return the model to each previous state exactly', () => {
     let h = startHistory(base());
     const states = [JSON.stringify(h.present)];

@@ -29,6 +29,8 @@ export type Action =
       by: string;
       at: string;
     }
+  | { type: 'triageMany'; threatIds: string[]; status: ThreatStatus; by: string; at: string }
+  | { type: 'addThreat'; threat: Threat }
   | { type: 'replaceThreats'; threats: Threat[] };
 
 function mapDiagram(model: ThreatModel, diagramId: string, fn: (elements: Element[]) => Element[]): ThreatModel {
@@ -105,6 +107,19 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
           return next;
         }),
       };
+    case 'triageMany': {
+      const ids = new Set(action.threatIds);
+      return {
+        ...model,
+        threats: (model.threats ?? []).map((t) =>
+          ids.has(t.id) && t.status !== action.status
+            ? { ...t, status: action.status, changedBy: action.by, changedAt: action.at }
+            : t,
+        ),
+      };
+    }
+    case 'addThreat':
+      return { ...model, threats: [...(model.threats ?? []), action.threat] };
     case 'replaceThreats':
       return { ...model, threats: action.threats };
   }
