@@ -130,3 +130,52 @@ journeys('journeys: undo and redo, two tabs editing one model', (env) => {
     await context.close();
   }, 90_000);
 });
+
+journeys('journey: diagrams as tabs and the model panel', (env) => {
+  it('adds, renames, draws on and deletes a diagram (undo brings it back); edits the model metadata', async () => {
+    const { page, server, errors } = env();
+    const id = await newModel(server.url, 'Tabs journey');
+    await open(page, server.url, id);
+    const tabs = page.getByRole('navigation', { name: 'Diagrams' });
+    await tabs.getByRole('button', { name: 'Add a diagram' }).click();
+    await tabs.getByRole('button', { name: 'Rename' }).click();
+    await tabs.getByLabel('Diagram name').fill('Level 1: file shares');
+    await tabs.getByLabel('Diagram name').press('Enter');
+    await tabs.getByRole('button', { name: 'Level 1: file shares' }).waitFor();
+    await page.getByRole('button', { name: 'Add File share service', exact: true }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(1);
+    await saved(page);
+    // The first diagram is still empty.
+    await tabs.getByRole('button', { name: 'Context' }).click();
+    expect(await page.locator('.react-flow__node').count()).toBe(0);
+    await tabs.getByRole('button', { name: 'Level 1: file shares' }).click();
+    await tabs.getByRole('button', { name: 'Delete diagram' }).click();
+    expect(await tabs.getByRole('button', { name: 'Level 1: file shares' }).count()).toBe(0);
+    expect(await tabs.getByRole('button', { name: 'Delete diagram' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await tabs.getByRole('button', { name: 'Level 1: file shares' }).click();
+    expect(await page.locator('.react-flow__node').count()).toBe(1);
+
+    // The model panel shows when nothing is selected.
+    await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    const panel = page.getByRole('region', { name: 'Model' });
+    await panel.getByLabel('Owner').fill('Ana Costa');
+    await panel.getByLabel('Owner').press('Enter');
+    await panel.getByLabel(/^Assumptions/).fill('Staff use managed laptops\n\nThe VPN is the only way in');
+    await panel.getByLabel(/^Assumptions/).blur();
+    await saved(page);
+    const body = (await (await fetch(new URL(`api/models/${id}`, server.url))).json()) as {
+      model: { metadata: Record<string, unknown>; diagrams: { name: string; elements: unknown[] }[] };
+    };
+    expect(body.model.metadata).toMatchObject({
+      owner: 'Ana Costa',
+      assumptions: ['Staff use managed laptops', 'The VPN is the only way in'],
+    });
+    expect(body.model.diagrams.map((d) => [d.name, d.elements.length])).toEqual([
+      ['Context', 0],
+      ['Level 1: file shares', 1],
+    ]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'tabs-and-model-panel.png') });
+    expect(errors).toEqual([]);
+  }, 90_000);
+});

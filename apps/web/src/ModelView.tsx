@@ -30,13 +30,27 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type Action, amend, type History, record, redo, startHistory, undo } from './actions/actions.js';
 import { ApiError, getMe, getModel, getTemplate, saveModel } from './api.js';
+import { ModelPanel } from './ModelPanel.js';
 import { type ElementNodeData, modelToFlow } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
+import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
 
 type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
+
+/** The edits that change what threats apply: each is followed by analysis, in the same undo step. */
+const REANALYZE = new Set<Action['type']>([
+  'add',
+  'move',
+  'resize',
+  'connect',
+  'delete',
+  'setField',
+  'setProperty',
+  'deleteDiagram',
+]);
 
 const draftKey = (id: string) => `bulwark-draft:${id}`;
 const newId = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
@@ -59,6 +73,7 @@ function Editor({ id }: { id: string }) {
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [conflictVersion, setConflictVersion] = useState<number | undefined>();
   const [selectedThreat, setSelectedThreat] = useState<string | undefined>();
+  const [renaming, setRenaming] = useState(false);
   const [user, setUser] = useState('local user');
   const saved = useRef<ThreatModel | undefined>(undefined);
   // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
@@ -102,7 +117,8 @@ function Editor({ id }: { id: string }) {
   }, [id]);
 
   const model = history?.present;
-  const diagram = model?.diagrams[diagramIndex];
+  // Undo can take away the diagram on screen: show the last one there is.
+  const diagram = model?.diagrams[Math.min(diagramIndex, (model?.diagrams.length ?? 1) - 1)];
 
   /** Applies an edit; diagram edits regenerate the threats (triage is kept by the merge). */
   const apply = useCallback(
@@ -110,7 +126,7 @@ function Editor({ id }: { id: string }) {
       setHistory((h) => {
         if (!h) return h;
         const next = record(h, action);
-        if (!template || action.type === 'triage' || action.type === 'replaceThreats') return next;
+        if (!template || !REANALYZE.has(action.type)) return next;
         return amend(next, analyze(next.present, template).model);
       });
     },
@@ -333,11 +349,63 @@ function Editor({ id }: { id: string }) {
         </div>
       )}
       <nav className="bw-tabs" aria-label="Diagrams">
-        {model.diagrams.map((d, i) => (
-          <button key={d.id} type="button" aria-pressed={i === diagramIndex} onClick={() => setDiagramIndex(i)}>
-            {d.name}
-          </button>
-        ))}
+        {model.diagrams.map((d, i) =>
+          d.id === diagram.id && renaming ? (
+            <TextField
+              key={d.id}
+              label="Diagram name"
+              value={d.name}
+              onCommit={(name) => {
+                if (name.trim() !== '') apply({ type: 'renameDiagram', diagramId: d.id, name: name.trim() });
+                setRenaming(false);
+              }}
+            />
+          ) : (
+            <button
+              key={d.id}
+              type="button"
+              aria-pressed={d.id === diagram.id}
+              title="Double-click to rename"
+              onClick={() => {
+                setDiagramIndex(i);
+                setSelected([]);
+              }}
+              onDoubleClick={() => setRenaming(true)}
+            >
+              {d.name}
+            </button>
+          ),
+        )}
+        <button
+          type="button"
+          aria-label="Add a diagram"
+          onClick={() => {
+            apply({ type: 'addDiagram', id: newId('diagram'), name: `Diagram ${model.diagrams.length + 1}` });
+            setDiagramIndex(model.diagrams.length);
+            setSelected([]);
+          }}
+        >
+          +
+        </button>
+        <button type="button" onClick={() => setRenaming(true)}>
+          Rename
+        </button>
+        <button
+          type="button"
+          disabled={model.diagrams.length <= 1}
+          title={
+            model.diagrams.length <= 1
+              ? 'A model keeps at least one diagram'
+              : 'Delete this diagram (undo brings it back)'
+          }
+          onClick={() => {
+            apply({ type: 'deleteDiagram', diagramId: diagram.id });
+            setDiagramIndex(Math.max(0, diagramIndex - 1));
+            setSelected([]);
+          }}
+        >
+          Delete diagram
+        </button>
       </nav>
       {template && <Palette template={template} onAdd={addAtCentre} />}
       <div
@@ -389,10 +457,7 @@ function Editor({ id }: { id: string }) {
             onAction={(a) => apply({ ...a, diagramId: diagram.id } as Action)}
           />
         ) : (
-          <p className="bw-muted">
-            Select an element to see and change its properties and interactions. Drag stencils from the palette onto the
-            canvas.
-          </p>
+          <ModelPanel model={model} onAction={apply} />
         )}
       </aside>
       <ThreatsPanel

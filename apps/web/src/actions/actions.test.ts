@@ -95,6 +95,23 @@ describe('actions', () => {
     ]);
   });
 
+  it('add, rename and delete diagrams (never the last), and set the model metadata', () => {
+    let model = perform(base(), { type: 'addDiagram', id: 'd2', name: 'Level 1' });
+    model = perform(model, { type: 'renameDiagram', diagramId: 'd2', name: 'Level 1: orders' });
+    expect(model.diagrams.map((d) => [d.id, d.name, d.elements.length])).toEqual([
+      ['main', 'Main', 3],
+      ['d2', 'Level 1: orders', 0],
+    ]);
+    model = perform(model, { type: 'deleteDiagram', diagramId: 'main' });
+    expect(model.diagrams.map((d) => d.id)).toEqual(['d2']);
+    expect(perform(model, { type: 'deleteDiagram', diagramId: 'd2' })).toBe(model);
+    model = perform(model, { type: 'setMetadata', field: 'owner', value: 'Ana' });
+    model = perform(model, { type: 'setMetadataList', field: 'assumptions', value: ['Staff use managed devices'] });
+    expect(model.metadata).toMatchObject({ owner: 'Ana', assumptions: ['Staff use managed devices'] });
+    model = perform(model, { type: 'setMetadata', field: 'owner', value: '' });
+    expect(model.metadata.owner).toBeUndefined();
+  });
+
   it('undo and redo return the model to each previous state exactly', () => {
     let h = startHistory(base());
     const states = [JSON.stringify(h.present)];

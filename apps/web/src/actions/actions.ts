@@ -31,6 +31,11 @@ export type Action =
     }
   | { type: 'triageMany'; threatIds: string[]; status: ThreatStatus; by: string; at: string }
   | { type: 'addThreat'; threat: Threat }
+  | { type: 'addDiagram'; id: string; name: string }
+  | { type: 'renameDiagram'; diagramId: string; name: string }
+  | { type: 'deleteDiagram'; diagramId: string }
+  | { type: 'setMetadata'; field: MetadataText; value: string }
+  | { type: 'setMetadataList'; field: MetadataList; value: string[] }
   | { type: 'replaceThreats'; threats: Threat[] };
 
 function mapDiagram(model: ThreatModel, diagramId: string, fn: (elements: Element[]) => Element[]): ThreatModel {
@@ -43,6 +48,11 @@ function mapDiagram(model: ThreatModel, diagramId: string, fn: (elements: Elemen
 function mapElement(model: ThreatModel, diagramId: string, id: string, fn: (el: Element) => Element): ThreatModel {
   return mapDiagram(model, diagramId, (els) => els.map((e) => (e.id === id ? fn(e) : e)));
 }
+
+/** The model's text metadata fields the model panel edits. */
+export type MetadataText = 'name' | 'owner' | 'reviewer' | 'description';
+/** The model's list metadata fields (one entry per line in the model panel). */
+export type MetadataList = 'contributors' | 'assumptions' | 'externalDependencies';
 
 /** Applies one action; returns a new model (the input is never changed). */
 export function perform(model: ThreatModel, action: Action): ThreatModel {
@@ -122,6 +132,27 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
       return { ...model, threats: [...(model.threats ?? []), action.threat] };
     case 'replaceThreats':
       return { ...model, threats: action.threats };
+    case 'addDiagram':
+      return { ...model, diagrams: [...model.diagrams, { id: action.id, name: action.name, elements: [] }] };
+    case 'renameDiagram':
+      return {
+        ...model,
+        diagrams: model.diagrams.map((d) => (d.id === action.diagramId ? { ...d, name: action.name } : d)),
+      };
+    case 'deleteDiagram':
+      // The last diagram stays: a model always has one to draw on.
+      if (model.diagrams.length <= 1) return model;
+      return { ...model, diagrams: model.diagrams.filter((d) => d.id !== action.diagramId) };
+    case 'setMetadata': {
+      const metadata: Record<string, unknown> = { ...model.metadata, [action.field]: action.value };
+      if (action.value === '' && action.field !== 'name') delete metadata[action.field];
+      return { ...model, metadata: metadata as ThreatModel['metadata'] };
+    }
+    case 'setMetadataList': {
+      const metadata: Record<string, unknown> = { ...model.metadata, [action.field]: action.value };
+      if (action.value.length === 0) delete metadata[action.field];
+      return { ...model, metadata: metadata as ThreatModel['metadata'] };
+    }
   }
 }
 
