@@ -92,7 +92,7 @@ journeys('journeys: undo and redo, two tabs editing one model', (env) => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  it('a second tab saving an older version gets the conflict dialog, and nothing is lost', async () => {
+  it('a second tab saving an older version gets the conflict dialog, re-applies its edit, and nothing is lost', async () => {
     const { browser, server } = env();
     const id = await newModel(server.url, 'Two tabs');
     // Two tabs of one browser: they share its local storage.
@@ -122,11 +122,19 @@ journeys('journeys: undo and redo, two tabs editing one model', (env) => {
     );
     expect(draft).toContain('SQL server');
 
-    // Saving mine over theirs is an explicit choice; then the server has the second tab's model.
-    await dialog.getByRole('button', { name: 'Save mine over theirs' }).click();
+    // It says what they changed, and re-applies my edit on their version: both are kept.
+    expect(await dialog.getByRole('list', { name: 'What they changed' }).innerText()).toContain('Added “User”');
+    await dialog.getByRole('button', { name: 'Re-apply my 1 edit on their version' }).click();
     await saved(second);
-    const mine = (await stored(server.url, id)).content;
-    expect(mine).toContain('SQL server');
+    const both = (await stored(server.url, id)).content;
+    expect(both).toContain('"User"');
+    expect(both).toContain('SQL server');
+    // The first tab, now behind, is told in turn; loading their version shows both edits.
+    await page.getByRole('button', { name: 'Add Firewall service', exact: true }).click();
+    await page.getByRole('alertdialog', { name: 'Conflict' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Load their version (drop mine)' }).click();
+    expect(await page.locator('.react-flow__node').count()).toBe(2);
+    expect(await page.getByRole('status').innerText()).toBe('Saved');
     await context.close();
   }, 90_000);
 });

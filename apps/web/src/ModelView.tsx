@@ -29,7 +29,8 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type Action, amend, type History, record, redo, startHistory, undo } from './actions/actions.js';
-import { ApiError, getMe, getModel, getTemplate, saveModel } from './api.js';
+import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
+import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
 import { ModelPanel } from './ModelPanel.js';
 import { type ElementNodeData, modelToFlow } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
@@ -38,21 +39,23 @@ import { PropertiesPanel } from './PropertiesPanel.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
 
+/** Someone else saved first: their version, what they changed, and my edits to re-apply. */
+interface Conflict {
+  version: number;
+  theirs?: ThreatModel;
+  changes: string[];
+  actions?: Action[];
+}
+
 type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
 
-/** The edits that change what threats apply: each is followed by analysis, in the same undo step. */
-const REANALYZE = new Set<Action['type']>([
-  'add',
-  'move',
-  'resize',
-  'connect',
-  'delete',
-  'setField',
-  'setProperty',
-  'deleteDiagram',
-]);
-
 const draftKey = (id: string) => `bulwark-draft:${id}`;
+/** What this browser keeps of unsaved edits: the model, the version it is based on, the edits. */
+interface Draft {
+  baseVersion: number;
+  model: ThreatModel;
+  actions?: Action[];
+}
 const newId = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 export function ModelView({ id }: { id: string }) {
@@ -71,11 +74,15 @@ function Editor({ id }: { id: string }) {
   const [diagramIndex, setDiagramIndex] = useState(0);
   const [selected, setSelected] = useState<string[]>([]);
   const [saveState, setSaveState] = useState<SaveState>('saved');
-  const [conflictVersion, setConflictVersion] = useState<number | undefined>();
+  const [conflict, setConflict] = useState<Conflict | undefined>();
+  const conflictVersion = conflict?.version;
   const [selectedThreat, setSelectedThreat] = useState<string | undefined>();
   const [renaming, setRenaming] = useState(false);
   const [user, setUser] = useState('local user');
   const saved = useRef<ThreatModel | undefined>(undefined);
+  // The edits since the last save, to re-apply on someone else's newer version; undefined once
+  // undo has gone back past the last save (then only "mine" or "theirs" can be chosen).
+  const pending = useRef<Action[] | undefined>([]);
   // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
   const [fitOnOpen, setFitOnOpen] = useState(false);
   const flowApi = useReactFlow();
@@ -99,12 +106,24 @@ function Editor({ id }: { id: string }) {
         setFitOnOpen((model.diagrams[0]?.elements.length ?? 0) > 0);
         setVersion(v);
         const raw = localStorage.getItem(draftKey(id));
-        const draft = raw ? (JSON.parse(raw) as { baseVersion: number; model: ThreatModel }) : undefined;
+        const draft = raw ? (JSON.parse(raw) as Draft) : undefined;
         if (draft && draft.baseVersion === v) {
+          pending.current = draft.actions;
           setHistory(startHistory(draft.model));
           setSaveState('unsaved');
+        } else if (draft) {
+          // Edits kept in this browser, but the model moved on since: show mine, and the choice.
+          const base = await getModelVersion(id, draft.baseVersion).catch(() => undefined);
+          pending.current = draft.actions;
+          setHistory(startHistory(draft.model));
+          setConflict({
+            version: v,
+            theirs: model,
+            changes: base ? describeChanges(base, model) : [],
+            ...(draft.actions ? { actions: draft.actions } : {}),
+          });
+          setSaveState('conflict');
         } else {
-          if (draft) setConflictVersion(v);
           // Threats are brought up to date on open (triage kept by the merge); a model whose stored
           // threats are current opens unchanged, so nothing is saved.
           const current = r?.ok ? analyze(model, r.value).model : model;
@@ -123,6 +142,7 @@ function Editor({ id }: { id: string }) {
   /** Applies an edit; diagram edits regenerate the threats (triage is kept by the merge). */
   const apply = useCallback(
     (action: Action) => {
+      pending.current?.push(action);
       setHistory((h) => {
         if (!h) return h;
         const next = record(h, action);
@@ -136,20 +156,32 @@ function Editor({ id }: { id: string }) {
   // Autosave: keep a local draft at once, send to the server after a pause, with the version.
   useEffect(() => {
     if (!model || model === saved.current || conflictVersion !== undefined) return;
-    localStorage.setItem(draftKey(id), JSON.stringify({ baseVersion: version, model }));
+    const draft: Draft = { baseVersion: version, model, ...(pending.current ? { actions: pending.current } : {}) };
+    localStorage.setItem(draftKey(id), JSON.stringify(draft));
     setSaveState('unsaved');
     const timer = setTimeout(() => {
       setSaveState('saving');
+      const sent = pending.current?.length ?? 0;
+      const base = saved.current;
       saveModel(id, version, model).then(
         (v) => {
           saved.current = model;
+          // Edits made while the save was on its way stay pending for the next one.
+          pending.current = pending.current?.slice(sent) ?? [];
           setVersion(v);
           localStorage.removeItem(draftKey(id));
           setSaveState('saved');
         },
-        (e: unknown) => {
+        async (e: unknown) => {
           if (e instanceof ApiError && e.status === 409) {
-            setConflictVersion((e.details.currentVersion as number | undefined) ?? version + 1);
+            const theirs = await getModel(id).catch(() => undefined);
+            const actions = pending.current;
+            setConflict({
+              version: theirs?.version ?? (e.details.currentVersion as number | undefined) ?? version + 1,
+              ...(theirs ? { theirs: theirs.model } : {}),
+              changes: theirs && base ? describeChanges(base, theirs.model) : [],
+              ...(actions ? { actions } : {}),
+            });
             setSaveState('conflict');
           } else setSaveState('offline');
         },
@@ -158,6 +190,17 @@ function Editor({ id }: { id: string }) {
     return () => clearTimeout(timer);
   }, [model, id, version, conflictVersion]);
 
+  // Undo takes back the last pending edit; past the last save, re-applying is no longer possible.
+  const undoStep = useCallback(() => {
+    if (pending.current && pending.current.length > 0) pending.current.pop();
+    else pending.current = undefined;
+    setHistory((h) => (h ? undo(h) : h));
+  }, []);
+  const redoStep = useCallback(() => {
+    pending.current = undefined;
+    setHistory((h) => (h ? redo(h) : h));
+  }, []);
+
   // Keyboard: undo/redo.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -165,15 +208,16 @@ function Editor({ id }: { id: string }) {
       if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
         e.preventDefault();
-        setHistory((h) => (h ? (e.shiftKey ? redo(h) : undo(h)) : h));
+        if (e.shiftKey) redoStep();
+        else undoStep();
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
         e.preventDefault();
-        setHistory((h) => (h ? redo(h) : h));
+        redoStep();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [undoStep, redoStep]);
 
   const flow = useMemo(() => (diagram ? modelToFlow(diagram) : { nodes: [], edges: [] }), [diagram]);
   const [nodes, setNodes] = useState<Node<ElementNodeData>[]>([]);
@@ -293,18 +337,10 @@ function Editor({ id }: { id: string }) {
           }
         </span>
         <span className="bw-actions">
-          <button
-            type="button"
-            onClick={() => setHistory((h) => (h ? undo(h) : h))}
-            disabled={history.past.length === 0}
-          >
+          <button type="button" onClick={undoStep} disabled={history.past.length === 0}>
             Undo
           </button>
-          <button
-            type="button"
-            onClick={() => setHistory((h) => (h ? redo(h) : h))}
-            disabled={history.future.length === 0}
-          >
+          <button type="button" onClick={redoStep} disabled={history.future.length === 0}>
             Redo
           </button>
           <button
@@ -326,22 +362,58 @@ function Editor({ id }: { id: string }) {
           </button>
         </span>
       </header>
-      {conflictVersion !== undefined && (
+      {conflict && (
         <div role="alertdialog" aria-label="Conflict" className="bw-conflict">
-          Someone else saved this model (now version {conflictVersion}) while you were editing; your changes are kept
-          here and were not saved.
-          <button
-            type="button"
-            onClick={() => window.location.reload()}
-            onMouseDown={() => localStorage.removeItem(draftKey(id))}
-          >
-            Load their version (drop mine)
-          </button>
+          <p>
+            Someone else saved this model (now version {conflict.version}) while you were editing. Your changes are kept
+            here and were not saved.
+          </p>
+          {conflict.changes.length > 0 && (
+            <ul aria-label="What they changed">
+              {conflict.changes.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          )}
+          {conflict.theirs && conflict.actions && (
+            <button
+              type="button"
+              onClick={() => {
+                const theirs = conflict.theirs as ThreatModel;
+                const actions = conflict.actions ?? [];
+                const merged = replay(theirs, actions, template);
+                saved.current = theirs;
+                pending.current = [...actions];
+                setHistory({ past: [theirs], present: merged, future: [] });
+                setVersion(conflict.version);
+                setConflict(undefined);
+              }}
+            >
+              Re-apply my {conflict.actions.length} edit{conflict.actions.length === 1 ? '' : 's'} on their version
+            </button>
+          )}
+          {conflict.theirs && (
+            <button
+              type="button"
+              onClick={() => {
+                const theirs = conflict.theirs as ThreatModel;
+                localStorage.removeItem(draftKey(id));
+                saved.current = theirs;
+                pending.current = [];
+                setHistory(startHistory(theirs));
+                setVersion(conflict.version);
+                setConflict(undefined);
+                setSaveState('saved');
+              }}
+            >
+              Load their version (drop mine)
+            </button>
+          )}
           <button
             type="button"
             onClick={() => {
-              setVersion(conflictVersion);
-              setConflictVersion(undefined);
+              setVersion(conflict.version);
+              setConflict(undefined);
             }}
           >
             Save mine over theirs

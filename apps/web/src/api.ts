@@ -49,6 +49,12 @@ export async function getModel(id: string): Promise<{ model: ThreatModel; versio
   return body;
 }
 
+/** One stored version of a model. */
+export async function getModelVersion(id: string, version: number): Promise<ThreatModel> {
+  const { body } = await request<{ model: ThreatModel }>(`/api/models/${encodeURIComponent(id)}/versions/${version}`);
+  return body.model;
+}
+
 /** Creates a blank model from a template. */
 export async function createModel(name: string, template: string): Promise<string> {
   const { body } = await request<{ id: string }>('/api/models', {
