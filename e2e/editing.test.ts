@@ -163,6 +163,13 @@ journeys('journey: diagrams as tabs and the model panel', (env) => {
     await page.getByRole('button', { name: 'Undo' }).click();
     await tabs.getByRole('button', { name: 'Level 1: file shares' }).click();
     expect(await page.locator('.react-flow__node').count()).toBe(1);
+    // Copy and paste (keyboard) makes a second file share beside the first; undo takes it away.
+    await page.locator('.react-flow__node', { hasText: 'File share service' }).click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('.react-flow__node', { hasText: 'File share service' }).count()).toBe(2);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(1);
 
     // The model panel shows when nothing is selected.
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });

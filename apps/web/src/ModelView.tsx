@@ -28,7 +28,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type Action, amend, type History, record, redo, startHistory, undo } from './actions/actions.js';
+import { type Action, amend, copyElements, type History, record, redo, startHistory, undo } from './actions/actions.js';
 import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
 import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
 import { ModelPanel } from './ModelPanel.js';
@@ -201,7 +201,12 @@ function Editor({ id }: { id: string }) {
     setHistory((h) => (h ? redo(h) : h));
   }, []);
 
-  // Keyboard: undo/redo.
+  // What the keyboard handler needs of the latest render, and the in-app clipboard.
+  const latest = useRef({ diagram, selected, apply });
+  latest.current = { diagram, selected, apply };
+  const clipboard = useRef<{ elements: Element[]; pastes: number } | undefined>(undefined);
+
+  // Keyboard: undo/redo, copy/paste (Delete is React Flow's).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -213,6 +218,31 @@ function Editor({ id }: { id: string }) {
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
         e.preventDefault();
         redoStep();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') {
+        const { diagram: d, selected: sel } = latest.current;
+        if (!d || sel.length === 0) return;
+        e.preventDefault();
+        // The selection, with the flows between selected elements.
+        const picked = new Set(sel);
+        clipboard.current = {
+          elements: d.elements.filter(
+            (el) => picked.has(el.id) || (el.kind === 'dataFlow' && picked.has(el.source) && picked.has(el.target)),
+          ),
+          pastes: 0,
+        };
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'v') {
+        const { diagram: d } = latest.current;
+        const clip = clipboard.current;
+        if (!d || !clip || clip.elements.length === 0) return;
+        e.preventDefault();
+        clip.pastes++;
+        const step = 30 * clip.pastes;
+        const elements = copyElements(clip.elements, (old) => newId(old.replace(/-[a-z0-9]{8}$/, '')), {
+          x: step,
+          y: step,
+        });
+        latest.current.apply({ type: 'paste', diagramId: d.id, elements });
+        setSelected(elements.map((el) => el.id));
       }
     };
     window.addEventListener('keydown', onKey);

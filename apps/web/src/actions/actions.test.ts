@@ -1,6 +1,6 @@
 import { buildModel, type ThreatModel } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
-import { type Action, perform, record, redo, startHistory, undo } from './actions.js';
+import { type Action, copyElements, perform, record, redo, startHistory, undo } from './actions.js';
 
 const base = (): ThreatModel =>
   buildModel('Shop')
@@ -110,6 +110,27 @@ describe('actions', () => {
     expect(model.metadata).toMatchObject({ owner: 'Ana', assumptions: ['Staff use managed devices'] });
     model = perform(model, { type: 'setMetadata', field: 'owner', value: '' });
     expect(model.metadata.owner).toBeUndefined();
+  });
+
+  it('copy and paste: new ids, offset positions, flows between copied elements only, one step', () => {
+    const model = base();
+    const els = model.diagrams[0]?.elements ?? [];
+    let n = 0;
+    const copies = copyElements(els, (old) => `${old}-copy${++n}`, { x: 40, y: 40 });
+    expect(copies.map((e) => e.id)).toEqual(['user-copy1', 'web-copy2', 'f1-copy3']);
+    expect(copies[2]).toMatchObject({ source: 'user-copy1', target: 'web-copy2' });
+    expect(copies[0]).toMatchObject({ position: { x: 40, y: 40 } });
+    // A flow whose other end is not copied is left out.
+    expect(
+      copyElements(
+        els.filter((e) => e.id !== 'web'),
+        (old) => `${old}-2`,
+        { x: 0, y: 0 },
+      ).map((e) => e.id),
+    ).toEqual(['user-2']);
+    const pasted = perform(model, { type: 'paste', diagramId: 'main', elements: copies });
+    expect(pasted.diagrams[0]?.elements.length).toBe(6);
+    expect(els[0]).toMatchObject({ position: { x: 0, y: 0 } });
   });
 
   it('undo and redo return the model to each previous state exactly', () => {

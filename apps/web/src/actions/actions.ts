@@ -7,6 +7,7 @@ import type { Element, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } 
 /** One edit, applied by `perform`. */
 export type Action =
   | { type: 'add'; diagramId: string; element: Element }
+  | { type: 'paste'; diagramId: string; elements: Element[] }
   | { type: 'move'; diagramId: string; positions: Record<string, { x: number; y: number }> }
   | { type: 'resize'; diagramId: string; id: string; rect: Rect }
   | { type: 'connect'; diagramId: string; id: string; source: string; target: string; typeId: string; name: string }
@@ -61,6 +62,12 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
       return mapDiagram(model, action.diagramId, (els) =>
         action.element.kind === 'trustBoundary' ? [action.element, ...els] : [...els, action.element],
       );
+    case 'paste':
+      return mapDiagram(model, action.diagramId, (els) => [
+        ...action.elements.filter((e) => e.kind === 'trustBoundary'),
+        ...els,
+        ...action.elements.filter((e) => e.kind !== 'trustBoundary'),
+      ]);
     case 'move':
       return mapDiagram(model, action.diagramId, (els) =>
         els.map((e) => {
@@ -194,4 +201,41 @@ export function redo(history: History): History {
   const next = history.future[0];
   if (!next) return history;
   return { past: [...history.past, history.present], present: next, future: history.future.slice(1) };
+}
+
+/**
+ * Copies of `elements` for pasting: new ids, moved by `offset`, flows kept only when both ends
+ * are among the copies (and pointed at the copies), names unchanged.
+ */
+export function copyElements(
+  elements: readonly Element[],
+  newId: (old: string) => string,
+  offset: { x: number; y: number },
+): Element[] {
+  const ids = new Map(elements.filter((e) => e.kind !== 'dataFlow').map((e) => [e.id, newId(e.id)]));
+  const out: Element[] = [];
+  for (const e of elements) {
+    if (e.kind === 'dataFlow') {
+      const source = ids.get(e.source);
+      const target = ids.get(e.target);
+      if (source && target) out.push({ ...structuredClone(e), id: newId(e.id), source, target });
+      continue;
+    }
+    const copy = structuredClone(e);
+    copy.id = ids.get(e.id) as string;
+    if ('position' in copy && copy.position)
+      copy.position = { ...copy.position, x: copy.position.x + offset.x, y: copy.position.y + offset.y };
+    if (copy.kind === 'trustBoundary' && copy.shape === 'line' && copy.path) {
+      const shift = <P extends { x: number; y: number } | undefined>(p: P): P =>
+        (p ? { ...p, x: p.x + offset.x, y: p.y + offset.y } : p) as P;
+      copy.path = {
+        ...copy.path,
+        source: shift(copy.path.source),
+        target: shift(copy.path.target),
+        handle: shift(copy.path.handle),
+      };
+    }
+    out.push(copy);
+  }
+  return out;
 }

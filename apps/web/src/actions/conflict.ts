@@ -8,6 +8,7 @@ import { type Action, perform } from './actions.js';
 /** The edits that change what threats apply. */
 export const REANALYZE = new Set<Action['type']>([
   'add',
+  'paste',
   'move',
   'resize',
   'connect',
