@@ -19,6 +19,20 @@ journeys('journey: open the seeded infrastructure model', (env) => {
     expect(text).toContain('Build servers (grouped)');
     expect(text).toMatch(/Azure IaaS\s+Yes/);
     await page.screenshot({ path: join(SCREENSHOTS, 'infrastructure-firewall.png') });
+
+    // Auto-layout moves the elements and keeps every boundary crossing; undo puts them back.
+    const crossings = async () => (await page.getByRole('table', { name: /^Interactions of/ }).innerText()).trim();
+    const firewallBefore = await crossings();
+    const node = page.locator('.react-flow__node', { hasText: 'Firewall service' });
+    const before = await node.getAttribute('style');
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect.poll(() => node.getAttribute('style')).not.toBe(before);
+    await node.click();
+    expect(await crossings()).toBe(firewallBefore);
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(SCREENSHOTS, 'infrastructure-auto-layout.png') });
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => node.getAttribute('style')).toBe(before);
     expect(errors).toEqual([]);
   }, 60_000);
 });

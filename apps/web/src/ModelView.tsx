@@ -375,6 +375,20 @@ function Editor({ id }: { id: string }) {
           </button>
           <button
             type="button"
+            title="Lay the diagram out left to right along its flows (undo puts it back)"
+            disabled={!diagram.elements.some((e) => e.kind !== 'dataFlow')}
+            onClick={async () => {
+              // elkjs is large: it loads the first time it is used.
+              const { autoLayout } = await import('./layout.js');
+              const rects = await autoLayout(diagram);
+              apply({ type: 'layout', diagramId: diagram.id, rects });
+              setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
+            }}
+          >
+            Auto-layout
+          </button>
+          <button
+            type="button"
             disabled={nodeIds.length !== 2}
             onClick={() => connect(nodeIds[0] as string, nodeIds[1] as string)}
           >

@@ -11,7 +11,7 @@ export interface ElementNodeData extends Record<string, unknown> {
   label: string;
 }
 
-const SIZE: Record<string, { width: number; height: number }> = {
+export const SIZE: Record<string, { width: number; height: number }> = {
   process: { width: 100, height: 100 },
   dataStore: { width: 150, height: 60 },
   externalEntity: { width: 150, height: 60 },

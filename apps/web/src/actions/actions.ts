@@ -8,6 +8,7 @@ import type { Element, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } 
 export type Action =
   | { type: 'add'; diagramId: string; element: Element }
   | { type: 'paste'; diagramId: string; elements: Element[] }
+  | { type: 'layout'; diagramId: string; rects: Record<string, Rect> }
   | { type: 'move'; diagramId: string; positions: Record<string, { x: number; y: number }> }
   | { type: 'resize'; diagramId: string; id: string; rect: Rect }
   | { type: 'connect'; diagramId: string; id: string; source: string; target: string; typeId: string; name: string }
@@ -74,6 +75,15 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
           const p = action.positions[e.id];
           if (!p || !('position' in e) || !e.position) return e;
           return { ...e, position: { ...e.position, x: p.x, y: p.y } } as Element;
+        }),
+      );
+    case 'layout':
+      return mapDiagram(model, action.diagramId, (els) =>
+        els.map((e) => {
+          const rect = action.rects[e.id];
+          return rect && e.kind !== 'dataFlow' && !(e.kind === 'trustBoundary' && e.shape === 'line')
+            ? ({ ...e, position: rect } as Element)
+            : e;
         }),
       );
     case 'resize':

@@ -9,6 +9,7 @@ import { type Action, perform } from './actions.js';
 export const REANALYZE = new Set<Action['type']>([
   'add',
   'paste',
+  'layout',
   'move',
   'resize',
   'connect',

@@ -1,0 +1,108 @@
+/**
+ * Auto-layout with elkjs (layered, left to right, flows as edges). Box boundaries are laid out
+ * as containers of the elements (and boundaries) whose centres they held before, the innermost
+ * boundary being an element's parent, so what was inside a boundary stays inside it and every
+ * crossing is the same afterwards. Line boundaries and notes keep their places. The result is
+ * one `layout` action: a single undo step.
+ */
+import { centre, contains, type Diagram, type Element, type Rect } from '@bulwark/core';
+import ElkModule, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import { SIZE } from './modelToFlow.js';
+
+const MARGIN = 80;
+
+// elkjs is CommonJS: bundlers hand over its class as the default export, Node's ESM loader the
+// module object with the class under `default`.
+type ElkClass = new () => { layout(graph: ElkNode): Promise<ElkNode> };
+const ELK: ElkClass =
+  (ElkModule as unknown as { default?: ElkClass }).default ?? (ElkModule as unknown as ElkClass);
+
+type Box = Extract<Element, { kind: 'process' | 'dataStore' | 'externalEntity' | 'trustBoundary' }>;
+
+function rectOf(e: Element): Rect | undefined {
+  if (e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') {
+    return e.position ?? { ...(SIZE[e.kind] ?? { width: 120, height: 60 }), x: 0, y: 0 };
+  }
+  if (e.kind === 'trustBoundary' && e.shape === 'box') return e.position;
+  return undefined;
+}
+
+/** New rectangles, by element id, for the diagram's nodes and box boundaries. */
+export async function autoLayout(diagram: Diagram): Promise<Record<string, Rect>> {
+  const items = diagram.elements.flatMap((e) => {
+    const rect = rectOf(e);
+    return rect ? [{ element: e as Box, rect, boundary: e.kind === 'trustBoundary' }] : [];
+  });
+  const area = (r: Rect) => r.width * r.height;
+  // Each item's parent: the smallest box boundary (larger than it) holding its centre.
+  const parent = new Map<string, string>();
+  for (const item of items) {
+    const c = centre(item.rect);
+    let best: (typeof items)[number] | undefined;
+    for (const b of items) {
+      if (!b.boundary || b === item || area(b.rect) <= area(item.rect) || !contains(b.rect, c)) continue;
+      if (!best || area(b.rect) < area(best.rect)) best = b;
+    }
+    if (best) parent.set(item.element.id, best.element.id);
+  }
+  const elk = new Map<string, ElkNode>();
+  for (const item of items) {
+    elk.set(item.element.id, {
+      id: item.element.id,
+      ...(item.boundary
+        ? {
+            children: [],
+            layoutOptions: { 'elk.padding': '[top=40,left=30,bottom=30,right=30]' },
+          }
+        : { width: item.rect.width, height: item.rect.height }),
+    });
+  }
+  const root: ElkNode = {
+    id: '@root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.spacing.nodeNode': '50',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+    },
+    children: [],
+    edges: [],
+  };
+  for (const item of items) {
+    const node = elk.get(item.element.id) as ElkNode;
+    const up = parent.get(item.element.id);
+    (up ? (elk.get(up) as ElkNode) : root).children?.push(node);
+  }
+  // An empty boundary still needs a size.
+  for (const item of items) {
+    const node = elk.get(item.element.id) as ElkNode;
+    if (item.boundary && node.children?.length === 0) {
+      node.width = Math.min(item.rect.width, 200);
+      node.height = Math.min(item.rect.height, 120);
+    }
+  }
+  const ids = new Set(items.map((i) => i.element.id));
+  root.edges = diagram.elements.flatMap((e) =>
+    e.kind === 'dataFlow' && ids.has(e.source) && ids.has(e.target) && e.source !== e.target
+      ? [{ id: e.id, sources: [e.source], targets: [e.target] }]
+      : [],
+  );
+  const done = await new ELK().layout(root);
+  const rects: Record<string, Rect> = {};
+  const walk = (node: ElkNode, ox: number, oy: number) => {
+    for (const child of node.children ?? []) {
+      const x = ox + (child.x ?? 0);
+      const y = oy + (child.y ?? 0);
+      rects[child.id] = {
+        x: Math.round(x),
+        y: Math.round(y),
+        width: Math.round(child.width ?? 0),
+        height: Math.round(child.height ?? 0),
+      };
+      walk(child, x, y);
+    }
+  };
+  walk(done, MARGIN, MARGIN);
+  return rects;
+}
