@@ -14,8 +14,7 @@ const MARGIN = 80;
 // elkjs is CommonJS: bundlers hand over its class as the default export, Node's ESM loader the
 // module object with the class under `default`.
 type ElkClass = new () => { layout(graph: ElkNode): Promise<ElkNode> };
-const ELK: ElkClass =
-  (ElkModule as unknown as { default?: ElkClass }).default ?? (ElkModule as unknown as ElkClass);
+const ELK: ElkClass = (ElkModule as unknown as { default?: ElkClass }).default ?? (ElkModule as unknown as ElkClass);
 
 type Box = Extract<Element, { kind: 'process' | 'dataStore' | 'externalEntity' | 'trustBoundary' }>;
 
