@@ -33,6 +33,20 @@ journeys('journey: open the seeded infrastructure model', (env) => {
     await page.screenshot({ path: join(SCREENSHOTS, 'infrastructure-auto-layout.png') });
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => node.getAttribute('style')).toBe(before);
+
+    // A box boundary moves when dragged by its name; its inside lets the drag through to the canvas.
+    const media = page.locator('.react-flow__node', { hasText: 'Offline media' }).first();
+    const place = async () => /translate\([^)]*\)/.exec((await media.getAttribute('style')) ?? '')?.[0];
+    const mediaBefore = await place();
+    const label = await media.locator('.bw-boundary-label').boundingBox();
+    if (!label) throw new Error('no boundary label');
+    await page.mouse.move(label.x + 10, label.y + 6);
+    await page.mouse.down();
+    await page.mouse.move(label.x + 60, label.y + 40, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(place).not.toBe(mediaBefore);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(place).toBe(mediaBefore);
     expect(errors).toEqual([]);
   }, 60_000);
 });

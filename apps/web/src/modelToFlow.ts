@@ -68,7 +68,13 @@ export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[];
       type: el.kind === 'trustBoundary' ? 'boundary' : el.kind,
       position: { x: rect.x, y: rect.y },
       data: { element: el, label },
-      style: { width: rect.width, height: rect.height },
+      // A box boundary is picked and dragged by its name: its inside lets clicks and drags through
+      // to the canvas (pan, box-select) and to what it contains.
+      style: {
+        width: rect.width,
+        height: rect.height,
+        ...(el.kind === 'trustBoundary' ? { pointerEvents: 'none' } : {}),
+      },
       ...(el.kind === 'trustBoundary' ? { zIndex: -1 } : {}),
     });
   });
