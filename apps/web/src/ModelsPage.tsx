@@ -125,7 +125,7 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
                 <td>
                   <a href={`#/models/${encodeURIComponent(m.id)}`}>{m.name}</a>
                 </td>
-                <td>{m.templateId}</td>
+                <td title={m.templateId}>{templates.find((t) => t.id === m.templateId)?.name ?? m.templateId}</td>
                 <td>{m.version}</td>
                 <td>{new Date(m.updatedAt).toLocaleString()}</td>
                 <td className="bw-exports">
