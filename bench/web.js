@@ -154,10 +154,11 @@ try {
   await page.waitForTimeout(300);
 
   await page.waitForTimeout(1500);
-  const beforePan = (await (await fetch(new URL(`api/models/${id}`, server.url))).json()).version;
+  const version = async () => (await (await fetch(new URL(`api/models/${id}`, server.url))).json()).version;
+  const beforePan = await version();
   await page.evaluate(record);
-  // Hold Space: React Flow then pans even where the drag starts on a node (at this zoom a box
-  // boundary covers most of the canvas, and dragging it would move it instead).
+  // Hold Space: React Flow then pans even where the drag starts on a node, so the figure is the
+  // pan's and never a drag's (the version check below makes sure the model did not change).
   await page.mouse.move(box.x + 50, box.y + 50);
   await page.keyboard.down('Space');
   await page.mouse.down();
@@ -170,9 +171,8 @@ try {
   await page.keyboard.up('Space');
   const pan = await collect();
   await page.waitForTimeout(1500);
-  const afterPan = await (await fetch(new URL(`api/models/${id}`, server.url))).json();
-  if (afterPan.version !== beforePan)
-    throw new Error(`the pan changed the model (version ${beforePan} -> ${afterPan.version})`);
+  const afterPan = await version();
+  if (afterPan !== beforePan) throw new Error(`the pan changed the model (version ${beforePan} -> ${afterPan})`);
 
   await page.evaluate(record);
   await page.mouse.move(cx, cy);

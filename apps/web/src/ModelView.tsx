@@ -28,7 +28,17 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type Action, amend, copyElements, type History, record, redo, startHistory, undo } from './actions/actions.js';
+import {
+  type Action,
+  amend,
+  copyElements,
+  type History,
+  newId,
+  record,
+  redo,
+  startHistory,
+  undo,
+} from './actions/actions.js';
 import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
 import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
 import { ModelPanel } from './ModelPanel.js';
@@ -56,7 +66,6 @@ interface Draft {
   model: ThreatModel;
   actions?: Action[];
 }
-const newId = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 export function ModelView({ id }: { id: string }) {
   return (

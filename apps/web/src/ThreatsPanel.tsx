@@ -6,7 +6,7 @@
  */
 import { summarizeThreats, type Threat, type ThreatStatus } from '@bulwark/core';
 import { useMemo, useState } from 'react';
-import type { Action } from './actions/actions.js';
+import { type Action, newId } from './actions/actions.js';
 import { TextField } from './TextField.js';
 
 export const STATUS_LABEL: Record<ThreatStatus, string> = {
@@ -312,7 +312,7 @@ function ThreatDetail(props: {
   onClose: () => void;
 }) {
   const { threat: t, names, categories, priorities, onAction, user } = props;
-  const triage = (change: Partial<Pick<Threat, 'priority' | 'justification' | 'mitigations'>>) =>
+  const triage = (change: Partial<Pick<Threat, 'status' | 'priority' | 'justification' | 'mitigations'>>) =>
     onAction({ type: 'triage', threatId: t.id, ...change, by: user, at: new Date().toISOString() });
   return (
     <article className="bw-threat-detail" aria-label={`Threat: ${t.title}`}>
@@ -332,13 +332,7 @@ function ThreatDetail(props: {
       <p className="bw-description">{t.description}</p>
       <div className="bw-detail-fields">
         <label>
-          Status{' '}
-          <StatusSelect
-            threat={t}
-            onChange={(status) =>
-              onAction({ type: 'triage', threatId: t.id, status, by: user, at: new Date().toISOString() })
-            }
-          />
+          Status <StatusSelect threat={t} onChange={(status) => triage({ status })} />
         </label>
         <label>
           Priority{' '}
@@ -378,7 +372,7 @@ function AddThreat(props: {
         e.preventDefault();
         if (!title.trim()) return;
         props.onAdd({
-          id: `manual-${Math.random().toString(36).slice(2, 10)}`,
+          id: newId('manual'),
           typeId: 'manual',
           origin: 'manual',
           category,

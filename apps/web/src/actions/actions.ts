@@ -51,6 +51,9 @@ function mapElement(model: ThreatModel, diagramId: string, id: string, fn: (el: 
   return mapDiagram(model, diagramId, (els) => els.map((e) => (e.id === id ? fn(e) : e)));
 }
 
+/** A fresh id for something the user adds, e.g. `el-3k9x0q2a`. */
+export const newId = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
 /** The model's text metadata fields the model panel edits. */
 export type MetadataText = 'name' | 'owner' | 'reviewer' | 'description';
 /** The model's list metadata fields (one entry per line in the model panel). */
