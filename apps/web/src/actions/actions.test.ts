@@ -112,6 +112,57 @@ describe('actions', () => {
     expect(model.metadata.owner).toBeUndefined();
   });
 
+  it('detail diagrams: one step adds the diagram and links the element; deleting the diagram unlinks it', () => {
+    let model = perform(base(), {
+      type: 'addChildDiagram',
+      diagramId: 'main',
+      elementId: 'web',
+      id: 'd2',
+      name: 'Web',
+    });
+    expect(model.diagrams.map((d) => d.id)).toEqual(['main', 'd2']);
+    expect(model.diagrams[0]?.elements.find((e) => e.id === 'web')).toMatchObject({ childDiagramId: 'd2' });
+    const unlinked = perform(model, { type: 'unlinkChildDiagram', diagramId: 'main', elementId: 'web' });
+    expect(unlinked.diagrams[0]?.elements.find((e) => e.id === 'web')).not.toHaveProperty('childDiagramId');
+    expect(unlinked.diagrams.length).toBe(2);
+    model = perform(model, { type: 'deleteDiagram', diagramId: 'd2' });
+    expect(model.diagrams.map((d) => d.id)).toEqual(['main']);
+    expect(model.diagrams[0]?.elements.find((e) => e.id === 'web')).not.toHaveProperty('childDiagramId');
+  });
+
+  it("edit a manual threat's texts, never a generated one's; bend and straighten a flow", () => {
+    const manual = {
+      id: 'manual-1',
+      typeId: 'manual',
+      origin: 'manual' as const,
+      category: 'T',
+      title: 'Insider edits orders',
+      description: '',
+      priority: 'High',
+      status: 'not-started' as const,
+    };
+    const at = '2026-01-03T00:00:00Z';
+    let model = perform(base(), { type: 'addThreat', threat: manual });
+    model = perform(model, {
+      type: 'editThreat',
+      threatId: 'manual-1',
+      field: 'title',
+      value: 'Insider',
+      by: 'bo',
+      at,
+    });
+    model = perform(model, { type: 'editThreat', threatId: 't1', field: 'title', value: 'Changed', by: 'bo', at });
+    expect(model.threats?.map((t) => [t.title, t.changedBy])).toEqual([
+      ['T', undefined],
+      ['Insider', 'bo'],
+    ]);
+    const handle = { x: 150, y: 90 };
+    const bent = perform(model, { type: 'setPath', diagramId: 'main', id: 'f1', path: { handle } });
+    expect(bent.diagrams[0]?.elements.find((e) => e.id === 'f1')).toMatchObject({ path: { handle } });
+    const straight = perform(bent, { type: 'setPath', diagramId: 'main', id: 'f1', path: undefined });
+    expect(straight.diagrams[0]?.elements.find((e) => e.id === 'f1')).not.toHaveProperty('path');
+  });
+
   it('copy and paste: new ids, offset positions, flows between copied elements only, one step', () => {
     const model = base();
     const els = model.diagrams[0]?.elements ?? [];

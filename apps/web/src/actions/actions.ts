@@ -2,7 +2,7 @@
  * Edits are data: every change to a model is a pure function from one model to the next, so the
  * editor gets undo/redo and autosave for free and never mutates what it holds.
  */
-import type { Element, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } from '@bulwark/core';
+import type { Element, Path, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } from '@bulwark/core';
 
 /** One edit, applied by `perform`. */
 export type Action =
@@ -33,6 +33,17 @@ export type Action =
     }
   | { type: 'triageMany'; threatIds: string[]; status: ThreatStatus; by: string; at: string }
   | { type: 'addThreat'; threat: Threat }
+  | {
+      type: 'editThreat';
+      threatId: string;
+      field: 'title' | 'description' | 'category';
+      value: string;
+      by: string;
+      at: string;
+    }
+  | { type: 'setPath'; diagramId: string; id: string; path: Path | undefined }
+  | { type: 'addChildDiagram'; diagramId: string; elementId: string; id: string; name: string }
+  | { type: 'unlinkChildDiagram'; diagramId: string; elementId: string }
   | { type: 'addDiagram'; id: string; name: string }
   | { type: 'renameDiagram'; diagramId: string; name: string }
   | { type: 'deleteDiagram'; diagramId: string }
@@ -150,6 +161,38 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
     }
     case 'addThreat':
       return { ...model, threats: [...(model.threats ?? []), action.threat] };
+    case 'editThreat':
+      // Only a manual threat's texts are the user's: a generated one's come from the template.
+      return {
+        ...model,
+        threats: (model.threats ?? []).map((t) =>
+          t.id === action.threatId && t.origin === 'manual' && t[action.field] !== action.value
+            ? { ...t, [action.field]: action.value, changedBy: action.by, changedAt: action.at }
+            : t,
+        ),
+      };
+    case 'setPath':
+      return mapElement(model, action.diagramId, action.id, (e) => {
+        if (e.kind !== 'dataFlow' && e.kind !== 'trustBoundary') return e;
+        const next = { ...e, path: action.path };
+        if (!action.path) delete next.path;
+        return next as Element;
+      });
+    case 'addChildDiagram': {
+      // One step: the new diagram and the element's link to it.
+      const linked = mapElement(model, action.diagramId, action.elementId, (e) =>
+        e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity'
+          ? { ...e, childDiagramId: action.id }
+          : e,
+      );
+      return { ...linked, diagrams: [...linked.diagrams, { id: action.id, name: action.name, elements: [] }] };
+    }
+    case 'unlinkChildDiagram':
+      return mapElement(model, action.diagramId, action.elementId, (e) => {
+        if (!('childDiagramId' in e)) return e;
+        const { childDiagramId: _gone, ...rest } = e;
+        return rest as Element;
+      });
     case 'replaceThreats':
       return { ...model, threats: action.threats };
     case 'addDiagram':
@@ -162,7 +205,24 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
     case 'deleteDiagram':
       // The last diagram stays: a model always has one to draw on.
       if (model.diagrams.length <= 1) return model;
-      return { ...model, diagrams: model.diagrams.filter((d) => d.id !== action.diagramId) };
+      // Elements that opened it as their detail diagram no longer point anywhere.
+      return {
+        ...model,
+        diagrams: model.diagrams
+          .filter((d) => d.id !== action.diagramId)
+          .map((d) =>
+            d.elements.some((e) => 'childDiagramId' in e && e.childDiagramId === action.diagramId)
+              ? {
+                  ...d,
+                  elements: d.elements.map((e) => {
+                    if (!('childDiagramId' in e) || e.childDiagramId !== action.diagramId) return e;
+                    const { childDiagramId: _gone, ...rest } = e;
+                    return rest as Element;
+                  }),
+                }
+              : d,
+          ),
+      };
     case 'setMetadata': {
       const metadata: Record<string, unknown> = { ...model.metadata, [action.field]: action.value };
       if (action.value === '' && action.field !== 'name') delete metadata[action.field];
