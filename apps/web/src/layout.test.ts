@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { buildModel, centre, computeInteractions, contains, parseModel } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { perform } from './actions/actions.js';
-import { autoLayout } from './layout.js';
+import { autoLayout, needsLayout } from './layout.js';
 
 describe('autoLayout', () => {
   it('places every node without overlaps, left to right along the flows, and keeps boundary members inside', async () => {
@@ -55,5 +56,24 @@ describe('autoLayout', () => {
           expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(
             true,
           );
+  });
+
+  it('draws a model written as code (no geometry, boundaries by membership) with the same crossings', async () => {
+    const text = readFileSync(new URL('../../../examples/webshop.bulwark.yaml', import.meta.url), 'utf8');
+    const parsed = parseModel(parseYaml(text));
+    if (!parsed.ok) throw new Error('example does not parse');
+    const model = parsed.value;
+    const diagram = model.diagrams[0];
+    if (!diagram) throw new Error('no diagram');
+    expect(needsLayout(diagram)).toBe(true);
+    const rects = await autoLayout(diagram);
+    const after = perform(model, { type: 'layout', diagramId: diagram.id, rects });
+    const laid = after.diagrams[0];
+    if (!laid) throw new Error('no diagram');
+    expect(needsLayout(laid)).toBe(false);
+    const crossings = (m: typeof model) =>
+      computeInteractions(m).flows.map((f) => [f.flow.id, f.crossed.map((b) => b.id).sort()]);
+    expect(crossings(after)).toEqual(crossings(model));
+    expect(crossings(model).some(([, c]) => (c?.length ?? 0) > 0)).toBe(true);
   });
 });

@@ -22,8 +22,33 @@ function rectOf(e: Element): Rect | undefined {
   if (e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') {
     return e.position ?? { ...(SIZE[e.kind] ?? { width: 120, height: 60 }), x: 0, y: 0 };
   }
-  if (e.kind === 'trustBoundary' && e.shape === 'box') return e.position;
+  // A boundary without geometry (a model written as code) gets its size from what it holds.
+  if (e.kind === 'trustBoundary' && e.shape === 'box') return e.position ?? { x: 0, y: 0, width: 200, height: 120 };
   return undefined;
+}
+
+/** The box boundary a model written as code puts an element in (`boundaryId`), when it has one. */
+function declaredBoundary(e: Element): string | undefined {
+  return 'boundaryId' in e ? e.boundaryId : undefined;
+}
+
+/** Whether `id` is `ancestor` or sits (through `parent`) inside it: a parent link there would loop. */
+function inside(parent: Map<string, string>, id: string, ancestor: string): boolean {
+  const seen = new Set<string>();
+  for (let at: string | undefined = id; at !== undefined && !seen.has(at); at = parent.get(at)) {
+    if (at === ancestor) return true;
+    seen.add(at);
+  }
+  return false;
+}
+
+/** Whether a diagram has shapes that were never placed (a model written as code): auto-layout draws them. */
+export function needsLayout(diagram: Diagram): boolean {
+  return (
+    diagram.elements.some(
+      (e) => (e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') && !e.position,
+    ) || diagram.elements.some((e) => e.kind === 'trustBoundary' && e.shape === 'box' && !e.position)
+  );
 }
 
 /** New rectangles, by element id, for the diagram's nodes and box boundaries. */
@@ -33,13 +58,22 @@ export async function autoLayout(diagram: Diagram): Promise<Record<string, Rect>
     return rect ? [{ element: e as Box, rect, boundary: e.kind === 'trustBoundary' }] : [];
   });
   const area = (r: Rect) => r.width * r.height;
-  // Each item's parent: the smallest box boundary (larger than it) holding its centre.
+  const boundaries = new Set(items.filter((i) => i.boundary).map((i) => i.element.id));
+  // Each item's parent: the boundary a model written as code names, else the smallest box
+  // boundary (larger than it) holding its centre.
   const parent = new Map<string, string>();
   for (const item of items) {
+    const declared = declaredBoundary(item.element);
+    if (declared !== undefined && boundaries.has(declared) && !inside(parent, declared, item.element.id)) {
+      parent.set(item.element.id, declared);
+      continue;
+    }
+    if (!('position' in item.element) || !item.element.position) continue;
     const c = centre(item.rect);
     let best: (typeof items)[number] | undefined;
     for (const b of items) {
-      if (!b.boundary || b === item || area(b.rect) <= area(item.rect) || !contains(b.rect, c)) continue;
+      if (!b.boundary || b === item || !b.element.position || area(b.rect) <= area(item.rect)) continue;
+      if (!contains(b.rect, c) || inside(parent, b.element.id, item.element.id)) continue;
       if (!best || area(b.rect) < area(best.rect)) best = b;
     }
     if (best) parent.set(item.element.id, best.element.id);

@@ -163,6 +163,39 @@ describe('actions', () => {
     expect(straight.diagrams[0]?.elements.find((e) => e.id === 'f1')).not.toHaveProperty('path');
   });
 
+  it('moving a box boundary takes what is inside it along; a move that moves nothing changes nothing', () => {
+    const model = buildModel('Shop')
+      .entity('user', { position: { x: 0, y: 0, width: 100, height: 60 } })
+      .process('web', { position: { x: 220, y: 20, width: 100, height: 100 } })
+      .boundary('dc', { position: { x: 200, y: 0, width: 300, height: 300 } })
+      .boundary('inner', { position: { x: 210, y: 150, width: 100, height: 100 } })
+      .build();
+    const [diagram] = model.diagrams;
+    if (!diagram) throw new Error('no diagram');
+    const line = {
+      kind: 'trustBoundary' as const,
+      id: 'wall',
+      typeId: 'GE.TB.L',
+      name: 'Wall',
+      shape: 'line' as const,
+      path: { source: { x: 400, y: 10 }, target: { x: 400, y: 90 }, handle: { x: 420, y: 50 } },
+    };
+    const withLine = perform(model, { type: 'add', diagramId: diagram.id, element: line });
+    const moved = perform(withLine, { type: 'move', diagramId: diagram.id, positions: { dc: { x: 250, y: 10 } } });
+    const at = (id: string) => moved.diagrams[0]?.elements.find((e) => e.id === id);
+    expect(at('dc')).toMatchObject({ position: { x: 250, y: 10 } });
+    expect(at('web')).toMatchObject({ position: { x: 270, y: 30 } });
+    expect(at('inner')).toMatchObject({ position: { x: 260, y: 160 } });
+    expect(at('wall')).toMatchObject({ path: { source: { x: 450, y: 20 }, handle: { x: 470, y: 60 } } });
+    expect(at('user')).toMatchObject({ position: { x: 0, y: 0 } });
+    // A line boundary moves by its top-left corner.
+    const lineMoved = perform(withLine, { type: 'move', diagramId: diagram.id, positions: { wall: { x: 0, y: 0 } } });
+    expect(lineMoved.diagrams[0]?.elements.find((e) => e.id === 'wall')).toMatchObject({
+      path: { source: { x: 0, y: 0 }, target: { x: 0, y: 80 } },
+    });
+    expect(perform(moved, { type: 'move', diagramId: diagram.id, positions: { dc: { x: 250, y: 10 } } })).toBe(moved);
+  });
+
   it('copy and paste: new ids, offset positions, flows between copied elements only, one step', () => {
     const model = base();
     const els = model.diagrams[0]?.elements ?? [];

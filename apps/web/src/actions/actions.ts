@@ -62,6 +62,87 @@ function mapElement(model: ThreatModel, diagramId: string, id: string, fn: (el: 
   return mapDiagram(model, diagramId, (els) => els.map((e) => (e.id === id ? fn(e) : e)));
 }
 
+type Point = { x: number; y: number };
+
+/** Where an element sits: its box, or for a line boundary the top-left of its end points. */
+export function origin(e: Element): Point | undefined {
+  if (e.kind === 'trustBoundary' && e.shape === 'line') {
+    const s = e.path?.source;
+    const t = e.path?.target;
+    return s && t ? { x: Math.min(s.x, t.x), y: Math.min(s.y, t.y) } : undefined;
+  }
+  return 'position' in e && e.position ? e.position : undefined;
+}
+
+/** The element moved by `d` (boxes by their position, line boundaries by every point of their path). */
+function shift(e: Element, d: Point): Element {
+  const by = <P extends Point | undefined>(p: P): P => (p ? { ...p, x: p.x + d.x, y: p.y + d.y } : p);
+  if (e.kind === 'trustBoundary' && e.shape === 'line' && e.path) {
+    const path = { ...e.path, source: by(e.path.source), target: by(e.path.target), handle: by(e.path.handle) };
+    for (const k of ['source', 'target', 'handle'] as const) if (path[k] === undefined) delete path[k];
+    return { ...e, path };
+  }
+  return 'position' in e && e.position ? ({ ...e, position: by(e.position) } as Element) : e;
+}
+
+/**
+ * What sits inside a box boundary and moves with it: every shape, box or line whose centre is
+ * inside the box (nested boundaries and what they hold included).
+ */
+export function boundaryMembers(elements: readonly Element[], boundaryId: string): string[] {
+  const box = elements.find((e) => e.id === boundaryId);
+  if (box?.kind !== 'trustBoundary' || box.shape !== 'box' || !box.position) return [];
+  const r = box.position;
+  const centreOf = (e: Element): Point | undefined => {
+    if (e.kind === 'trustBoundary' && e.shape === 'line') {
+      const s = e.path?.source;
+      const t = e.path?.target;
+      return s && t ? { x: (s.x + t.x) / 2, y: (s.y + t.y) / 2 } : undefined;
+    }
+    const p = 'position' in e ? e.position : undefined;
+    return p ? { x: p.x + p.width / 2, y: p.y + p.height / 2 } : undefined;
+  };
+  return elements.flatMap((e) => {
+    if (e.id === boundaryId || e.kind === 'dataFlow') return [];
+    const c = centreOf(e);
+    const fits = c && c.x >= r.x && c.x <= r.x + r.width && c.y >= r.y && c.y <= r.y + r.height;
+    // A boundary as large as this one or larger is not inside it.
+    const smaller = !(
+      'position' in e &&
+      e.kind === 'trustBoundary' &&
+      e.position &&
+      e.position.width * e.position.height >= r.width * r.height
+    );
+    return fits && smaller ? [e.id] : [];
+  });
+}
+
+/**
+ * Moves elements to new top-left corners; a box boundary takes what is inside it along (by the
+ * same distance), unless those are moved themselves. Nothing moves: the same model comes back.
+ */
+function moveElements(model: ThreatModel, diagramId: string, positions: Record<string, Point>): ThreatModel {
+  const diagram = model.diagrams.find((d) => d.id === diagramId);
+  if (!diagram) return model;
+  const deltas = new Map<string, Point>();
+  for (const e of diagram.elements) {
+    const p = positions[e.id];
+    const o = origin(e);
+    if (p && o && (p.x !== o.x || p.y !== o.y)) deltas.set(e.id, { x: p.x - o.x, y: p.y - o.y });
+  }
+  for (const [id, d] of [...deltas]) {
+    for (const member of boundaryMembers(diagram.elements, id))
+      if (!(member in positions) && !deltas.has(member)) deltas.set(member, d);
+  }
+  if (deltas.size === 0) return model;
+  return mapDiagram(model, diagramId, (els) =>
+    els.map((e) => {
+      const d = deltas.get(e.id);
+      return d ? shift(e, d) : e;
+    }),
+  );
+}
+
 /** A fresh id for something the user adds, e.g. `el-3k9x0q2a`. */
 export const newId = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -84,13 +165,7 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
         ...action.elements.filter((e) => e.kind !== 'trustBoundary'),
       ]);
     case 'move':
-      return mapDiagram(model, action.diagramId, (els) =>
-        els.map((e) => {
-          const p = action.positions[e.id];
-          if (!p || !('position' in e) || !e.position) return e;
-          return { ...e, position: { ...e.position, x: p.x, y: p.y } } as Element;
-        }),
-      );
+      return moveElements(model, action.diagramId, action.positions);
     case 'layout':
       return mapDiagram(model, action.diagramId, (els) =>
         els.map((e) => {
