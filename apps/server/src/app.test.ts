@@ -37,15 +37,22 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
   it('creates a model, lists it and reads it back with its ETag', async () => {
     const { id, etag } = await create(example);
     expect(etag).toBe('"1"');
-    const list = (await app.inject('/api/models')).json().models as { id: string }[];
+    const list = (await app.inject('/api/models')).json().models as { id: string; role: string }[];
     expect(list.map((m) => m.id)).toContain(id);
+    expect(list.every((m) => m.role === 'owner')).toBe(true); // the one local user owns every model
     const got = await app.inject(`/api/models/${id}`);
     expect(got.headers.etag).toBe('"1"');
     expect(got.json().model.metadata.name).toBe('Infrastructure');
-    expect(got.json()).toMatchObject({ id, version: 1, updatedBy: 'local' });
+    expect(got.json()).toMatchObject({ id, version: 1, updatedBy: 'local', role: 'owner' });
     const cached = await app.inject({ method: 'GET', url: `/api/models/${id}`, headers: { 'if-none-match': '"1"' } });
     expect(cached.statusCode).toBe(304);
     expect(cached.body).toBe('');
+  });
+
+  it('says it is in local mode, where nobody signs in and no CSRF token is needed', async () => {
+    const me = await app.inject('/api/me');
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toEqual({ user: { id: 'local', name: 'local', isAdmin: true }, mode: 'local', csrfToken: null });
   });
 
   it('refuses writes that do not say which version they read, and stale ones, without changing anything', async () => {
@@ -269,6 +276,15 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
     );
     expect(doc.components.schemas.ThreatModel.properties.schemaVersion).toBeDefined();
     expect(doc.components.schemas.ThreatPatch.properties.threats).toBeDefined();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/login', '/api/logout', '/api/me']));
+    expect(doc.components.schemas.Role.enum).toEqual(['viewer', 'reviewer', 'editor', 'owner']);
+    for (const schema of ['ModelSummary', 'ModelRead'])
+      expect(doc.components.schemas[schema].properties.role).toMatchObject({ $ref: '#/components/schemas/Role' });
+    expect(doc.components.schemas.Me.required).toContain('csrfToken');
+    expect(doc.paths['/api/login'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'name',
+      'password',
+    ]);
     const page = await app.inject('/api/docs');
     expect(page.body).toContain('/api/models/{id}/analyze');
   });

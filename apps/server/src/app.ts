@@ -90,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Who is asking: in local mode the one local user; in team mode an API token (Bearer) or a
   // session cookie, and for a cookie every unsafe method must carry the session's CSRF token.
   const who = new WeakMap<FastifyRequest, User>();
+  // The CSRF token of the cookie session a request came with (GET /api/me hands it back).
+  const csrfOf = new WeakMap<FastifyRequest, string>();
   async function authenticate(request: FastifyRequest): Promise<User | undefined> {
     if (!teamMode) return localUser;
     const header = request.headers.authorization;
@@ -104,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         fail('FORBIDDEN', 'Missing or wrong X-CSRF-Token: send the token you got when you signed in.');
       }
     }
+    csrfOf.set(request, session.csrfToken);
     return session.user;
   }
   // Outside /api there is no data (the web app's files, /healthz; `/` checks for itself).
@@ -117,12 +120,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const userOf = (request: FastifyRequest): User => who.get(request) ?? fail('UNAUTHENTICATED', 'Sign in first.');
 
-  /** Checks the caller's role on a model; someone with no role at all learns nothing of it. */
+  // The caller's role on the model a request names, once `need` has checked it.
+  const roleOf = new WeakMap<FastifyRequest, Role>();
+  /**
+   * Checks the caller's role on a model; someone with no role at all learns nothing of it.
+   * Administrators (and the local user) count as owners of every model.
+   */
   async function need(request: FastifyRequest, modelId: string, role: Role): Promise<User> {
     const u = userOf(request);
-    if (u.isAdmin) return u;
+    if (u.isAdmin) {
+      roleOf.set(request, 'owner');
+      return u;
+    }
     const have = await users.role(modelId, u.id);
-    if (!have) fail('NOT_FOUND', `No model with id "${modelId}".`);
+    if (!have) return fail('NOT_FOUND', `No model with id "${modelId}".`);
+    roleOf.set(request, have);
     if (!roleAtLeast(have, role))
       fail(
         'FORBIDDEN',
@@ -351,14 +363,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.status(204).send();
   });
 
-  app.get('/api/me', async (request) => ({ user: userOf(request), mode: teamMode ? 'team' : 'local' }));
+  // Who is signed in, the server's mode, and, for a cookie session, its CSRF token: a page of
+  // this origin that reloads learns the token here (other origins cannot read the answer).
+  app.get('/api/me', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { user: userOf(request), mode: teamMode ? 'team' : 'local', csrfToken: csrfOf.get(request) ?? null };
+  });
 
+  // The models the caller has a role on (administrators: every model, as owner), with that role.
   app.get('/api/models', async (request) => {
     const u = userOf(request);
     const all = await models.list();
-    if (u.isAdmin) return { models: all };
-    const mine = await users.modelIds(u.id);
-    return { models: all.filter((m) => mine.has(m.id)) };
+    if (u.isAdmin) return { models: all.map((m) => ({ ...m, role: 'owner' })) };
+    const rows = await options.store.db
+      .selectFrom('model_roles')
+      .select(['model_id', 'role'])
+      .where('user_id', '=', u.id)
+      .execute();
+    const mine = new Map(rows.map((r) => [r.model_id, r.role as Role]));
+    return { models: all.flatMap((m) => (mine.has(m.id) ? [{ ...m, role: mine.get(m.id) }] : [])) };
   });
 
   app.post<{ Params: { id: string } }>('/api/models/:id/roles', async (request) => {
@@ -419,7 +442,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!m) return fail('NOT_FOUND', `No model with id "${request.params.id}".`);
     const tag = etag(m.version);
     if (request.headers['if-none-match'] === tag) return reply.status(304).header('etag', tag).send();
-    const head = JSON.stringify({ id: m.id, version: m.version, updatedAt: m.updatedAt, updatedBy: m.updatedBy });
+    // The ETag versions the model, not the caller's role: a client that revalidates with
+    // If-None-Match keeps the role it read before (the web app reads with cache: 'no-store').
+    const role = roleOf.get(request) ?? fail('FORBIDDEN', 'The role check did not run for this request.');
+    const head = JSON.stringify({
+      id: m.id,
+      version: m.version,
+      updatedAt: m.updatedAt,
+      updatedBy: m.updatedBy,
+      role,
+    });
     return reply
       .header('etag', tag)
       .type('application/json; charset=utf-8')

@@ -5,6 +5,7 @@
 import { TemplateSchema, ThreatModelSchema, ThreatSchema } from '@bulwark/core';
 import { z } from 'zod';
 import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
+import { ROLES } from './storage/UserStore.js';
 
 const json = (schema: z.ZodType): Record<string, unknown> =>
   z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -13,6 +14,11 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const body = (name: string, extra: Record<string, unknown> = {}) => ({
   required: true,
   content: { 'application/json': { schema: ref(name) }, ...extra },
+});
+/** A JSON body that is a small object, described here (not one of the zod schemas). */
+const objectBody = (properties: Record<string, unknown>) => ({
+  required: true,
+  content: { 'application/json': { schema: { type: 'object', required: Object.keys(properties), properties } } },
 });
 const ok = (description: string, schema?: Record<string, unknown>) => ({
   description,
@@ -26,6 +32,10 @@ const errors = {
 const write = {
   '409': ok('Someone saved first: the body says the current version; reload and apply again.', ref('Error')),
   '428': ok('If-Match is missing: say which version you read.', ref('Error')),
+};
+const signedIn = {
+  '401': ok('Not signed in (team mode): sign in, or send an API token.', ref('Error')),
+  '403': ok('Your role on the model does not allow this, or the X-CSRF-Token is missing or wrong.', ref('Error')),
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const ifMatch = {
@@ -44,14 +54,47 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'Bulwark API',
       version: '0.1.0',
       description:
-        'Threat models, their versions and audit log, analysis, threat triage, import and export. Every write names the version it read (If-Match).',
+        'Threat models, their versions and audit log, analysis, threat triage, import and export. Every write names the version it read (If-Match). In team mode (`bulwark serve --auth local`) a caller signs in (POST /api/login: a session cookie, and a CSRF token to send as X-CSRF-Token on every POST, PUT, PATCH and DELETE) or sends an API token (Authorization: Bearer ...), and each model names the role the caller has on it.',
     },
     paths: {
       '/healthz': {
         get: { summary: 'Is the database reachable?', responses: { '200': ok('Yes.'), '503': ok('No.') } },
       },
+      '/api/login': {
+        post: {
+          summary: 'Sign in (team mode): sets the session cookie and returns its CSRF token',
+          requestBody: objectBody({
+            name: { type: 'string', minLength: 1 },
+            password: { type: 'string', minLength: 1 },
+          }),
+          responses: {
+            '200': ok('Signed in (in local mode: the local user, and no token).', ref('SignedIn')),
+            '401': ok('Wrong name or password.', ref('Error')),
+            '422': ok('The body is not { name, password }.', ref('Error')),
+          },
+        },
+      },
+      '/api/logout': {
+        post: { summary: 'Sign out: ends the session and clears its cookie', responses: { '204': ok('Signed out.') } },
+      },
+      '/api/me': {
+        get: {
+          summary: "Who is asking, the server's mode, and the CSRF token of a cookie session",
+          responses: { '200': ok('The caller.', ref('Me')), ...signedIn },
+        },
+      },
       '/api/models': {
-        get: { summary: 'List models', responses: { '200': ok('Models, most recently changed first.') } },
+        get: {
+          summary: 'List the models the caller has a role on',
+          responses: {
+            '200': ok("Models, most recently changed first, each with the caller's role.", {
+              type: 'object',
+              required: ['models'],
+              properties: { models: { type: 'array', items: ref('ModelSummary') } },
+            }),
+            ...signedIn,
+          },
+        },
         post: {
           summary:
             'Create a model: a Bulwark model (JSON or YAML), a blank one from a template ({ name, template }), or an uploaded .tm7 (application/xml)',
@@ -67,7 +110,10 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/models/{id}': {
         parameters: [idParam],
-        get: { summary: 'Read a model (ETag: its version)', responses: { '200': ok('The model.'), ...errors } },
+        get: {
+          summary: "Read a model (ETag: its version) with the caller's role on it",
+          responses: { '200': ok('The model.', ref('ModelRead')), ...errors, ...signedIn },
+        },
         put: {
           summary: 'Save a model',
           parameters: [ifMatch],
@@ -123,6 +169,14 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': ok('Saved.'), ...errors, ...write },
         },
       },
+      '/api/models/{id}/roles': {
+        parameters: [idParam],
+        post: {
+          summary: 'Give a user a role on the model (owners and administrators)',
+          requestBody: objectBody({ user: { type: 'string', description: "The user's name." }, role: ref('Role') }),
+          responses: { '200': ok('Granted (replacing the role they had).'), ...errors, ...signedIn },
+        },
+      },
       '/api/models/{id}/export': {
         parameters: [
           idParam,
@@ -160,6 +214,68 @@ export function openApiDocument(): Record<string, unknown> {
         Template: json(TemplateSchema),
         CreateBlank: json(CreateBlankSchema),
         ThreatPatch: json(ThreatPatchBodySchema),
+        Role: {
+          type: 'string',
+          enum: [...ROLES],
+          description:
+            'Weakest first: viewer reads, reviewer also triages threats, editor also edits, owner also deletes and gives roles. Administrators, and the one user of local mode, are owners of every model.',
+        },
+        User: {
+          type: 'object',
+          required: ['id', 'name', 'isAdmin'],
+          properties: { id: { type: 'string' }, name: { type: 'string' }, isAdmin: { type: 'boolean' } },
+        },
+        SignedIn: {
+          type: 'object',
+          required: ['user', 'csrfToken'],
+          properties: {
+            user: ref('User'),
+            csrfToken: {
+              type: ['string', 'null'],
+              description: 'Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE of this session.',
+            },
+          },
+        },
+        Me: {
+          type: 'object',
+          required: ['user', 'mode', 'csrfToken'],
+          properties: {
+            user: ref('User'),
+            mode: { type: 'string', enum: ['local', 'team'] },
+            csrfToken: {
+              type: ['string', 'null'],
+              description: "The cookie session's CSRF token; null for an API token and in local mode.",
+            },
+          },
+        },
+        ModelSummary: {
+          type: 'object',
+          required: ['id', 'name', 'templateId', 'version', 'updatedAt', 'updatedBy', 'role'],
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            templateId: { type: 'string' },
+            version: { type: 'integer' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            updatedBy: { type: 'string' },
+            role: ref('Role'),
+          },
+        },
+        ModelRead: {
+          type: 'object',
+          required: ['id', 'version', 'updatedAt', 'updatedBy', 'role', 'model'],
+          properties: {
+            id: { type: 'string' },
+            version: { type: 'integer' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            updatedBy: { type: 'string' },
+            role: {
+              ...ref('Role'),
+              description: "The caller's role when this was read (the ETag does not change with it).",
+            },
+            model: ref('ThreatModel'),
+          },
+        },
         Error: {
           type: 'object',
           required: ['code', 'message'],

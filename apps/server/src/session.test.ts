@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+import { type Role, UserStore } from './storage/UserStore.js';
+import { type Backend, backends } from './testing/backends.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const example = JSON.parse(readFileSync(`${ROOT}examples/infrastructure.bulwark.json`, 'utf8'));
+
+/** Signs in with a password; the session cookie and the CSRF token the answer carried. */
+async function signIn(app: FastifyInstance, name: string): Promise<{ cookie: string; csrf: string }> {
+  const r = await app.inject({ method: 'POST', url: '/api/login', payload: { name, password: `${name}-pw-12345` } });
+  expect(r.statusCode, r.body).toBe(200);
+  return { cookie: String(r.headers['set-cookie']).split(';')[0] as string, csrf: r.json().csrfToken };
+}
+
+describe.each(backends())('team mode as the web app uses it, on $name', (backend: Backend) => {
+  let opened: Awaited<ReturnType<Backend['open']>>;
+  let app: FastifyInstance;
+  const ids: Record<string, string> = {};
+  const sessions: Record<string, { cookie: string; csrf: string }> = {};
+
+  beforeAll(async () => {
+    opened = await backend.open();
+    app = await buildApp({ store: opened.store, auth: 'local' });
+    const users = new UserStore(opened.store.db);
+    for (const name of ['admin', 'ana', 'bo', 'cy', 'di']) await users.add(name, `${name}-pw-12345`, name === 'admin');
+    for (const name of ['admin', 'ana', 'bo', 'cy', 'di']) sessions[name] = await signIn(app, name);
+    // ana creates two models (she owns both) and gives the others a role on the first one.
+    for (const label of ['first', 'second']) {
+      const { cookie, csrf } = sessions.ana as { cookie: string; csrf: string };
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/models',
+        payload: { ...example, metadata: { ...example.metadata, name: label } },
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      ids[label] = created.json().id;
+    }
+    const grants: [string, Role][] = [
+      ['bo', 'editor'],
+      ['cy', 'reviewer'],
+      ['di', 'viewer'],
+    ];
+    for (const [user, role] of grants) {
+      const { cookie, csrf } = sessions.ana as { cookie: string; csrf: string };
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/models/${ids.first}/roles`,
+        payload: { user, role },
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await app.close();
+    await opened.dispose();
+  });
+
+  const get = (name: string, url: string) =>
+    app.inject({ method: 'GET', url, headers: { cookie: sessions[name]?.cookie ?? '' } });
+
+  it("gives a signed-in page its session's CSRF token again (after a reload), never cached", async () => {
+    const me = await get('bo', '/api/me');
+    expect(me.statusCode).toBe(200);
+    expect(me.headers['cache-control']).toBe('no-store');
+    expect(me.json()).toEqual({
+      user: { id: expect.any(String), name: 'bo', isAdmin: false },
+      mode: 'team',
+      csrfToken: sessions.bo?.csrf,
+    });
+    // Each session has a token of its own.
+    const again = await signIn(app, 'bo');
+    expect(again.csrf).not.toBe(sessions.bo?.csrf);
+    expect((await app.inject({ url: '/api/me', headers: { cookie: again.cookie } })).json().csrfToken).toBe(again.csrf);
+  });
+
+  it('lets the token /api/me gave out make a write, and refuses the write without it', async () => {
+    const { cookie } = sessions.bo as { cookie: string };
+    const csrf = (await get('bo', '/api/me')).json().csrfToken as string;
+    const read = await get('bo', `/api/models/${ids.first}`);
+    const doc = read.json().model;
+    doc.metadata.owner = 'bo';
+    const put = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/models/${ids.first}`,
+        payload: doc,
+        headers: { cookie, 'if-match': String(read.headers.etag), ...headers },
+      });
+    const refused = await put({});
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toMatch(/X-CSRF-Token/);
+    expect((await put({ 'x-csrf-token': csrf })).statusCode).toBe(200);
+  });
+
+  it('gives no CSRF token to API tokens, and nothing at all to a caller who is not signed in', async () => {
+    const users = new UserStore(opened.store.db);
+    const di = await users.byName('di');
+    const { token } = await users.createToken(di?.id ?? '', 'ci');
+    const me = await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+    expect(me.json()).toMatchObject({ user: { name: 'di' }, mode: 'team', csrfToken: null });
+    const anonymous = await app.inject('/api/me');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().code).toBe('UNAUTHENTICATED');
+    expect(anonymous.body).not.toMatch(/csrf_/);
+  });
+
+  it("reads each model with the caller's own role; administrators are owners", async () => {
+    const expected: Record<string, Role> = { admin: 'owner', ana: 'owner', bo: 'editor', cy: 'reviewer', di: 'viewer' };
+    for (const [name, role] of Object.entries(expected)) {
+      const r = await get(name, `/api/models/${ids.first}`);
+      expect(r.statusCode, name).toBe(200);
+      expect(r.json().role, name).toBe(role);
+      expect(r.json().model.metadata.name, name).toBe('first');
+    }
+    expect((await get('bo', `/api/models/${ids.second}`)).statusCode).toBe(404);
+  });
+
+  it('lists, for each caller, the models they have a role on with that role', async () => {
+    const list = async (name: string) =>
+      Object.fromEntries(
+        ((await get(name, '/api/models')).json().models as { name: string; role: Role }[]).map((m) => [m.name, m.role]),
+      );
+    expect(await list('ana')).toEqual({ first: 'owner', second: 'owner' });
+    expect(await list('bo')).toEqual({ first: 'editor' });
+    expect(await list('cy')).toEqual({ first: 'reviewer' });
+    expect(await list('di')).toEqual({ first: 'viewer' });
+    expect(await list('admin')).toEqual({ first: 'owner', second: 'owner' });
+  });
+
+  it('signs out: the session and its token stop working', async () => {
+    const { cookie, csrf } = await signIn(app, 'cy');
+    const out = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie, 'x-csrf-token': csrf } });
+    expect(out.statusCode).toBe(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/bulwark_session=;/);
+    expect((await app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+});
