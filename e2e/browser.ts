@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningServer, startServer } from '@bulwark/server';
+import { type RunningServer, startServer, UserStore } from '@bulwark/server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 
@@ -21,8 +21,16 @@ export function cannotRun(): string | undefined {
   return undefined;
 }
 
+/** How a journey's server runs; the default is local mode, as `npm start` runs it. */
+export interface LaunchOptions {
+  /** `local`: team mode (accounts, sign-in, roles), as `bulwark serve --auth local` runs it. */
+  auth?: 'none' | 'local';
+  /** Accounts to create before the browser opens (team mode). */
+  users?: { name: string; password: string; isAdmin?: boolean }[];
+}
+
 /** Starts a server with the seeds' model on a fresh database, and a headless Chromium. */
-export async function launch(): Promise<{
+export async function launch(options: LaunchOptions = {}): Promise<{
   server: RunningServer;
   browser: Browser;
   page: Page;
@@ -34,7 +42,10 @@ export async function launch(): Promise<{
     db: `sqlite:${join(dir, 'e2e.db')}`,
     port: 0,
     seed: join(ROOT, 'examples/infrastructure.bulwark.json'),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
+  const users = new UserStore(server.store.db);
+  for (const u of options.users ?? []) await users.add(u.name, u.password, u.isAdmin ?? false);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -69,17 +80,18 @@ export async function launch(): Promise<{
 export type Journey = Awaited<ReturnType<typeof launch>>;
 
 /**
- * A group of browser journeys sharing one Chromium and one server; skipped, with the reason
+ * A group of browser journeys sharing one Chromium and one server (local mode, unless `options`
+ * asks for team mode and its accounts); skipped, with the reason
  * printed, where Chromium or the built web app is missing. `body` gets a getter for the
  * environment, which exists once the group's set-up has run.
  */
-export function journeys(title: string, body: (env: () => Journey) => void): void {
+export function journeys(title: string, body: (env: () => Journey) => void, options: LaunchOptions = {}): void {
   const why = cannotRun();
   if (why) console.warn(`skipping "${title}": ${why}`);
   describe.skipIf(why !== undefined)(title, () => {
     let env: Journey | undefined;
     beforeAll(async () => {
-      env = await launch();
+      env = await launch(options);
     }, 60_000);
     afterAll(async () => {
       await env?.close();

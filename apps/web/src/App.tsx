@@ -1,20 +1,73 @@
-/** The app: the models page, or one model (hash routes, so the server needs no routing of its own). */
-import { useEffect, useState } from 'react';
+/**
+ * The app: the models page, or one model (hash routes, so the server needs no routing of its
+ * own). It asks the server who is signed in first: in team mode with nobody signed in (or once
+ * any answer says the session is gone) it shows the sign-in page, and after signing in the page
+ * the hash names.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { getMe, isSignedOut, type Me, onSignedOut, signOut } from './api.js';
 import { ModelsPage } from './ModelsPage.js';
 import { ModelView } from './ModelView.js';
+import { AccountStrip, SignInPage } from './SignInPage.js';
 
 function route(): { page: 'models' } | { page: 'model'; id: string } {
   const m = /^#\/models\/(.+)$/.exec(window.location.hash);
   return m?.[1] ? { page: 'model', id: decodeURIComponent(m[1]) } : { page: 'models' };
 }
 
+type Session =
+  | { state: 'checking' }
+  | { state: 'signed-out' }
+  | { state: 'signed-in'; me: Me }
+  | { state: 'unreachable'; message: string };
+
 export function App() {
   const [current, setCurrent] = useState(route);
+  const [session, setSession] = useState<Session>({ state: 'checking' });
   useEffect(() => {
     const onHash = () => setCurrent(route());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+
+  const check = useCallback(() => {
+    getMe().then(
+      (me) => setSession({ state: 'signed-in', me }),
+      (e: Error) => setSession(isSignedOut(e) ? { state: 'signed-out' } : { state: 'unreachable', message: e.message }),
+    );
+  }, []);
+  useEffect(check, [check]);
+  useEffect(() => onSignedOut(() => setSession({ state: 'signed-out' })), []);
+
+  if (session.state === 'checking') return <p className="bw-page bw-muted">Loading…</p>;
+  if (session.state === 'unreachable')
+    return (
+      <main className="bw-page">
+        <p role="alert" className="bw-error">
+          The Bulwark server did not answer: {session.message}
+        </p>
+        <button type="button" onClick={check}>
+          Try again
+        </button>
+      </main>
+    );
+  if (session.state === 'signed-out')
+    return <SignInPage onSignedIn={(user) => setSession({ state: 'signed-in', me: { user, mode: 'team' } })} />;
+
   if (current.page === 'model') return <ModelView key={current.id} id={current.id} />;
-  return <ModelsPage open={(id) => window.location.assign(`#/models/${encodeURIComponent(id)}`)} />;
+  const team = session.me.mode === 'team';
+  return (
+    <>
+      {team && (
+        <AccountStrip
+          user={session.me.user}
+          onSignOut={async () => {
+            await signOut();
+            setSession({ state: 'signed-out' });
+          }}
+        />
+      )}
+      <ModelsPage team={team} open={(id) => window.location.assign(`#/models/${encodeURIComponent(id)}`)} />
+    </>
+  );
 }

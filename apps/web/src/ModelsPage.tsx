@@ -1,4 +1,8 @@
-/** The models page: the list, a new model from a template, importing (pick or drop a file), export and delete. */
+/**
+ * The models page: the list, a new model from a template, importing (pick or drop a file), export
+ * and delete. In team mode the list shows the caller's role on each model, and only owners are
+ * offered Delete.
+ */
 import { useEffect, useState } from 'react';
 import {
   createModel,
@@ -8,9 +12,13 @@ import {
   listModels,
   listTemplates,
   type ModelSummary,
+  roleAtLeast,
 } from './api.js';
 
-export function ModelsPage({ open }: { open: (id: string) => void }) {
+/** May the caller delete this model? (A server that names no role is one of local mode.) */
+const canDelete = (m: ModelSummary): boolean => roleAtLeast(m.role ?? 'owner', 'owner');
+
+export function ModelsPage({ open, team = false }: { open: (id: string) => void; team?: boolean }) {
   const [models, setModels] = useState<ModelSummary[] | undefined>();
   const [templates, setTemplates] = useState<{ id: string; name: string }[]>([]);
   const [search, setSearch] = useState('');
@@ -113,6 +121,7 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
             <tr>
               <th>Model</th>
               <th>Template</th>
+              {team && <th>Your role</th>}
               <th>Version</th>
               <th>Updated</th>
               <th>Export</th>
@@ -126,6 +135,7 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
                   <a href={`#/models/${encodeURIComponent(m.id)}`}>{m.name}</a>
                 </td>
                 <td title={m.templateId}>{templates.find((t) => t.id === m.templateId)?.name ?? m.templateId}</td>
+                {team && <td className="bw-role">{m.role}</td>}
                 <td>{m.version}</td>
                 <td>{new Date(m.updatedAt).toLocaleString()}</td>
                 <td className="bw-exports">
@@ -140,7 +150,7 @@ export function ModelsPage({ open }: { open: (id: string) => void }) {
                   </a>
                 </td>
                 <td>
-                  {confirming === m.id ? (
+                  {!canDelete(m) ? null : confirming === m.id ? (
                     <span role="alertdialog" aria-label={`Delete ${m.name}?`} className="bw-confirm">
                       Delete “{m.name}” and its history?{' '}
                       <button type="button" className="bw-danger" onClick={() => onDelete(m)}>

@@ -1,5 +1,19 @@
-/** The server's JSON API, as the web app uses it. */
+/**
+ * The server's JSON API, as the web app uses it. In team mode the session cookie travels by
+ * itself; the session's CSRF token is kept here, in memory only (from signing in, or from
+ * /api/me after a reload), and goes with every POST, PUT, PATCH and DELETE.
+ */
 import type { Template, ThreatModel } from '@bulwark/core';
+
+/** Roles on a model, weakest first (the server's ROLES, apps/server/src/storage/UserStore.ts). */
+export const ROLES = ['viewer', 'reviewer', 'editor', 'owner'] as const;
+/** A role on a model: viewer reads, reviewer also triages, editor also edits, owner also deletes. */
+export type Role = (typeof ROLES)[number];
+
+/** Does `have` include what `need` allows? */
+export function roleAtLeast(have: Role, need: Role): boolean {
+  return ROLES.indexOf(have) >= ROLES.indexOf(need);
+}
 
 /** A model as the list shows it. */
 export interface ModelSummary {
@@ -9,6 +23,21 @@ export interface ModelSummary {
   version: number;
   updatedAt: string;
   updatedBy: string;
+  /** The caller's role on it (in local mode, and for administrators: owner). */
+  role?: Role;
+}
+
+/** An account as the server describes it. */
+export interface Account {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+/** Who is signed in and how the server runs: `local` (one user, no sign-in) or `team` (accounts). */
+export interface Me {
+  user: Account;
+  mode: 'local' | 'team';
 }
 
 /** An error the server answered with. */
@@ -23,16 +52,47 @@ export class ApiError extends Error {
   }
 }
 
+/** Is this the server saying that nobody is signed in (team mode)? */
+export function isSignedOut(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 401;
+}
+
+// The CSRF token of this tab's session; never stored where another page could read it.
+let csrfToken: string | undefined;
+const LOGIN = '/api/login';
+const signedOutListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` whenever the server answers 401 (the session ended, or nobody signed in),
+ * except to a sign-in attempt itself. Returns the function that stops it.
+ */
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 async function request<T>(url: string, init: RequestInit = {}): Promise<{ body: T; etag: string | null }> {
-  const response = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } });
+  const csrf: Record<string, string> =
+    csrfToken && UNSAFE.has((init.method ?? 'GET').toUpperCase()) ? { 'x-csrf-token': csrfToken } : {};
+  const response = await fetch(url, {
+    ...init,
+    headers: { accept: 'application/json', ...csrf, ...(init.headers ?? {}) },
+  });
   if (!response.ok) {
     const error = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    throw new ApiError(
+    const failure = new ApiError(
       response.status,
       typeof error.code === 'string' ? error.code : 'HTTP',
       typeof error.message === 'string' ? error.message : `${response.status} ${response.statusText}`,
       error,
     );
+    if (isSignedOut(failure) && url !== LOGIN) {
+      csrfToken = undefined;
+      for (const listener of signedOutListeners) listener();
+    }
+    throw failure;
   }
   const body = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
   return { body, etag: response.headers.get('etag') };
@@ -43,9 +103,13 @@ export async function listModels(): Promise<ModelSummary[]> {
   return (await request<{ models: ModelSummary[] }>('/api/models')).body.models;
 }
 
-/** One model with its version. */
-export async function getModel(id: string): Promise<{ model: ThreatModel; version: number }> {
-  const { body } = await request<{ model: ThreatModel; version: number }>(`/api/models/${encodeURIComponent(id)}`);
+/** One model with its version, and the caller's role on it. */
+export async function getModel(id: string): Promise<{ model: ThreatModel; version: number; role: Role }> {
+  // Not from the browser's cache: its ETag follows the model's version, not the caller's role.
+  const { body } = await request<{ model: ThreatModel; version: number; role: Role }>(
+    `/api/models/${encodeURIComponent(id)}`,
+    { cache: 'no-store' },
+  );
   return body;
 }
 
@@ -117,11 +181,32 @@ export function exportUrl(id: string, format: 'json' | 'yaml' | 'tm7'): string {
   return `/api/models/${encodeURIComponent(id)}/export?format=${format}`;
 }
 
-/** The signed-in account (in local mode, the local user) and the server's mode. */
-export async function getMe(): Promise<{
-  user: { id: string; name: string; isAdmin: boolean };
-  mode: 'local' | 'team';
-}> {
-  return (await request<{ user: { id: string; name: string; isAdmin: boolean }; mode: 'local' | 'team' }>('/api/me'))
-    .body;
+/**
+ * The signed-in account (in local mode, the local user) and the server's mode; keeps the
+ * session's CSRF token. In team mode with nobody signed in: ApiError 401.
+ */
+export async function getMe(): Promise<Me> {
+  const { body } = await request<Me & { csrfToken: string | null }>('/api/me', { cache: 'no-store' });
+  csrfToken = body.csrfToken ?? undefined;
+  return { user: body.user, mode: body.mode };
+}
+
+/** Signs in (team mode); a wrong name or password is ApiError 401. */
+export async function signIn(name: string, password: string): Promise<Account> {
+  const { body } = await request<{ user: Account; csrfToken: string | null }>(LOGIN, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  csrfToken = body.csrfToken ?? undefined;
+  return body.user;
+}
+
+/** Signs out: the server ends the session; this tab forgets its token. */
+export async function signOut(): Promise<void> {
+  try {
+    await request<void>('/api/logout', { method: 'POST' });
+  } finally {
+    csrfToken = undefined;
+  }
 }
