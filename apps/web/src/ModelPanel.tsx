@@ -1,6 +1,6 @@
 /** The model's own properties, shown when nothing on the diagram is selected. */
-import type { ThreatModel } from '@bulwark/core';
-import type { Action, MetadataList, MetadataText } from './actions/actions.js';
+import type { Asset, Note, ThreatModel } from '@bulwark/core';
+import { type Action, type MetadataList, type MetadataText, newId } from './actions/actions.js';
 import { TextField } from './TextField.js';
 
 const TEXTS: [MetadataText, string, boolean][] = [
@@ -15,44 +15,149 @@ const LISTS: [MetadataList, string][] = [
   ['externalDependencies', 'External dependencies'],
 ];
 
-export function ModelPanel({ model, onAction }: { model: ThreatModel; onAction: (action: Action) => void }) {
+/** Classifications offered for assets (any other text is kept as written). */
+const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'];
+
+export function ModelPanel({
+  model,
+  onAction,
+  readOnly = false,
+  user,
+}: {
+  model: ThreatModel;
+  onAction: (action: Action) => void;
+  readOnly?: boolean;
+  /** Who writes a new note. */
+  user: string;
+}) {
   const m = model.metadata;
+  const assets = model.assets ?? [];
+  const notes = model.notes ?? [];
+  const setAsset = (i: number, change: Partial<Asset>) =>
+    onAction({ type: 'setAssets', assets: assets.map((a, j) => (j === i ? { ...a, ...change } : a)) });
+  const setNote = (i: number, change: Partial<Note>) =>
+    onAction({ type: 'setNotes', notes: notes.map((n, j) => (j === i ? { ...n, ...change } : n)) });
   return (
     <section className="bw-props" aria-label="Model">
       <h2>Model</h2>
-      {TEXTS.map(([field, label, multiline]) => (
-        <label key={field}>
-          {label}
-          <TextField
-            value={m[field] ?? ''}
-            multiline={multiline}
-            onCommit={(value) => {
-              // A model always has a name: an emptied name field is put back.
-              if (field === 'name' && value.trim() === '') return;
-              onAction({ type: 'setMetadata', field, value: field === 'name' ? value.trim() : value });
-            }}
-          />
-        </label>
-      ))}
-      {LISTS.map(([field, label]) => (
-        <label key={field}>
-          {label} <span className="bw-muted">(one per line)</span>
-          <TextField
-            value={(m[field] ?? []).join('\n')}
-            multiline
-            onCommit={(value) =>
-              onAction({
-                type: 'setMetadataList',
-                field,
-                value: value
-                  .split('\n')
-                  .map((line) => line.trim())
-                  .filter((line) => line !== ''),
-              })
-            }
-          />
-        </label>
-      ))}
+      <fieldset disabled={readOnly} className="bw-fieldset">
+        {TEXTS.map(([field, label, multiline]) => (
+          <label key={field}>
+            {label}
+            <TextField
+              value={m[field] ?? ''}
+              multiline={multiline}
+              onCommit={(value) => {
+                // A model always has a name: an emptied name field is put back.
+                if (field === 'name' && value.trim() === '') return;
+                onAction({ type: 'setMetadata', field, value: field === 'name' ? value.trim() : value });
+              }}
+            />
+          </label>
+        ))}
+        {LISTS.map(([field, label]) => (
+          <label key={field}>
+            {label} <span className="bw-muted">(one per line)</span>
+            <TextField
+              value={(m[field] ?? []).join('\n')}
+              multiline
+              onCommit={(value) =>
+                onAction({
+                  type: 'setMetadataList',
+                  field,
+                  value: value
+                    .split('\n')
+                    .map((line) => line.trim())
+                    .filter((line) => line !== ''),
+                })
+              }
+            />
+          </label>
+        ))}
+        <h3>Assets</h3>
+        {assets.length === 0 && <p className="bw-muted">What would an attacker want here? Add it as an asset.</p>}
+        {assets.map((a, i) => (
+          <div key={a.id} className="bw-card" role="group" aria-label={`Asset ${a.name}`}>
+            <label>
+              Asset
+              <TextField value={a.name} onCommit={(name) => name.trim() && setAsset(i, { name: name.trim() })} />
+            </label>
+            <label>
+              Classification
+              <select value={a.classification} onChange={(e) => setAsset(i, { classification: e.target.value })}>
+                {[...new Set([...CLASSIFICATIONS, a.classification])].map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Description
+              <TextField
+                value={a.description ?? ''}
+                multiline
+                onCommit={(description) => {
+                  const { description: _old, ...rest } = a;
+                  onAction({
+                    type: 'setAssets',
+                    assets: assets.map((x, j) => (j === i ? (description ? { ...rest, description } : rest) : x)),
+                  });
+                }}
+              />
+            </label>
+            <button
+              type="button"
+              onClick={() => onAction({ type: 'setAssets', assets: assets.filter((_, j) => j !== i) })}
+            >
+              Remove asset
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          onClick={() =>
+            onAction({
+              type: 'setAssets',
+              assets: [
+                ...assets,
+                { id: newId('asset'), name: `Asset ${assets.length + 1}`, classification: 'confidential' },
+              ],
+            })
+          }
+        >
+          Add asset
+        </button>
+        <h3>Notes</h3>
+        {notes.map((n, i) => (
+          <div key={n.id} className="bw-card" role="group" aria-label="Note">
+            <label>
+              <span className="bw-muted">
+                {n.author ?? 'Someone'}
+                {n.at ? `, ${new Date(n.at).toLocaleString()}` : ''}
+              </span>
+              <TextField value={n.text} multiline onCommit={(text) => setNote(i, { text })} />
+            </label>
+            <button
+              type="button"
+              onClick={() => onAction({ type: 'setNotes', notes: notes.filter((_, j) => j !== i) })}
+            >
+              Remove note
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          onClick={() =>
+            onAction({
+              type: 'setNotes',
+              notes: [...notes, { id: newId('note'), text: '', author: user, at: new Date().toISOString() }],
+            })
+          }
+        >
+          Add note
+        </button>
+      </fieldset>
       <p className="bw-muted">
         Select an element to see and change its properties and interactions. Drag stencils from the palette onto the
         canvas, or click one to add it in the middle.

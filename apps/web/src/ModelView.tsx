@@ -31,6 +31,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   type Action,
   amend,
+  boundaryMembers,
   copyElements,
   type History,
   newId,
@@ -41,8 +42,10 @@ import {
 } from './actions/actions.js';
 import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
 import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
+import { EDGE_TYPES } from './edges.js';
+import { EditorContext, type EditorHooks } from './editorContext.js';
 import { ModelPanel } from './ModelPanel.js';
-import { type ElementNodeData, modelToFlow } from './modelToFlow.js';
+import { type ElementNodeData, modelToFlow, needsLayout } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
@@ -88,6 +91,9 @@ function Editor({ id }: { id: string }) {
   const [selectedThreat, setSelectedThreat] = useState<string | undefined>();
   const [renaming, setRenaming] = useState(false);
   const [user, setUser] = useState('local user');
+  // The caller's role on the model: a viewer sees everything and changes nothing.
+  const [role, setRole] = useState<string>('owner');
+  const readOnly = role === 'viewer';
   const saved = useRef<ThreatModel | undefined>(undefined);
   // The edits since the last save, to re-apply on someone else's newer version; undefined once
   // undo has gone back past the last save (then only "mine" or "theirs" can be chosen).
@@ -107,7 +113,9 @@ function Editor({ id }: { id: string }) {
   // Load the model, its template, and any unsaved draft kept in this browser.
   useEffect(() => {
     getModel(id).then(
-      async ({ model, version: v }) => {
+      async (loaded) => {
+        const { model, version: v } = loaded;
+        if ('role' in loaded && typeof loaded.role === 'string') setRole(loaded.role);
         const t = await getTemplate(model.template.id).catch(() => undefined);
         const r = t ? resolveTemplate(t) : undefined;
         if (r?.ok) setTemplate(r.value);
@@ -164,7 +172,7 @@ function Editor({ id }: { id: string }) {
 
   // Autosave: keep a local draft at once, send to the server after a pause, with the version.
   useEffect(() => {
-    if (!model || model === saved.current || conflictVersion !== undefined) return;
+    if (!model || model === saved.current || conflictVersion !== undefined || readOnly) return;
     const draft: Draft = { baseVersion: version, model, ...(pending.current ? { actions: pending.current } : {}) };
     localStorage.setItem(draftKey(id), JSON.stringify(draft));
     setSaveState('unsaved');
@@ -197,7 +205,7 @@ function Editor({ id }: { id: string }) {
       );
     }, 700);
     return () => clearTimeout(timer);
-  }, [model, id, version, conflictVersion]);
+  }, [model, id, version, conflictVersion, readOnly]);
 
   // Undo takes back the last pending edit; past the last save, re-applying is no longer possible.
   const undoStep = useCallback(() => {
@@ -211,8 +219,8 @@ function Editor({ id }: { id: string }) {
   }, []);
 
   // What the keyboard handler needs of the latest render, and the in-app clipboard.
-  const latest = useRef({ diagram, selected, apply });
-  latest.current = { diagram, selected, apply };
+  const latest = useRef({ diagram, selected, apply, readOnly });
+  latest.current = { diagram, selected, apply, readOnly };
   const clipboard = useRef<{ elements: Element[]; pastes: number } | undefined>(undefined);
 
   // Keyboard: undo/redo, copy/paste (Delete is React Flow's).
@@ -220,6 +228,7 @@ function Editor({ id }: { id: string }) {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      if (latest.current.readOnly) return;
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
         e.preventDefault();
         if (e.shiftKey) redoStep();
@@ -298,6 +307,56 @@ function Editor({ id }: { id: string }) {
     [model],
   );
 
+  // Which element (in which diagram) each detail diagram details: the breadcrumb's way back up.
+  const parentOf = useMemo(() => {
+    const up = new Map<string, { diagramId: string; element: Element }>();
+    for (const d of model?.diagrams ?? [])
+      for (const e of d.elements)
+        if ('childDiagramId' in e && e.childDiagramId) up.set(e.childDiagramId, { diagramId: d.id, element: e });
+    return up;
+  }, [model]);
+  const openDiagram = useCallback(
+    (diagramId: string) => {
+      const i = model?.diagrams.findIndex((d) => d.id === diagramId) ?? -1;
+      if (i < 0) return;
+      setDiagramIndex(i);
+      setSelected([]);
+      setTimeout(() => flowApi.fitView({ duration: 200, maxZoom: 1 }), 60);
+    },
+    [model, flowApi],
+  );
+  const diagramId = diagram?.id ?? '';
+  const hooks = useMemo<EditorHooks>(
+    () => ({
+      readOnly,
+      resize: (elementId, rect) => apply({ type: 'resize', diagramId, id: elementId, rect }),
+      setPath: (elementId, path) => apply({ type: 'setPath', diagramId, id: elementId, path }),
+      openDiagram,
+      diagramNames: new Map((model?.diagrams ?? []).map((d) => [d.id, d.name] as const)),
+    }),
+    [readOnly, apply, diagramId, openDiagram, model?.diagrams],
+  );
+
+  // A diagram whose shapes were never placed (a model written as code) is laid out when it is
+  // first shown: one undoable step.
+  const laidOut = useRef(new Set<string>());
+  useEffect(() => {
+    if (!diagram || laidOut.current.has(diagram.id) || !needsLayout(diagram)) return;
+    laidOut.current.add(diagram.id);
+    import('./layout.js').then(async ({ autoLayout }) => {
+      const rects = await autoLayout(diagram);
+      apply({ type: 'layout', diagramId: diagram.id, rects });
+      setTimeout(() => flowApi.fitView({ duration: 0 }), 60);
+    });
+  }, [diagram, apply, flowApi]);
+
+  // Box boundaries being dragged carry what is inside them: those shapes follow on screen, and the
+  // move action moves them in the model when the drag ends.
+  const carried = useRef<
+    | { start: Map<string, { x: number; y: number }>; members: Map<string, { by: string; x: number; y: number }> }
+    | undefined
+  >(undefined);
+
   if (error)
     return (
       <p role="alert" className="bw-error">
@@ -306,6 +365,18 @@ function Editor({ id }: { id: string }) {
     );
   if (!model || !diagram || !history) return <p className="bw-page">Loading…</p>;
 
+  // The way up from a detail diagram: each diagram above it and the element it details.
+  const trail: { diagramId: string; diagramName: string; elementName: string }[] = [];
+  const seen = new Set([diagram.id]);
+  for (let up = parentOf.get(diagram.id); up && !seen.has(up.diagramId); up = parentOf.get(up.diagramId)) {
+    seen.add(up.diagramId);
+    const upId = up.diagramId;
+    trail.unshift({
+      diagramId: upId,
+      diagramName: model.diagrams.find((d) => d.id === upId)?.name ?? upId,
+      elementName: displayName(up.element),
+    });
+  }
   const selectedElement: Element | undefined =
     selected.length === 1 ? diagram.elements.find((e) => e.id === selected[0]) : undefined;
   const sections = model && template && selectedElement ? interactionSections(model, template, selectedElement.id) : [];
@@ -330,6 +401,40 @@ function Editor({ id }: { id: string }) {
     onSelect(changes);
     const rest = changes.filter((c) => c.type !== 'select');
     if (rest.length > 0) setNodes((ns) => applyNodeChanges(rest, ns));
+  };
+  const onNodeDragStart = (dragged: Node[]) => {
+    const moving = new Set(dragged.map((n) => n.id));
+    const start = new Map(dragged.map((n) => [n.id, { ...n.position }] as const));
+    const members = new Map<string, { by: string; x: number; y: number }>();
+    for (const n of dragged)
+      for (const m of boundaryMembers(diagram.elements, n.id)) {
+        const node = nodes.find((x) => x.id === m);
+        if (node && !moving.has(m) && !members.has(m)) members.set(m, { by: n.id, ...node.position });
+      }
+    carried.current = { start, members };
+  };
+  const onNodeDrag = (dragged: Node[]) => {
+    const c = carried.current;
+    if (!c || c.members.size === 0) return;
+    const now = new Map(dragged.map((n) => [n.id, n.position] as const));
+    setNodes((ns) =>
+      ns.map((n) => {
+        const m = c.members.get(n.id);
+        const from = m && c.start.get(m.by);
+        const to = m && now.get(m.by);
+        return m && from && to ? { ...n, position: { x: m.x + to.x - from.x, y: m.y + to.y - from.y } } : n;
+      }),
+    );
+  };
+  /** Commits where the selected shapes are now (after a drag or arrow keys); boundaries bring their members. */
+  const commitMove = (moved: Node[]) => {
+    carried.current = undefined;
+    if (moved.length > 0)
+      apply({
+        type: 'move',
+        diagramId: diagram.id,
+        positions: Object.fromEntries(moved.map((n) => [n.id, n.position])),
+      });
   };
   const onDrop = (event: React.DragEvent) => {
     event.preventDefault();
@@ -358,7 +463,7 @@ function Editor({ id }: { id: string }) {
   };
 
   return (
-    <div className="bw-editor">
+    <div className={`bw-editor${readOnly ? ' bw-editor-readonly' : ''}`}>
       <header className="bw-header">
         <a href="#/">Models</a> / <strong>{model.metadata.name}</strong>{' '}
         <span className="bw-muted">
@@ -375,45 +480,54 @@ function Editor({ id }: { id: string }) {
             }[saveState]
           }
         </span>
-        <span className="bw-actions">
-          <button type="button" onClick={undoStep} disabled={history.past.length === 0}>
-            Undo
-          </button>
-          <button type="button" onClick={redoStep} disabled={history.future.length === 0}>
-            Redo
-          </button>
-          <button
-            type="button"
-            title="Lay the diagram out left to right along its flows (undo puts it back)"
-            disabled={!diagram.elements.some((e) => e.kind !== 'dataFlow')}
-            onClick={async () => {
-              // elkjs is large: it loads the first time it is used.
-              const { autoLayout } = await import('./layout.js');
-              const rects = await autoLayout(diagram);
-              apply({ type: 'layout', diagramId: diagram.id, rects });
-              setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
-            }}
+        {readOnly ? (
+          <span
+            className="bw-readonly"
+            title="Your role on this model lets you look, not change: ask an owner for editor rights"
           >
-            Auto-layout
-          </button>
-          <button
-            type="button"
-            disabled={nodeIds.length !== 2}
-            onClick={() => connect(nodeIds[0] as string, nodeIds[1] as string)}
-          >
-            Connect selected
-          </button>
-          <button
-            type="button"
-            disabled={selected.length === 0}
-            onClick={() => {
-              apply({ type: 'delete', diagramId: diagram.id, ids: selected });
-              setSelected([]);
-            }}
-          >
-            Delete
-          </button>
-        </span>
+            Read only ({role})
+          </span>
+        ) : (
+          <span className="bw-actions">
+            <button type="button" onClick={undoStep} disabled={history.past.length === 0}>
+              Undo
+            </button>
+            <button type="button" onClick={redoStep} disabled={history.future.length === 0}>
+              Redo
+            </button>
+            <button
+              type="button"
+              title="Lay the diagram out left to right along its flows (undo puts it back)"
+              disabled={!diagram.elements.some((e) => e.kind !== 'dataFlow')}
+              onClick={async () => {
+                // elkjs is large: it loads the first time it is used.
+                const { autoLayout } = await import('./layout.js');
+                const rects = await autoLayout(diagram);
+                apply({ type: 'layout', diagramId: diagram.id, rects });
+                setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
+              }}
+            >
+              Auto-layout
+            </button>
+            <button
+              type="button"
+              disabled={nodeIds.length !== 2}
+              onClick={() => connect(nodeIds[0] as string, nodeIds[1] as string)}
+            >
+              Connect selected
+            </button>
+            <button
+              type="button"
+              disabled={selected.length === 0}
+              onClick={() => {
+                apply({ type: 'delete', diagramId: diagram.id, ids: selected });
+                setSelected([]);
+              }}
+            >
+              Delete
+            </button>
+          </span>
+        )}
       </header>
       {conflict && (
         <div role="alertdialog" aria-label="Conflict" className="bw-conflict">
@@ -495,44 +609,48 @@ function Editor({ id }: { id: string }) {
                 setDiagramIndex(i);
                 setSelected([]);
               }}
-              onDoubleClick={() => setRenaming(true)}
+              onDoubleClick={() => setRenaming(!readOnly)}
             >
               {d.name}
             </button>
           ),
         )}
-        <button
-          type="button"
-          aria-label="Add a diagram"
-          onClick={() => {
-            apply({ type: 'addDiagram', id: newId('diagram'), name: `Diagram ${model.diagrams.length + 1}` });
-            setDiagramIndex(model.diagrams.length);
-            setSelected([]);
-          }}
-        >
-          +
-        </button>
-        <button type="button" onClick={() => setRenaming(true)}>
-          Rename
-        </button>
-        <button
-          type="button"
-          disabled={model.diagrams.length <= 1}
-          title={
-            model.diagrams.length <= 1
-              ? 'A model keeps at least one diagram'
-              : 'Delete this diagram (undo brings it back)'
-          }
-          onClick={() => {
-            apply({ type: 'deleteDiagram', diagramId: diagram.id });
-            setDiagramIndex(Math.max(0, diagramIndex - 1));
-            setSelected([]);
-          }}
-        >
-          Delete diagram
-        </button>
+        {!readOnly && (
+          <>
+            <button
+              type="button"
+              aria-label="Add a diagram"
+              onClick={() => {
+                apply({ type: 'addDiagram', id: newId('diagram'), name: `Diagram ${model.diagrams.length + 1}` });
+                setDiagramIndex(model.diagrams.length);
+                setSelected([]);
+              }}
+            >
+              +
+            </button>
+            <button type="button" onClick={() => setRenaming(true)}>
+              Rename
+            </button>
+            <button
+              type="button"
+              disabled={model.diagrams.length <= 1}
+              title={
+                model.diagrams.length <= 1
+                  ? 'A model keeps at least one diagram'
+                  : 'Delete this diagram (undo brings it back)'
+              }
+              onClick={() => {
+                apply({ type: 'deleteDiagram', diagramId: diagram.id });
+                setDiagramIndex(Math.max(0, diagramIndex - 1));
+                setSelected([]);
+              }}
+            >
+              Delete diagram
+            </button>
+          </>
+        )}
       </nav>
-      {template && <Palette template={template} onAdd={addAtCentre} />}
+      {template && !readOnly && <Palette template={template} onAdd={addAtCentre} />}
       <div
         role="application"
         aria-label="Diagram"
@@ -540,37 +658,63 @@ function Editor({ id }: { id: string }) {
         data-testid="canvas"
         onDragOver={(e) => e.preventDefault()}
         onDrop={onDrop}
+        onKeyUp={(e) => {
+          // Arrow keys move the selected shapes (React Flow); the move is committed when the key is let go.
+          if (readOnly || !e.key.startsWith('Arrow')) return;
+          if (!(e.target as HTMLElement).closest('.react-flow__node, .react-flow__nodesselection')) return;
+          commitMove(flowApi.getNodes().filter((n) => n.selected));
+        }}
       >
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={NODE_TYPES}
-          fitView={fitOnOpen}
-          minZoom={0.1}
-          snapToGrid
-          snapGrid={[10, 10]}
-          onNodesChange={onNodesChange}
-          onNodeDragStop={(_e, _node, dragged) =>
-            apply({
-              type: 'move',
-              diagramId: diagram.id,
-              positions: Object.fromEntries(dragged.map((n) => [n.id, n.position])),
-            })
-          }
-          onConnect={(c: Connection) => c.source && c.target && connect(c.source, c.target)}
-          onEdgesChange={onSelect}
-          onDelete={({ nodes: ns, edges: es }) => {
-            const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];
-            if (ids.length > 0) apply({ type: 'delete', diagramId: diagram.id, ids });
-          }}
-          deleteKeyCode={['Delete', 'Backspace']}
-          multiSelectionKeyCode="Shift"
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background gap={20} />
-          <Controls />
-          <MiniMap pannable zoomable position="top-right" style={{ width: 150, height: 100 }} />
-        </ReactFlow>
+        {trail.length > 0 && (
+          <nav className="bw-breadcrumb" aria-label="Breadcrumb">
+            {trail.map((step) => (
+              <span key={step.diagramId}>
+                <button type="button" onClick={() => openDiagram(step.diagramId)}>
+                  {step.diagramName}
+                </button>
+                <span aria-hidden="true"> › </span>
+                <span className="bw-muted">{step.elementName}</span>
+                <span aria-hidden="true"> › </span>
+              </span>
+            ))}
+            <strong aria-current="page">{diagram.name}</strong>
+          </nav>
+        )}
+        <EditorContext.Provider value={hooks}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            edgeTypes={EDGE_TYPES}
+            fitView={fitOnOpen}
+            minZoom={0.1}
+            snapToGrid
+            snapGrid={[10, 10]}
+            onNodesChange={onNodesChange}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
+            onNodeDragStart={(_e, _node, dragged) => onNodeDragStart(dragged)}
+            onNodeDrag={(_e, _node, dragged) => onNodeDrag(dragged)}
+            onNodeDragStop={(_e, _node, dragged) => commitMove(dragged)}
+            onNodeDoubleClick={(_e, node) => {
+              const el = diagram.elements.find((x) => x.id === node.id);
+              if (el && 'childDiagramId' in el && el.childDiagramId) openDiagram(el.childDiagramId);
+            }}
+            onConnect={(c: Connection) => c.source && c.target && connect(c.source, c.target)}
+            onEdgesChange={onSelect}
+            onDelete={({ nodes: ns, edges: es }) => {
+              const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];
+              if (ids.length > 0) apply({ type: 'delete', diagramId: diagram.id, ids });
+            }}
+            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+            multiSelectionKeyCode="Shift"
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={20} />
+            <Controls />
+            <MiniMap pannable zoomable position="top-right" style={{ width: 150, height: 100 }} />
+          </ReactFlow>
+        </EditorContext.Provider>
       </div>
       <aside className="bw-panel" aria-label="Selection">
         {selectedElement && template ? (
@@ -579,10 +723,29 @@ function Editor({ id }: { id: string }) {
             template={template}
             crosses={(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0}
             sections={sections}
-            onAction={(a) => apply({ ...a, diagramId: diagram.id } as Action)}
+            readOnly={readOnly}
+            detail={
+              'childDiagramId' in selectedElement && selectedElement.childDiagramId
+                ? {
+                    id: selectedElement.childDiagramId,
+                    name:
+                      model.diagrams.find((d) => d.id === selectedElement.childDiagramId)?.name ??
+                      selectedElement.childDiagramId,
+                  }
+                : undefined
+            }
+            onOpenDiagram={openDiagram}
+            onAction={(a) => {
+              apply({ ...a, diagramId: diagram.id } as Action);
+              // The new detail diagram comes last: show it.
+              if (a.type === 'addChildDiagram') {
+                setDiagramIndex(model.diagrams.length);
+                setSelected([]);
+              }
+            }}
           />
         ) : (
-          <ModelPanel model={model} onAction={apply} />
+          <ModelPanel model={model} onAction={apply} readOnly={readOnly} user={user} />
         )}
       </aside>
       <ThreatsPanel
@@ -595,6 +758,7 @@ function Editor({ id }: { id: string }) {
         selectedElement={selectedElement?.id}
         onAction={apply}
         user={user}
+        readOnly={readOnly}
       />
     </div>
   );

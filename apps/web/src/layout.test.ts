@@ -3,7 +3,8 @@ import { buildModel, centre, computeInteractions, contains, parseModel } from '@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { perform } from './actions/actions.js';
-import { autoLayout, needsLayout } from './layout.js';
+import { autoLayout } from './layout.js';
+import { needsLayout } from './modelToFlow.js';
 
 describe('autoLayout', () => {
   it('places every node without overlaps, left to right along the flows, and keeps boundary members inside', async () => {

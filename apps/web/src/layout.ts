@@ -42,15 +42,6 @@ function inside(parent: Map<string, string>, id: string, ancestor: string): bool
   return false;
 }
 
-/** Whether a diagram has shapes that were never placed (a model written as code): auto-layout draws them. */
-export function needsLayout(diagram: Diagram): boolean {
-  return (
-    diagram.elements.some(
-      (e) => (e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') && !e.position,
-    ) || diagram.elements.some((e) => e.kind === 'trustBoundary' && e.shape === 'box' && !e.position)
-  );
-}
-
 /** New rectangles, by element id, for the diagram's nodes and box boundaries. */
 export async function autoLayout(diagram: Diagram): Promise<Record<string, Rect>> {
   const items = diagram.elements.flatMap((e) => {
@@ -97,7 +88,7 @@ export async function autoLayout(diagram: Diagram): Promise<Record<string, Rect>
       'elk.direction': 'RIGHT',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.spacing.nodeNode': '50',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '140',
     },
     children: [],
     edges: [],

@@ -3,7 +3,8 @@
  * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones).
  */
 import type { Diagram, Element } from '@bulwark/core';
-import type { Edge, Node } from '@xyflow/react';
+import type { Node } from '@xyflow/react';
+import type { FlowEdgeType } from './edges.js';
 
 /** What a node component receives. */
 export interface ElementNodeData extends Record<string, unknown> {
@@ -18,15 +19,24 @@ export const SIZE: Record<string, { width: number; height: number }> = {
   annotation: { width: 160, height: 40 },
 };
 
+/** Whether a diagram has shapes that were never placed (a model written as code): auto-layout draws them. */
+export function needsLayout(diagram: Diagram): boolean {
+  return (
+    diagram.elements.some(
+      (e) => (e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') && !e.position,
+    ) || diagram.elements.some((e) => e.kind === 'trustBoundary' && e.shape === 'box' && !e.position)
+  );
+}
+
 /** Lays out elements without positions on a simple grid, so models written as code show up. */
 function fallbackPosition(index: number): { x: number; y: number } {
   return { x: 40 + (index % 6) * 220, y: 40 + Math.floor(index / 6) * 180 };
 }
 
 /** Converts a diagram to React Flow nodes and edges. */
-export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[]; edges: Edge[] } {
+export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[]; edges: FlowEdgeType[] } {
   const nodes: Node<ElementNodeData>[] = [];
-  const edges: Edge[] = [];
+  const edges: FlowEdgeType[] = [];
   diagram.elements.forEach((el, index) => {
     const label = 'grouped' in el && el.grouped ? `${el.name} (grouped)` : el.name;
     if (el.kind === 'dataFlow') {
@@ -35,7 +45,7 @@ export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[];
         source: el.source,
         target: el.target,
         label: el.name,
-        type: 'default',
+        type: 'flow',
         data: { element: el },
         markerEnd: { type: 'arrowclosed' as never },
         ...(el.bidirectional ? { markerStart: { type: 'arrowclosed' as never } } : {}),

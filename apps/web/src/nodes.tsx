@@ -1,5 +1,13 @@
-/** The DFD shapes: process = circle, data store = two parallel lines, external entity = rectangle, trust boundary = red dashed box or line. */
-import { Handle, type NodeProps, Position } from '@xyflow/react';
+/**
+ * The DFD shapes: process = circle, data store = two parallel lines, external entity = rectangle,
+ * trust boundary = red dashed box or line. A selected shape can be resized; a selected line
+ * boundary shows handles for its ends and its bend; an element with a detail diagram shows the
+ * way into it.
+ */
+import type { Path, Point } from '@bulwark/core';
+import { Handle, type NodeProps, NodeResizer, Position, useReactFlow } from '@xyflow/react';
+import { type PointerEvent as ReactPointerEvent, useState } from 'react';
+import { useEditor } from './editorContext.js';
 import type { ElementNodeData } from './modelToFlow.js';
 
 function Handles() {
@@ -11,72 +19,178 @@ function Handles() {
   );
 }
 
-function outOfScope(data: ElementNodeData): string {
-  return data.element.outOfScope ? ' bw-out-of-scope' : '';
+type ShapeProps = NodeProps & { data: ElementNodeData };
+
+/** Resize handles for the selected shape; the new box goes to the model when the drag ends. */
+function Resizer({ id, selected, keepAspectRatio }: { id: string; selected: boolean; keepAspectRatio?: boolean }) {
+  const editor = useEditor();
+  if (!selected || editor.readOnly) return null;
+  return (
+    <NodeResizer
+      minWidth={40}
+      minHeight={30}
+      keepAspectRatio={keepAspectRatio === true}
+      lineClassName="bw-resize-line"
+      handleClassName="bw-resize-handle"
+      onResizeEnd={(_e, r) =>
+        editor.resize(id, {
+          x: Math.round(r.x),
+          y: Math.round(r.y),
+          width: Math.round(r.width),
+          height: Math.round(r.height),
+        })
+      }
+    />
+  );
+}
+
+/** The way into an element's detail diagram, when it has one. */
+function DetailLink({ data }: { data: ElementNodeData }) {
+  const editor = useEditor();
+  const child = 'childDiagramId' in data.element ? data.element.childDiagramId : undefined;
+  if (!child) return null;
+  const name = editor.diagramNames.get(child) ?? child;
+  return (
+    <button
+      type="button"
+      className="bw-detail-link nodrag"
+      aria-label={`Open detail diagram ${name}`}
+      title={`Open the detail diagram "${name}"`}
+      onClick={(e) => {
+        e.stopPropagation();
+        editor.openDiagram(child);
+      }}
+    >
+      ⊞
+    </button>
+  );
+}
+
+function Shape({ id, data, selected, shape }: ShapeProps & { shape: 'process' | 'store' | 'entity' }) {
+  const className = `bw-node bw-${shape}${selected ? ' bw-selected' : ''}${data.element.outOfScope ? ' bw-out-of-scope' : ''}`;
+  return (
+    <div className={className} title={data.label}>
+      <Resizer id={id} selected={selected} keepAspectRatio={shape === 'process'} />
+      <Handles />
+      <span>{data.label}</span>
+      <DetailLink data={data} />
+    </div>
+  );
 }
 
 /** A process: a circle. */
-export function ProcessNode({ data, selected }: NodeProps & { data: ElementNodeData }) {
-  return (
-    <div className={`bw-node bw-process${selected ? ' bw-selected' : ''}${outOfScope(data)}`} title={data.label}>
-      <Handles />
-      <span>{data.label}</span>
-    </div>
-  );
-}
-
+export const ProcessNode = (props: ShapeProps) => <Shape {...props} shape="process" />;
 /** A data store: two parallel lines. */
-export function DataStoreNode({ data, selected }: NodeProps & { data: ElementNodeData }) {
-  return (
-    <div className={`bw-node bw-store${selected ? ' bw-selected' : ''}${outOfScope(data)}`} title={data.label}>
-      <Handles />
-      <span>{data.label}</span>
-    </div>
-  );
-}
-
+export const DataStoreNode = (props: ShapeProps) => <Shape {...props} shape="store" />;
 /** An external entity: a rectangle. */
-export function EntityNode({ data, selected }: NodeProps & { data: ElementNodeData }) {
-  return (
-    <div className={`bw-node bw-entity${selected ? ' bw-selected' : ''}${outOfScope(data)}`} title={data.label}>
-      <Handles />
-      <span>{data.label}</span>
-    </div>
-  );
-}
+export const EntityNode = (props: ShapeProps) => <Shape {...props} shape="entity" />;
 
-/** A box trust boundary: a red dashed rectangle with its name in a corner. */
-export function BoundaryNode({ data, selected }: NodeProps & { data: ElementNodeData }) {
+/** A box trust boundary: a red dashed rectangle with its name in a corner; what is inside moves with it. */
+export function BoundaryNode({ id, data, selected }: ShapeProps) {
   return (
     <div className={`bw-boundary${selected ? ' bw-selected' : ''}`} title={data.label}>
+      <Resizer id={id} selected={selected} />
       <span className="bw-boundary-label">{data.label}</span>
     </div>
   );
 }
 
-/** A line trust boundary: a red dashed line (curved through its handle) inside its box. */
-export function LineBoundaryNode({ data }: NodeProps & { data: ElementNodeData }) {
+/** The quadratic curve from `s` to `t` that passes through `h` half-way. */
+export function curveThrough(s: Point, t: Point, h: Point | undefined): string {
+  if (!h) return `M ${s.x} ${s.y} L ${t.x} ${t.y}`;
+  return `M ${s.x} ${s.y} Q ${2 * h.x - (s.x + t.x) / 2} ${2 * h.y - (s.y + t.y) / 2} ${t.x} ${t.y}`;
+}
+
+type PathPoint = 'source' | 'target' | 'handle';
+
+/**
+ * Dragging one point of a path: follows the pointer in diagram coordinates while it is down,
+ * and hands the finished path over when it is released.
+ */
+export function usePointDrag(path: Path, onDone: (path: Path) => void) {
+  const flow = useReactFlow();
+  const [live, setLive] = useState<Path | undefined>();
+  const start = (which: PathPoint) => (e: ReactPointerEvent<Element>) => {
+    e.stopPropagation();
+    e.preventDefault();
+    (e.currentTarget as Element).setPointerCapture(e.pointerId);
+    const at = (ev: { clientX: number; clientY: number }) => {
+      const p = flow.screenToFlowPosition({ x: ev.clientX, y: ev.clientY });
+      return { x: Math.round(p.x), y: Math.round(p.y) };
+    };
+    let current: Path = path;
+    const target = e.currentTarget as Element;
+    const move = (ev: PointerEvent) => {
+      current = { ...path, [which]: at(ev) };
+      setLive(current);
+    };
+    const up = () => {
+      target.removeEventListener('pointermove', move as EventListener);
+      target.removeEventListener('pointerup', up);
+      setLive(undefined);
+      if (current !== path) onDone(current);
+    };
+    target.addEventListener('pointermove', move as EventListener);
+    target.addEventListener('pointerup', up);
+  };
+  return { path: live ?? path, start };
+}
+
+/** A line trust boundary: a red dashed line (curved through its handle); selected, its ends and bend can be dragged. */
+export function LineBoundaryNode({ id, data, selected }: ShapeProps) {
+  const editor = useEditor();
   const el = data.element;
-  if (el.kind !== 'trustBoundary' || !el.path?.source || !el.path.target) return null;
-  const s = el.path.source;
-  const t = el.path.target;
-  const ox = Math.min(s.x, t.x);
-  const oy = Math.min(s.y, t.y);
-  const h = el.path.handle;
-  const d = h
-    ? `M ${s.x - ox} ${s.y - oy} Q ${2 * h.x - (s.x + t.x) / 2 - ox} ${2 * h.y - (s.y + t.y) / 2 - oy} ${t.x - ox} ${t.y - oy}`
-    : `M ${s.x - ox} ${s.y - oy} L ${t.x - ox} ${t.y - oy}`;
+  const stored = el.kind === 'trustBoundary' ? (el.path ?? {}) : {};
+  const { path, start } = usePointDrag(stored, (p) => editor.setPath(id, p));
+  if (!path.source || !path.target || !stored.source || !stored.target) return null;
+  // The node sits at the stored ends' top-left corner; everything is drawn relative to it.
+  const ox = Math.min(stored.source.x, stored.target.x);
+  const oy = Math.min(stored.source.y, stored.target.y);
+  const local = (p: Point) => ({ x: p.x - ox, y: p.y - oy });
+  const s = local(path.source);
+  const t = local(path.target);
+  const h = path.handle ? local(path.handle) : undefined;
+  const bend = h ?? { x: (s.x + t.x) / 2, y: (s.y + t.y) / 2 };
+  const editing = selected && !editor.readOnly;
   return (
     <svg className="bw-line-boundary" width="100%" height="100%" overflow="visible" aria-label={data.label}>
       <title>{data.label}</title>
-      <path d={d} fill="none" stroke="#c62828" strokeWidth={2} strokeDasharray="8 6" />
+      <path d={curveThrough(s, t, h)} fill="none" stroke="#c62828" strokeWidth={2} strokeDasharray="8 6" />
+      <text x={bend.x + 6} y={bend.y - 6} className="bw-line-label">
+        {data.label}
+      </text>
+      {editing &&
+        (
+          [
+            ['source', s, 'Move the start of the boundary'],
+            ['target', t, 'Move the end of the boundary'],
+            ['handle', bend, 'Bend the boundary'],
+          ] as const
+        ).map(([which, p, label]) => (
+          <circle
+            key={which}
+            className={`bw-point nodrag nopan bw-point-${which}`}
+            cx={p.x}
+            cy={p.y}
+            r={6}
+            onPointerDown={start(which)}
+            aria-label={label}
+          >
+            <title>{label}</title>
+          </circle>
+        ))}
     </svg>
   );
 }
 
 /** A free-text annotation. */
-export function AnnotationNode({ data }: NodeProps & { data: ElementNodeData }) {
-  return <div className="bw-annotation">{data.label}</div>;
+export function AnnotationNode({ id, data, selected }: ShapeProps) {
+  return (
+    <div className="bw-annotation">
+      <Resizer id={id} selected={selected} />
+      {data.label}
+    </div>
+  );
 }
 
 /** Node components by React Flow node type. */

@@ -2,7 +2,7 @@
  * Edits are data: every change to a model is a pure function from one model to the next, so the
  * editor gets undo/redo and autosave for free and never mutates what it holds.
  */
-import type { Element, Path, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } from '@bulwark/core';
+import type { Asset, Element, Note, Path, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } from '@bulwark/core';
 
 /** One edit, applied by `perform`. */
 export type Action =
@@ -49,7 +49,9 @@ export type Action =
   | { type: 'deleteDiagram'; diagramId: string }
   | { type: 'setMetadata'; field: MetadataText; value: string }
   | { type: 'setMetadataList'; field: MetadataList; value: string[] }
-  | { type: 'replaceThreats'; threats: Threat[] };
+  | { type: 'replaceThreats'; threats: Threat[] }
+  | { type: 'setAssets'; assets: Asset[] }
+  | { type: 'setNotes'; notes: Note[] };
 
 function mapDiagram(model: ThreatModel, diagramId: string, fn: (elements: Element[]) => Element[]): ThreatModel {
   return {
@@ -268,6 +270,14 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
         const { childDiagramId: _gone, ...rest } = e;
         return rest as Element;
       });
+    case 'setAssets':
+    case 'setNotes': {
+      const field = action.type === 'setAssets' ? 'assets' : 'notes';
+      const value = action.type === 'setAssets' ? action.assets : action.notes;
+      const next: ThreatModel = { ...model, [field]: value };
+      if (value.length === 0) delete next[field];
+      return next;
+    }
     case 'replaceThreats':
       return { ...model, threats: action.threats };
     case 'addDiagram':

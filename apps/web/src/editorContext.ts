@@ -1,0 +1,26 @@
+/** What the diagram's shapes and arrows may ask of the editor: resize, reshape, open a detail diagram. */
+import type { Path, Rect } from '@bulwark/core';
+import { createContext, useContext } from 'react';
+
+export interface EditorHooks {
+  /** True for someone who may look but not change (a viewer on a team server). */
+  readOnly: boolean;
+  /** A shape's new box after the user resized it. */
+  resize: (id: string, rect: Rect) => void;
+  /** A flow's or line boundary's new path (undefined: a straight flow). */
+  setPath: (id: string, path: Path | undefined) => void;
+  /** Shows a diagram (an element's detail diagram). */
+  openDiagram: (id: string) => void;
+  /** Diagram names by id, to label the way into a detail diagram. */
+  diagramNames: Map<string, string>;
+}
+
+export const EditorContext = createContext<EditorHooks>({
+  readOnly: true,
+  resize: () => undefined,
+  setPath: () => undefined,
+  openDiagram: () => undefined,
+  diagramNames: new Map(),
+});
+
+export const useEditor = (): EditorHooks => useContext(EditorContext);

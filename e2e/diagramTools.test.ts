@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Element, Rect, ThreatModel } from '@bulwark/core';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { boundaryMembers } from '../apps/web/src/actions/actions.js';
+import { journeys, ROOT, SCREENSHOTS } from './browser.js';
+
+/** How long a change may take to reach the server (analysis, then the autosave pause). */
+const SAVED = { timeout: 10_000 };
+
+/** Stores a model file through the API; returns its id. */
+async function upload(url: string, file: string, type: string): Promise<string> {
+  const response = await fetch(new URL('api/models', url), {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: readFileSync(join(ROOT, file), 'utf8'),
+  });
+  if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function stored(url: string, id: string): Promise<ThreatModel> {
+  return ((await (await fetch(new URL(`api/models/${id}`, url))).json()) as { model: ThreatModel }).model;
+}
+
+const find = (m: ThreatModel, elementId: string): Element | undefined =>
+  m.diagrams.flatMap((d) => d.elements).find((e) => e.id === elementId);
+const rectOf = (m: ThreatModel, elementId: string): Rect | undefined => {
+  const e = find(m, elementId);
+  return e && 'position' in e ? e.position : undefined;
+};
+
+async function open(page: Page, url: string, id: string): Promise<void> {
+  // A new document: a hash change alone would keep the last journey's page around.
+  await page.goto('about:blank');
+  await page.goto(`${url}#/models/${id}`);
+  await page.locator('.react-flow__node').first().waitFor();
+}
+
+/** Drags with the mouse from one point to another, in small steps as a hand would. */
+async function drag(page: Page, from: { x: number; y: number }, by: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + by.x, from.y + by.y, { steps: 8 });
+  await page.mouse.up();
+}
+
+journeys('journeys: boundaries, flows and detail diagrams on the canvas', (env) => {
+  it('a dragged boundary takes what is inside along; resizing, arrow keys and bending a flow are saved', async () => {
+    const { page, server, errors } = env();
+    const id = await upload(server.url, 'examples/infrastructure.bulwark.json', 'application/json');
+    await open(page, server.url, id);
+    const before = await stored(server.url, id);
+    const members = boundaryMembers(before.diagrams[0]?.elements ?? [], 'tb-azure');
+    expect(members).toContain('azure');
+
+    // Drag the Azure subscription boundary by its name: Azure IaaS inside moves with it.
+    const boundary = page.locator('.react-flow__node', { hasText: 'Azure subscription' }).first();
+    const label = await boundary.locator('.bw-boundary-label').boundingBox();
+    if (!label) throw new Error('no boundary label');
+    await drag(page, { x: label.x + 10, y: label.y + 6 }, { x: 0, y: 80 });
+    await expect.poll(async () => rectOf(await stored(server.url, id), 'tb-azure')?.y, SAVED).not.toBe(300);
+    let now = await stored(server.url, id);
+    const dy = (rectOf(now, 'tb-azure')?.y ?? 0) - 300;
+    expect(dy).toBeGreaterThan(20);
+    for (const m of members) expect(rectOf(now, m)?.y).toBe((rectOf(before, m)?.y ?? 0) + dy);
+    expect(rectOf(now, 'firewall')).toEqual(rectOf(before, 'firewall'));
+
+    // Resize it from its bottom-right corner.
+    await boundary.locator('.bw-boundary-label').click();
+    const corner = await boundary.locator('.react-flow__resize-control.bottom.right').boundingBox();
+    if (!corner) throw new Error('no resize handle');
+    await drag(page, { x: corner.x + corner.width / 2, y: corner.y + corner.height / 2 }, { x: 60, y: 40 });
+    await expect.poll(async () => rectOf(await stored(server.url, id), 'tb-azure')?.width, SAVED).toBeGreaterThan(260);
+
+    // Arrow keys move the selected shape, one grid step (10) a press.
+    const firewall = page.locator('.react-flow__node', { hasText: 'Firewall service' });
+    await firewall.click();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => rectOf(await stored(server.url, id), 'firewall')?.x, SAVED).toBe(450);
+
+    // Bend a flow by its handle; the bend is saved with the flow, and double-click straightens it.
+    // Select the Firewall -> Azure flow by clicking on its line (labels of other flows overlap it).
+    const on = await page.locator('.react-flow__edge', { hasText: 'Site-to-site link' }).evaluate((g) => {
+      const path = g.querySelector('path.react-flow__edge-path') as SVGPathElement;
+      const p = path.getPointAtLength(path.getTotalLength() * 0.3);
+      const m = path.getScreenCTM() as DOMMatrix;
+      return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+    });
+    await page.mouse.click(on.x, on.y);
+    const handle = page.getByRole('button', { name: /Bend the flow/ });
+    const knob = await handle.boundingBox();
+    if (!knob) throw new Error('no curve handle');
+    await drag(page, { x: knob.x + knob.width / 2, y: knob.y + knob.height / 2 }, { x: 0, y: 90 });
+    await expect
+      .poll(
+        async () =>
+          (await stored(server.url, id)).diagrams[0]?.elements.some((e) => e.kind === 'dataFlow' && e.path?.handle),
+        SAVED,
+      )
+      .toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'canvas-boundary-flow.png') });
+    now = await stored(server.url, id);
+    const bent = now.diagrams[0]?.elements.find((e) => e.kind === 'dataFlow' && e.path?.handle);
+    await handle.dblclick();
+    await expect
+      .poll(async () => {
+        const f = find(await stored(server.url, id), bent?.id ?? '');
+        return f?.kind === 'dataFlow' ? f.path?.handle : 'missing';
+      }, SAVED)
+      .toBeUndefined();
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('an element opens a detail diagram, with a breadcrumb back up; it is all kept on reload', async () => {
+    const { page, server, errors } = env();
+    const id = await upload(server.url, 'examples/infrastructure.bulwark.json', 'application/json');
+    await open(page, server.url, id);
+    await page.locator('.react-flow__node', { hasText: 'VPN service' }).click();
+    await page.getByRole('button', { name: 'Create detail diagram' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count(), SAVED).toBe(0);
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    await expect.poll(() => crumbs.innerText(), SAVED).toMatch(/VPN service\s*›\s*VPN service \(detail\)/);
+    // Draw in it: a process from the palette.
+    await page.locator('button.bw-stencil', { hasText: 'User machine' }).first().click();
+    await expect.poll(() => page.locator('.react-flow__node').count(), SAVED).toBe(1);
+    await expect
+      .poll(async () => (await stored(server.url, id)).diagrams.map((d) => [d.name, d.elements.length]), SAVED)
+      .toEqual([
+        ['Context', 54],
+        ['VPN service (detail)', 1],
+      ]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'detail-diagram.png') });
+    // Back up through the breadcrumb, and down again through the element.
+    await crumbs.getByRole('button').first().click();
+    await page.locator('.react-flow__node', { hasText: 'Firewall service' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Open detail diagram VPN service (detail)' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count(), SAVED).toBe(1);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('a model written as code is laid out when it opens; assets and notes are edited in the model panel', async () => {
+    const { page, server, errors } = env();
+    const id = await upload(server.url, 'examples/webshop.bulwark.yaml', 'application/yaml');
+    await open(page, server.url, id);
+    // The layout is one saved step: every shape gets a place, none overlap.
+    await expect
+      .poll(async () => {
+        const m = await stored(server.url, id);
+        return m.diagrams[0]?.elements.every((e) => e.kind === 'dataFlow' || ('position' in e && e.position));
+      }, SAVED)
+      .toBe(true);
+    const boxes = await page
+      .locator('.react-flow__node:not(.react-flow__node-boundary)')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1))
+        expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top).toBe(true);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SCREENSHOTS, 'as-code-layout.png') });
+
+    await page.getByRole('button', { name: 'Add asset' }).click();
+    const asset = page.getByRole('group', { name: /^Asset / }).last();
+    await asset.getByLabel('Asset').fill('Card numbers');
+    await asset.getByLabel('Asset').press('Enter');
+    await asset.getByLabel('Classification').selectOption('restricted');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const note = page.getByRole('group', { name: 'Note' }).last().getByRole('textbox');
+    await note.fill('Card data never reaches our servers: the payment provider hosts the form.');
+    await note.blur();
+    await expect
+      .poll(async () => {
+        const m = await stored(server.url, id);
+        return [m.assets?.at(-1)?.name, m.assets?.at(-1)?.classification, m.notes?.at(-1)?.text?.slice(0, 9)];
+      }, SAVED)
+      .toEqual(['Card numbers', 'restricted', 'Card data']);
+    await page.reload();
+    await page.getByRole('group', { name: 'Asset Card numbers' }).waitFor();
+    expect(errors).toEqual([]);
+  }, 90_000);
+});
