@@ -10,6 +10,8 @@
 //   open  - from navigation to the diagram drawn and the threats table shown (median of runs)
 //   pan   - frame times while dragging the canvas across for 2 s (requestAnimationFrame deltas)
 //   zoom  - frame times while zooming in and out with the wheel
+//   edit  - an arrow key moves the selected shape: from the key going up (the move is committed,
+//           crossings and threats regenerate) to the next frame painted (median and max of 10)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +184,37 @@ try {
   }
   const zoom = await collect();
 
+  // Edit latency: select a process, then move it with the arrow keys, one committed edit a press.
+  const pick = await page.locator('.react-flow__node-process').evaluateAll((els, b) => {
+    for (const el of els) {
+      const r = el.getBoundingClientRect();
+      const inside =
+        r.left > b.x + 20 && r.right < b.x + b.width - 200 && r.top > b.y + 20 && r.bottom < b.y + b.height - 20;
+      if (inside) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }
+    return null;
+  }, box);
+  if (!pick) throw new Error('no process shape in view to edit');
+  await page.mouse.click(pick.x, pick.y);
+  const beforeEdits = await version();
+  const edits = [];
+  for (let i = 0; i < 10; i++) {
+    edits.push(
+      await page.evaluate(async () => {
+        const el = document.activeElement;
+        const t0 = performance.now();
+        el.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+        el.dispatchEvent(new KeyboardEvent('keyup', { key: 'ArrowRight', bubbles: true }));
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return performance.now() - t0;
+      }),
+    );
+    await page.waitForTimeout(150);
+  }
+  await page.waitForTimeout(2000);
+  if ((await version()) === beforeEdits) throw new Error('the arrow-key edits were not saved');
+  const editSorted = [...edits].sort((a, b) => a - b);
+
   const median = [...opens].sort((a, b) => a - b)[Math.floor(opens.length / 2)];
   console.log(
     `\nWeb editor, ${elementCount} elements (${model.threats.length} threats), Chromium headless, ${runs} runs\n`,
@@ -200,6 +233,10 @@ try {
       `${name} frame times`,
       `${s.frames} frames: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, ${s.over50} over 50 ms${s.longAt.length ? ` (frames ${s.longAt.join(', ')})` : ''}`,
     ]),
+    [
+      'edit (arrow key -> committed, re-analysed, painted)',
+      `median ${editSorted[5].toFixed(0)} ms, max ${editSorted.at(-1).toFixed(0)} ms (10 edits)`,
+    ],
     ['page errors', String(errors.length)],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));

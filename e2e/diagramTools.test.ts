@@ -180,4 +180,36 @@ journeys('journeys: boundaries, flows and detail diagrams on the canvas', (env) 
     await page.getByRole('group', { name: 'Asset Card numbers' }).waitFor();
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('a line boundary is stretched and bent by its handles', async () => {
+    const { page, server, errors } = env();
+    const response = await fetch(new URL('api/models', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Line journey', template: 'infrastructure' }),
+    });
+    const { id } = (await response.json()) as { id: string };
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#/models/${id}`);
+    await page.getByTestId('canvas').waitFor();
+    await page.locator('button.bw-stencil', { hasText: 'Trust boundary (line)' }).click();
+    const end = page.locator('.bw-point-target');
+    await end.waitFor();
+    const box = await end.boundingBox();
+    if (!box) throw new Error('no end handle');
+    await drag(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 }, { x: 200, y: 0 });
+    const bend = await page.locator('.bw-point-handle').boundingBox();
+    if (!bend) throw new Error('no bend handle');
+    await drag(page, { x: bend.x + bend.width / 2, y: bend.y + bend.height / 2 }, { x: -60, y: 40 });
+    const line = async () => {
+      const m = await stored(server.url, id);
+      const e = m.diagrams[0]?.elements.find((x) => x.kind === 'trustBoundary');
+      return e?.kind === 'trustBoundary' ? e.path : undefined;
+    };
+    await expect.poll(async () => (await line())?.handle !== undefined, SAVED).toBe(true);
+    const path = await line();
+    expect((path?.target?.x ?? 0) - (path?.source?.x ?? 0)).toBeGreaterThan(100);
+    await page.screenshot({ path: join(SCREENSHOTS, 'line-boundary.png') });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

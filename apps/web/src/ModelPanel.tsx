@@ -77,7 +77,7 @@ export function ModelPanel({
         <h3>Assets</h3>
         {assets.length === 0 && <p className="bw-muted">What would an attacker want here? Add it as an asset.</p>}
         {assets.map((a, i) => (
-          <div key={a.id} className="bw-card" role="group" aria-label={`Asset ${a.name}`}>
+          <fieldset key={a.id} className="bw-fieldset bw-card" aria-label={`Asset ${a.name}`}>
             <label>
               Asset
               <TextField value={a.name} onCommit={(name) => name.trim() && setAsset(i, { name: name.trim() })} />
@@ -112,7 +112,7 @@ export function ModelPanel({
             >
               Remove asset
             </button>
-          </div>
+          </fieldset>
         ))}
         <button
           type="button"
@@ -130,7 +130,7 @@ export function ModelPanel({
         </button>
         <h3>Notes</h3>
         {notes.map((n, i) => (
-          <div key={n.id} className="bw-card" role="group" aria-label="Note">
+          <fieldset key={n.id} className="bw-fieldset bw-card" aria-label="Note">
             <label>
               <span className="bw-muted">
                 {n.author ?? 'Someone'}
@@ -144,7 +144,7 @@ export function ModelPanel({
             >
               Remove note
             </button>
-          </div>
+          </fieldset>
         ))}
         <button
           type="button"

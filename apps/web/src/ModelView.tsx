@@ -45,7 +45,7 @@ import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } fr
 import { EDGE_TYPES } from './edges.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
 import { ModelPanel } from './ModelPanel.js';
-import { type ElementNodeData, modelToFlow, needsLayout } from './modelToFlow.js';
+import { type ElementNodeData, type FlowCache, modelToFlow, needsLayout } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
@@ -61,6 +61,17 @@ interface Conflict {
 }
 
 type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
+
+/** An analysis slower than this (ms) makes the editor regenerate threats on demand instead of on every edit. */
+const SLOW_ANALYSIS_MS = 400;
+
+/** Runs the analysis; one that takes too long switches the editor to threats on demand. */
+function timedAnalysis(m: ThreatModel, t: ResolvedTemplate, auto: { current: boolean }): ThreatModel {
+  const started = performance.now();
+  const result = analyze(m, t).model;
+  if (performance.now() - started > SLOW_ANALYSIS_MS) auto.current = false;
+  return result;
+}
 
 const draftKey = (id: string) => `bulwark-draft:${id}`;
 /** What this browser keeps of unsaved edits: the model, the version it is based on, the edits. */
@@ -100,6 +111,11 @@ function Editor({ id }: { id: string }) {
   const pending = useRef<Action[] | undefined>([]);
   // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
   const [fitOnOpen, setFitOnOpen] = useState(false);
+  // Threats regenerate after every diagram edit, unless the analysis is too slow for that on this
+  // model: then they regenerate on demand (a button), and the panel says they may be out of date.
+  const autoThreats = useRef(true);
+  const [onDemand, setOnDemand] = useState(false);
+  const [threatsStale, setThreatsStale] = useState(false);
   const flowApi = useReactFlow();
 
   // Who makes the changes (team mode: the signed-in account).
@@ -143,7 +159,7 @@ function Editor({ id }: { id: string }) {
         } else {
           // Threats are brought up to date on open (triage kept by the merge); a model whose stored
           // threats are current opens unchanged, so nothing is saved.
-          const current = r?.ok ? analyze(model, r.value).model : model;
+          const current = r?.ok ? timedAnalysis(model, r.value, autoThreats) : model;
           const changed = JSON.stringify(current.threats ?? []) !== JSON.stringify(model.threats ?? []);
           setHistory(startHistory(changed ? current : model));
         }
@@ -160,15 +176,26 @@ function Editor({ id }: { id: string }) {
   const apply = useCallback(
     (action: Action) => {
       pending.current?.push(action);
+      const regenerate = template !== undefined && REANALYZE.has(action.type);
+      if (regenerate && !autoThreats.current) setThreatsStale(true);
       setHistory((h) => {
         if (!h) return h;
         const next = record(h, action);
-        if (!template || !REANALYZE.has(action.type)) return next;
-        return amend(next, analyze(next.present, template).model);
+        if (!template || !regenerate || !autoThreats.current) return next;
+        return amend(next, timedAnalysis(next.present, template, autoThreats));
       });
     },
     [template],
   );
+  // Mirror the ref into state after each change, so the header shows the mode.
+  useEffect(() => {
+    if (history && !autoThreats.current && onDemand === false) setOnDemand(true);
+  }, [history, onDemand]);
+  const regenerateThreats = () => {
+    if (!template) return;
+    setHistory((h) => (h ? amend(h, analyze(h.present, template).model) : h));
+    setThreatsStale(false);
+  };
 
   // Autosave: keep a local draft at once, send to the server after a pause, with the version.
   useEffect(() => {
@@ -267,7 +294,18 @@ function Editor({ id }: { id: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [undoStep, redoStep]);
 
-  const flow = useMemo(() => (diagram ? modelToFlow(diagram) : { nodes: [], edges: [] }), [diagram]);
+  // Unchanged elements keep their node and edge objects (and their decorated copies), so an edit
+  // on a large diagram redraws only what it touched.
+  const flowCache = useRef<FlowCache>(new WeakMap());
+  const flow = useMemo(() => (diagram ? modelToFlow(diagram, flowCache.current) : { nodes: [], edges: [] }), [diagram]);
+  const decorated = useRef(new WeakMap<object, { key: string; out: object }>());
+  const decorate = useCallback(<T extends object>(item: T, key: string, make: () => T): T => {
+    const hit = decorated.current.get(item);
+    if (hit?.key === key) return hit.out as T;
+    const out = make();
+    decorated.current.set(item, { key, out });
+    return out;
+  }, []);
   const [nodes, setNodes] = useState<Node<ElementNodeData>[]>([]);
   // The selected threat's interaction (its two elements and the flow) or element, highlighted.
   const highlighted = useMemo(() => {
@@ -278,24 +316,28 @@ function Editor({ id }: { id: string }) {
     );
   }, [model, selectedThreat]);
   useEffect(() => {
+    const picked = new Set(selected);
     setNodes(
-      flow.nodes.map((n) => ({
-        ...n,
-        selected: selected.includes(n.id),
-        className: highlighted.has(n.id) ? 'bw-highlight' : '',
-      })),
+      flow.nodes.map((n) => {
+        const on = picked.has(n.id);
+        const lit = highlighted.has(n.id);
+        return decorate(n, `${on}${lit}`, () => ({ ...n, selected: on, className: lit ? 'bw-highlight' : '' }));
+      }),
     );
-  }, [flow, selected, highlighted]);
-  const edges = useMemo(
-    () =>
-      flow.edges.map((e) => ({
+  }, [flow, selected, highlighted, decorate]);
+  const edges = useMemo(() => {
+    const picked = new Set(selected);
+    return flow.edges.map((e) => {
+      const on = picked.has(e.id);
+      const lit = highlighted.has(e.id);
+      return decorate(e, `${on}${lit}`, () => ({
         ...e,
-        selected: selected.includes(e.id),
-        animated: highlighted.has(e.id),
-        className: highlighted.has(e.id) ? 'bw-highlight' : '',
-      })),
-    [flow, selected, highlighted],
-  );
+        selected: on,
+        animated: lit,
+        className: lit ? 'bw-flow bw-highlight' : 'bw-flow',
+      }));
+    });
+  }, [flow, selected, highlighted, decorate]);
 
   const categories = useMemo(
     () => new Map((template?.template.categories ?? []).map((c) => [c.id, c.name] as const)),
@@ -315,16 +357,21 @@ function Editor({ id }: { id: string }) {
         if ('childDiagramId' in e && e.childDiagramId) up.set(e.childDiagramId, { diagramId: d.id, element: e });
     return up;
   }, [model]);
+  // The shapes' hooks stay the same objects across edits (a new one would redraw every shape).
+  const modelRef = useRef(model);
+  modelRef.current = model;
   const openDiagram = useCallback(
     (diagramId: string) => {
-      const i = model?.diagrams.findIndex((d) => d.id === diagramId) ?? -1;
+      const i = modelRef.current?.diagrams.findIndex((d) => d.id === diagramId) ?? -1;
       if (i < 0) return;
       setDiagramIndex(i);
       setSelected([]);
       setTimeout(() => flowApi.fitView({ duration: 200, maxZoom: 1 }), 60);
     },
-    [model, flowApi],
+    [flowApi],
   );
+  const diagramNamesKey = JSON.stringify((model?.diagrams ?? []).map((d) => [d.id, d.name]));
+  const diagramNames = useMemo(() => new Map(JSON.parse(diagramNamesKey) as [string, string][]), [diagramNamesKey]);
   const diagramId = diagram?.id ?? '';
   const hooks = useMemo<EditorHooks>(
     () => ({
@@ -332,9 +379,9 @@ function Editor({ id }: { id: string }) {
       resize: (elementId, rect) => apply({ type: 'resize', diagramId, id: elementId, rect }),
       setPath: (elementId, path) => apply({ type: 'setPath', diagramId, id: elementId, path }),
       openDiagram,
-      diagramNames: new Map((model?.diagrams ?? []).map((d) => [d.id, d.name] as const)),
+      diagramNames,
     }),
-    [readOnly, apply, diagramId, openDiagram, model?.diagrams],
+    [readOnly, apply, diagramId, openDiagram, diagramNames],
   );
 
   // A diagram whose shapes were never placed (a model written as code) is laid out when it is
@@ -480,6 +527,32 @@ function Editor({ id }: { id: string }) {
             }[saveState]
           }
         </span>
+        {onDemand && !readOnly && (
+          <fieldset className="bw-fieldset bw-ondemand" aria-label="Threat generation">
+            <span className={threatsStale ? 'bw-stale' : 'bw-muted'}>
+              {threatsStale ? 'Threats may be out of date' : 'Threats up to date'}
+            </span>
+            <button
+              type="button"
+              onClick={regenerateThreats}
+              title="This model is large: threats are regenerated when you ask, not after every edit"
+            >
+              Regenerate threats
+            </button>
+            <label className="bw-check">
+              <input
+                type="checkbox"
+                checked={false}
+                onChange={() => {
+                  autoThreats.current = true;
+                  setOnDemand(false);
+                  regenerateThreats();
+                }}
+              />
+              after every edit
+            </label>
+          </fieldset>
+        )}
         {readOnly ? (
           <span
             className="bw-readonly"

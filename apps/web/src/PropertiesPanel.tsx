@@ -154,7 +154,7 @@ export function PropertiesPanel({
           </label>
         )}
         {(element.kind === 'process' || element.kind === 'dataStore' || element.kind === 'externalEntity') && (
-          <div className="bw-detail" role="group" aria-label="Detail diagram">
+          <fieldset className="bw-fieldset bw-detail" aria-label="Detail diagram">
             {detail ? (
               <>
                 <span>
@@ -187,7 +187,7 @@ export function PropertiesPanel({
                 Create detail diagram
               </button>
             )}
-          </div>
+          </fieldset>
         )}
       </fieldset>
       {sections.map((s) => (

@@ -33,14 +33,14 @@ function fallbackPosition(index: number): { x: number; y: number } {
   return { x: 40 + (index % 6) * 220, y: 40 + Math.floor(index / 6) * 180 };
 }
 
-/** Converts a diagram to React Flow nodes and edges. */
-export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[]; edges: FlowEdgeType[] } {
-  const nodes: Node<ElementNodeData>[] = [];
-  const edges: FlowEdgeType[] = [];
-  diagram.elements.forEach((el, index) => {
-    const label = 'grouped' in el && el.grouped ? `${el.name} (grouped)` : el.name;
-    if (el.kind === 'dataFlow') {
-      edges.push({
+type Drawn = { node: Node<ElementNodeData> } | { edge: FlowEdgeType };
+
+/** One element as a React Flow node (shapes, boundaries, notes) or edge (flows). */
+function draw(el: Element, index: number): Drawn {
+  const label = 'grouped' in el && el.grouped ? `${el.name} (grouped)` : el.name;
+  if (el.kind === 'dataFlow') {
+    return {
+      edge: {
         id: el.id,
         source: el.source,
         target: el.target,
@@ -50,15 +50,16 @@ export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[];
         markerEnd: { type: 'arrowclosed' as never },
         ...(el.bidirectional ? { markerStart: { type: 'arrowclosed' as never } } : {}),
         className: 'bw-flow',
-      });
-      return;
-    }
-    if (el.kind === 'trustBoundary' && el.shape === 'line') {
-      const s = el.path?.source ?? { x: 0, y: 0 };
-      const t = el.path?.target ?? { x: 0, y: 0 };
-      const x = Math.min(s.x, t.x);
-      const y = Math.min(s.y, t.y);
-      nodes.push({
+      },
+    };
+  }
+  if (el.kind === 'trustBoundary' && el.shape === 'line') {
+    const s = el.path?.source ?? { x: 0, y: 0 };
+    const t = el.path?.target ?? { x: 0, y: 0 };
+    const x = Math.min(s.x, t.x);
+    const y = Math.min(s.y, t.y);
+    return {
+      node: {
         id: el.id,
         type: 'lineBoundary',
         position: { x, y },
@@ -66,14 +67,15 @@ export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[];
         style: { width: Math.max(2, Math.abs(t.x - s.x)), height: Math.max(2, Math.abs(t.y - s.y)) },
         zIndex: -1,
         selectable: true,
-      });
-      return;
-    }
-    const rect =
-      'position' in el && el.position
-        ? el.position
-        : { ...fallbackPosition(index), ...(SIZE[el.kind] ?? { width: 120, height: 60 }) };
-    nodes.push({
+      },
+    };
+  }
+  const rect =
+    'position' in el && el.position
+      ? el.position
+      : { ...fallbackPosition(index), ...(SIZE[el.kind] ?? { width: 120, height: 60 }) };
+  return {
+    node: {
       id: el.id,
       type: el.kind === 'trustBoundary' ? 'boundary' : el.kind,
       position: { x: rect.x, y: rect.y },
@@ -86,7 +88,33 @@ export function modelToFlow(diagram: Diagram): { nodes: Node<ElementNodeData>[];
         ...(el.kind === 'trustBoundary' ? { pointerEvents: 'none' } : {}),
       },
       ...(el.kind === 'trustBoundary' ? { zIndex: -1 } : {}),
-    });
+    },
+  };
+}
+
+/** What was drawn for each element object: an unchanged element keeps its node, so React Flow skips it. */
+export type FlowCache = WeakMap<Element, { index: number; drawn: Drawn }>;
+
+/**
+ * Converts a diagram to React Flow nodes and edges. With a cache, elements the last edit did not
+ * touch (the same objects: actions never copy what they do not change) come back as the same
+ * nodes, so a large diagram redraws only what changed.
+ */
+export function modelToFlow(
+  diagram: Diagram,
+  cache: FlowCache = new WeakMap(),
+): { nodes: Node<ElementNodeData>[]; edges: FlowEdgeType[] } {
+  const nodes: Node<ElementNodeData>[] = [];
+  const edges: FlowEdgeType[] = [];
+  diagram.elements.forEach((el, index) => {
+    let hit = cache.get(el);
+    // Shapes without a position are placed by their index: a new index draws them anew.
+    if (!hit || (hit.index !== index && !('position' in el && el.position))) {
+      hit = { index, drawn: draw(el, index) };
+      cache.set(el, hit);
+    }
+    if ('edge' in hit.drawn) edges.push(hit.drawn.edge);
+    else nodes.push(hit.drawn.node);
   });
   return { nodes, edges };
 }
