@@ -106,6 +106,38 @@ journeys(
       expect(new URL(page.url()).hash).toBe(`#/models/${encodeURIComponent(modelId)}`);
       expect(unexpected(errors)).toEqual([]);
     }, 60_000);
+
+    it('opens a model she only views read-only: she sees everything, can change nothing, and nothing is saved', async () => {
+      const { page, server, errors } = env();
+      const seeded = (await new ModelStore(server.store.db).list()).find((m) => m.name === 'Infrastructure');
+      if (!seeded) throw new Error('the seeded model is missing');
+      const before = (await new ModelStore(server.store.db).get(seeded.id))?.version;
+      await page.goto(`${server.url}#/models/${encodeURIComponent(seeded.id)}`);
+      await page.locator('.react-flow__node', { hasText: 'Firewall service' }).waitFor();
+      expect(await page.getByText('Read only (viewer)').count()).toBe(1);
+      // No palette, no edit buttons; the selection's properties are shown but disabled.
+      expect(await page.locator('.bw-palette').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+      await page.locator('.react-flow__node', { hasText: 'Firewall service' }).click();
+      await page.getByRole('table', { name: 'Interactions of Firewall service' }).waitFor();
+      expect(await page.getByLabel('Name').first().isDisabled()).toBe(true);
+      // A drag moves nothing; Delete deletes nothing.
+      const node = page.locator('.react-flow__node', { hasText: 'Firewall service' });
+      const at = await node.getAttribute('style');
+      const box = await node.boundingBox();
+      if (!box) throw new Error('no node');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 6 });
+      await page.mouse.up();
+      await page.keyboard.press('Delete');
+      expect(await node.getAttribute('style')).toBe(at);
+      await page.waitForTimeout(1500);
+      expect((await new ModelStore(server.store.db).get(seeded.id))?.version).toBe(before);
+      expect(await page.getByRole('status').innerText()).toBe('Saved');
+      await page.screenshot({ path: join(SCREENSHOTS, 'team-viewer-read-only.png') });
+      expect(unexpected(errors)).toEqual([]);
+    }, 60_000);
   },
   { auth: 'local', users: [{ name: 'ana', password: PASSWORD }] },
 );
