@@ -83,9 +83,15 @@ journeys('journeys: boundaries, flows and detail diagrams on the canvas', (env) 
     // Bend a flow by its handle; the bend is saved with the flow, and double-click straightens it.
     // Select the Firewall -> Azure flow by clicking on its line (labels of other flows overlap it).
     const on = await page.locator('.react-flow__edge', { hasText: 'Site-to-site link' }).evaluate((g) => {
-      const path = g.querySelector('path.react-flow__edge-path') as SVGPathElement;
+      // (The test's TypeScript has no DOM library: the few SVG calls used, typed here.)
+      type Svg = {
+        getPointAtLength(at: number): { x: number; y: number };
+        getTotalLength(): number;
+        getScreenCTM(): { a: number; b: number; c: number; d: number; e: number; f: number };
+      };
+      const path = (g as unknown as { querySelector(s: string): Svg }).querySelector('path.react-flow__edge-path');
       const p = path.getPointAtLength(path.getTotalLength() * 0.3);
-      const m = path.getScreenCTM() as DOMMatrix;
+      const m = path.getScreenCTM();
       return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
     });
     await page.mouse.click(on.x, on.y);
@@ -152,12 +158,14 @@ journeys('journeys: boundaries, flows and detail diagrams on the canvas', (env) 
         return m.diagrams[0]?.elements.every((e) => e.kind === 'dataFlow' || ('position' in e && e.position));
       }, SAVED)
       .toBe(true);
-    const boxes = await page
-      .locator('.react-flow__node:not(.react-flow__node-boundary)')
-      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    const shapes = await page.locator('.react-flow__node:not(.react-flow__node-boundary)').all();
+    const boxes = (await Promise.all(shapes.map((l) => l.boundingBox()))).flatMap((r) => (r ? [r] : []));
+    expect(boxes.length).toBe(5);
     for (const [i, a] of boxes.entries())
       for (const b of boxes.slice(i + 1))
-        expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top).toBe(true);
+        expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(
+          true,
+        );
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SCREENSHOTS, 'as-code-layout.png') });
 

@@ -155,14 +155,14 @@ journeys('journey: diagrams as tabs and the model panel', (env) => {
     await saved(page);
     // The first diagram is still empty.
     await tabs.getByRole('button', { name: 'Context' }).click();
-    expect(await page.locator('.react-flow__node').count()).toBe(0);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
     await tabs.getByRole('button', { name: 'Level 1: file shares' }).click();
     await tabs.getByRole('button', { name: 'Delete diagram' }).click();
     expect(await tabs.getByRole('button', { name: 'Level 1: file shares' }).count()).toBe(0);
     expect(await tabs.getByRole('button', { name: 'Delete diagram' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Undo' }).click();
     await tabs.getByRole('button', { name: 'Level 1: file shares' }).click();
-    expect(await page.locator('.react-flow__node').count()).toBe(1);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(1);
     // Copy and paste (keyboard) makes a second file share beside the first; undo takes it away.
     await page.locator('.react-flow__node', { hasText: 'File share service' }).click();
     await page.keyboard.press('Control+c');

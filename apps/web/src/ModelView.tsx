@@ -45,7 +45,7 @@ import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } fr
 import { EDGE_TYPES } from './edges.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
 import { ModelPanel } from './ModelPanel.js';
-import { type ElementNodeData, type FlowCache, modelToFlow, needsLayout } from './modelToFlow.js';
+import { type ElementNodeData, type FlowCache, type FlowEdgeType, modelToFlow, needsLayout } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
@@ -64,6 +64,11 @@ type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
 
 /** An analysis slower than this (ms) makes the editor regenerate threats on demand instead of on every edit. */
 const SLOW_ANALYSIS_MS = 400;
+
+/** Whether two arrays hold the very same objects in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 /** Runs the analysis; one that takes too long switches the editor to threats on demand. */
 function timedAnalysis(m: ThreatModel, t: ResolvedTemplate, auto: { current: boolean }): ThreatModel {
@@ -197,26 +202,40 @@ function Editor({ id }: { id: string }) {
     setThreatsStale(false);
   };
 
+  const inFlight = useRef(false);
+  const [saveRound, setSaveRound] = useState(0);
+  const modelRef = useRef(model);
+  modelRef.current = model;
   // Autosave: keep a local draft at once, send to the server after a pause, with the version.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: saveRound runs it again after a save lands or fails
   useEffect(() => {
     if (!model || model === saved.current || conflictVersion !== undefined || readOnly) return;
     const draft: Draft = { baseVersion: version, model, ...(pending.current ? { actions: pending.current } : {}) };
     localStorage.setItem(draftKey(id), JSON.stringify(draft));
     setSaveState('unsaved');
     const timer = setTimeout(() => {
+      // One save at a time: a second one on the same version would be refused as a conflict.
+      // When the save on its way lands, this runs again for what changed meanwhile.
+      if (inFlight.current) return;
+      inFlight.current = true;
       setSaveState('saving');
       const sent = pending.current?.length ?? 0;
       const base = saved.current;
       saveModel(id, version, model).then(
         (v) => {
+          inFlight.current = false;
           saved.current = model;
-          // Edits made while the save was on its way stay pending for the next one.
+          // Edits made while the save was on its way stay pending (and in the draft) for the next one.
           pending.current = pending.current?.slice(sent) ?? [];
+          if (modelRef.current === model) {
+            localStorage.removeItem(draftKey(id));
+            setSaveState('saved');
+          }
           setVersion(v);
-          localStorage.removeItem(draftKey(id));
-          setSaveState('saved');
+          setSaveRound((r) => r + 1);
         },
         async (e: unknown) => {
+          inFlight.current = false;
           if (e instanceof ApiError && e.status === 409) {
             const theirs = await getModel(id).catch(() => undefined);
             const actions = pending.current;
@@ -227,12 +246,16 @@ function Editor({ id }: { id: string }) {
               ...(actions ? { actions } : {}),
             });
             setSaveState('conflict');
-          } else setSaveState('offline');
+          } else {
+            // Offline or the server is down: the draft keeps the edits; try again in a while.
+            setSaveState('offline');
+            setTimeout(() => setSaveRound((r) => r + 1), 5000);
+          }
         },
       );
     }, 700);
     return () => clearTimeout(timer);
-  }, [model, id, version, conflictVersion, readOnly]);
+  }, [model, id, version, conflictVersion, readOnly, saveRound]);
 
   // Undo takes back the last pending edit; past the last save, re-applying is no longer possible.
   const undoStep = useCallback(() => {
@@ -299,6 +322,8 @@ function Editor({ id }: { id: string }) {
   const flowCache = useRef<FlowCache>(new WeakMap());
   const flow = useMemo(() => (diagram ? modelToFlow(diagram, flowCache.current) : { nodes: [], edges: [] }), [diagram]);
   const decorated = useRef(new WeakMap<object, { key: string; out: object }>());
+  // Which decorated node each node React Flow holds was made from (see the effect below).
+  const madeFrom = useRef(new WeakMap<object, object>());
   const decorate = useCallback(<T extends object>(item: T, key: string, make: () => T): T => {
     const hit = decorated.current.get(item);
     if (hit?.key === key) return hit.out as T;
@@ -317,17 +342,30 @@ function Editor({ id }: { id: string }) {
   }, [model, selectedThreat]);
   useEffect(() => {
     const picked = new Set(selected);
-    setNodes(
-      flow.nodes.map((n) => {
+    setNodes((shown) => {
+      // React Flow keeps each shape's measured size on the node objects it hands back; a node
+      // without it is measured again and its flows are redrawn from scratch. So a node this edit
+      // did not touch stays the very object React Flow has, and a changed one keeps its size.
+      const before = new Map(shown.map((n) => [n.id, n] as const));
+      const next = flow.nodes.map((n) => {
         const on = picked.has(n.id);
         const lit = highlighted.has(n.id);
-        return decorate(n, `${on}${lit}`, () => ({ ...n, selected: on, className: lit ? 'bw-highlight' : '' }));
-      }),
-    );
+        const made = decorate(n, `${on}${lit}`, () => ({ ...n, selected: on, className: lit ? 'bw-highlight' : '' }));
+        const old = before.get(n.id);
+        if (!old?.measured) return made;
+        if (madeFrom.current.get(old) === made) return old;
+        const kept = { ...made, measured: old.measured };
+        madeFrom.current.set(kept, made);
+        return kept;
+      });
+      // Nothing changed: the same array, so React Flow has no update to process at all.
+      return sameItems(next, shown) ? shown : next;
+    });
   }, [flow, selected, highlighted, decorate]);
+  const lastEdges = useRef<FlowEdgeType[]>([]);
   const edges = useMemo(() => {
     const picked = new Set(selected);
-    return flow.edges.map((e) => {
+    const next = flow.edges.map((e) => {
       const on = picked.has(e.id);
       const lit = highlighted.has(e.id);
       return decorate(e, `${on}${lit}`, () => ({
@@ -337,6 +375,8 @@ function Editor({ id }: { id: string }) {
         className: lit ? 'bw-flow bw-highlight' : 'bw-flow',
       }));
     });
+    if (!sameItems(next, lastEdges.current)) lastEdges.current = next;
+    return lastEdges.current;
   }, [flow, selected, highlighted, decorate]);
 
   const categories = useMemo(
@@ -358,8 +398,6 @@ function Editor({ id }: { id: string }) {
     return up;
   }, [model]);
   // The shapes' hooks stay the same objects across edits (a new one would redraw every shape).
-  const modelRef = useRef(model);
-  modelRef.current = model;
   const openDiagram = useCallback(
     (diagramId: string) => {
       const i = modelRef.current?.diagrams.findIndex((d) => d.id === diagramId) ?? -1;
@@ -412,6 +450,8 @@ function Editor({ id }: { id: string }) {
     );
   if (!model || !diagram || !history) return <p className="bw-page">Loading…</p>;
 
+  // An edit shows as unsaved in the very render that makes it (the autosave effect runs after).
+  const shownSave: SaveState = saveState === 'saved' && model !== saved.current && !readOnly ? 'unsaved' : saveState;
   // The way up from a detail diagram: each diagram above it and the element it details.
   const trail: { diagramId: string; diagramName: string; elementName: string }[] = [];
   const seen = new Set([diagram.id]);
@@ -516,7 +556,7 @@ function Editor({ id }: { id: string }) {
         <span className="bw-muted">
           version {version} · template {template?.template.name ?? model.template.id}
         </span>
-        <span className={`bw-save bw-save-${saveState}`} role="status" aria-live="polite">
+        <span className={`bw-save bw-save-${shownSave}`} role="status" aria-live="polite">
           {
             {
               saved: 'Saved',
@@ -524,7 +564,7 @@ function Editor({ id }: { id: string }) {
               unsaved: 'Unsaved changes',
               offline: 'Offline: kept in this browser',
               conflict: 'Conflict',
-            }[saveState]
+            }[shownSave]
           }
         </span>
         {onDemand && !readOnly && (

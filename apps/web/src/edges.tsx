@@ -3,12 +3,10 @@
  * default and bent through its handle when it has one. Selected, it shows the handle: drag it to
  * bend the flow, arrow keys nudge it, double-click straightens it.
  */
-import type { DataFlow } from '@bulwark/core';
-import { BaseEdge, type Edge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { useEditor } from './editorContext.js';
+import type { FlowEdgeType } from './modelToFlow.js';
 import { curveThrough, usePointDrag } from './nodes.js';
-
-export type FlowEdgeType = Edge<{ element: DataFlow }, 'flow'>;
 
 const NUDGE: Record<string, [number, number]> = {
   ArrowUp: [0, -1],

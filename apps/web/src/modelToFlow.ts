@@ -2,9 +2,11 @@
  * The one place where a Bulwark diagram becomes React Flow nodes and edges: shapes by element
  * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones).
  */
-import type { Diagram, Element } from '@bulwark/core';
-import type { Node } from '@xyflow/react';
-import type { FlowEdgeType } from './edges.js';
+import type { DataFlow, Diagram, Element } from '@bulwark/core';
+import type { Edge, Node } from '@xyflow/react';
+
+/** A data flow as React Flow draws it (see edges.tsx). */
+export type FlowEdgeType = Edge<{ element: DataFlow }, 'flow'>;
 
 /** What a node component receives. */
 export interface ElementNodeData extends Record<string, unknown> {
