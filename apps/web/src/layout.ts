@@ -10,6 +10,8 @@ import ElkModule, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { SIZE } from './modelToFlow.js';
 
 const MARGIN = 80;
+/** Room between shapes, in every boundary too (ELK reads spacing from each node's own parent), so flow labels fit. */
+const SPACING = { 'elk.spacing.nodeNode': '50', 'elk.layered.spacing.nodeNodeBetweenLayers': '140' };
 
 // elkjs is CommonJS: bundlers hand over its class as the default export, Node's ESM loader the
 // module object with the class under `default`.
@@ -76,7 +78,7 @@ export async function autoLayout(diagram: Diagram): Promise<Record<string, Rect>
       ...(item.boundary
         ? {
             children: [],
-            layoutOptions: { 'elk.padding': '[top=40,left=30,bottom=30,right=30]' },
+            layoutOptions: { ...SPACING, 'elk.padding': '[top=40,left=30,bottom=30,right=30]' },
           }
         : { width: item.rect.width, height: item.rect.height }),
     });
@@ -87,8 +89,7 @@ export async function autoLayout(diagram: Diagram): Promise<Record<string, Rect>
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.spacing.nodeNode': '50',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '140',
+      ...SPACING,
     },
     children: [],
     edges: [],
