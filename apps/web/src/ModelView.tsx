@@ -418,8 +418,9 @@ function Editor({ id }: { id: string }) {
       setPath: (elementId, path) => apply({ type: 'setPath', diagramId, id: elementId, path }),
       openDiagram,
       diagramNames,
+      toDiagram: (p) => flowApi.screenToFlowPosition(p),
     }),
-    [readOnly, apply, diagramId, openDiagram, diagramNames],
+    [readOnly, apply, diagramId, openDiagram, diagramNames, flowApi],
   );
 
   // A diagram whose shapes were never placed (a model written as code) is laid out when it is

@@ -13,6 +13,8 @@ export interface EditorHooks {
   openDiagram: (id: string) => void;
   /** Diagram names by id, to label the way into a detail diagram. */
   diagramNames: Map<string, string>;
+  /** A point on the screen in diagram coordinates (for dragging handles). */
+  toDiagram: (screen: { x: number; y: number }) => { x: number; y: number };
 }
 
 export const EditorContext = createContext<EditorHooks>({
@@ -21,6 +23,7 @@ export const EditorContext = createContext<EditorHooks>({
   setPath: () => undefined,
   openDiagram: () => undefined,
   diagramNames: new Map(),
+  toDiagram: (p) => p,
 });
 
 export const useEditor = (): EditorHooks => useContext(EditorContext);

@@ -5,7 +5,7 @@
  * way into it.
  */
 import type { Path, Point } from '@bulwark/core';
-import { Handle, type NodeProps, NodeResizer, Position, useReactFlow } from '@xyflow/react';
+import { Handle, type NodeProps, NodeResizer, Position } from '@xyflow/react';
 import { type PointerEvent as ReactPointerEvent, useState } from 'react';
 import { useEditor } from './editorContext.js';
 import type { ElementNodeData } from './modelToFlow.js';
@@ -108,14 +108,16 @@ type PathPoint = 'source' | 'target' | 'handle';
  * and hands the finished path over when it is released.
  */
 export function usePointDrag(path: Path, onDone: (path: Path) => void) {
-  const flow = useReactFlow();
+  // (Through the editor, not useReactFlow: hundreds of arrows each subscribing to the store
+  // would cost every frame of a pan.)
+  const { toDiagram } = useEditor();
   const [live, setLive] = useState<Path | undefined>();
   const start = (which: PathPoint) => (e: ReactPointerEvent<Element>) => {
     e.stopPropagation();
     e.preventDefault();
     (e.currentTarget as Element).setPointerCapture(e.pointerId);
     const at = (ev: { clientX: number; clientY: number }) => {
-      const p = flow.screenToFlowPosition({ x: ev.clientX, y: ev.clientY });
+      const p = toDiagram({ x: ev.clientX, y: ev.clientY });
       return { x: Math.round(p.x), y: Math.round(p.y) };
     };
     let current: Path = path;
