@@ -185,14 +185,19 @@ try {
   const zoom = await collect();
 
   // Edit latency: select a process, then move it with the arrow keys, one committed edit a press.
+  // The process nearest the middle of the canvas (clear of the minimap).
   const pick = await page.locator('.react-flow__node-process').evaluateAll((els, b) => {
+    const mx = b.x + (b.width - 200) / 2;
+    const my = b.y + b.height / 2;
+    let best = null;
     for (const el of els) {
       const r = el.getBoundingClientRect();
-      const inside =
-        r.left > b.x + 20 && r.right < b.x + b.width - 200 && r.top > b.y + 20 && r.bottom < b.y + b.height - 20;
-      if (inside) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      const c = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      const d = Math.hypot(c.x - mx, c.y - my);
+      const inside = c.x > b.x + 10 && c.x < b.x + b.width - 200 && c.y > b.y + 10 && c.y < b.y + b.height - 10;
+      if (inside && (!best || d < best.d)) best = { ...c, d };
     }
-    return null;
+    return best;
   }, box);
   if (!pick) throw new Error('no process shape in view to edit');
   await page.mouse.click(pick.x, pick.y);
@@ -211,8 +216,16 @@ try {
     );
     await page.waitForTimeout(150);
   }
-  await page.waitForTimeout(2000);
-  if ((await version()) === beforeEdits) throw new Error('the arrow-key edits were not saved');
+  // The edits reach the server (a large model takes a while to send and store).
+  for (let waited = 0; (await version()) === beforeEdits; waited += 500) {
+    if (waited > 30_000) {
+      await page.screenshot({ path: join(dir, 'failed.png') });
+      console.error(errors, join(dir, 'failed.png'));
+      const status = await page.locator('.bw-save').first().innerText({ timeout: 1000 }).catch(() => 'nothing');
+      throw new Error(`the arrow-key edits were not saved (the editor says "${status}")`);
+    }
+    await page.waitForTimeout(500);
+  }
   const editSorted = [...edits].sort((a, b) => a - b);
 
   const median = [...opens].sort((a, b) => a - b)[Math.floor(opens.length / 2)];
@@ -245,5 +258,5 @@ try {
 } finally {
   await browser.close();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.exitCode) rmSync(dir, { recursive: true, force: true });
 }

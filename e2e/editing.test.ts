@@ -117,9 +117,16 @@ journeys('journeys: undo and redo, two tabs editing one model', (env) => {
     expect(theirs).not.toContain('SQL server');
     // The second tab's edit is still on its canvas and kept in the browser.
     expect(await second.locator('.react-flow__node', { hasText: 'SQL server' }).count()).toBe(1);
-    const draft = await second.evaluate<string | null>(
-      `localStorage.getItem(${JSON.stringify(`bulwark-draft:${id}`)})`,
-    );
+    // (IndexedDB database "bulwark", store "drafts", keyed by model id.)
+    const draft = await second.evaluate<string | null>(`new Promise((resolve, reject) => {
+      const open = indexedDB.open('bulwark');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const read = open.result.transaction('drafts').objectStore('drafts').get(${JSON.stringify(id)});
+        read.onsuccess = () => resolve(read.result ? JSON.stringify(read.result) : null);
+        read.onerror = () => reject(read.error);
+      };
+    })`);
     expect(draft).toContain('SQL server');
 
     // It says what they changed, and re-applies my edit on their version: both are kept.
@@ -137,6 +144,30 @@ journeys('journeys: undo and redo, two tabs editing one model', (env) => {
     expect(await page.getByRole('status').innerText()).toBe('Saved');
     await context.close();
   }, 90_000);
+});
+
+journeys('journey: working offline', (env) => {
+  it('edits made while the server cannot be reached survive a reload and are saved when it can', async () => {
+    const { page, server, errors } = env();
+    const id = await newModel(server.url, 'Offline journey');
+    await open(page, server.url, id);
+    // The server stops answering saves.
+    await page.route('**/api/models/*', (route) =>
+      route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.continue(),
+    );
+    await page.getByRole('button', { name: 'Add User', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('status').innerText(), { timeout: 10_000 })
+      .toBe('Offline: kept in this browser');
+    await page.reload();
+    await page.locator('.react-flow__node', { hasText: 'User' }).waitFor();
+    expect((await stored(server.url, id)).content).not.toContain('"User"');
+    // Back online: the kept edit is saved.
+    await page.unroute('**/api/models/*');
+    await saved(page);
+    expect((await stored(server.url, id)).content).toContain('"User"');
+    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+  }, 60_000);
 });
 
 journeys('journey: diagrams as tabs and the model panel', (env) => {

@@ -42,6 +42,7 @@ import {
 } from './actions/actions.js';
 import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
 import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
+import { dropDraft, keepDraft, loadDraft } from './drafts.js';
 import { EDGE_TYPES } from './edges.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
 import { ModelPanel } from './ModelPanel.js';
@@ -62,6 +63,9 @@ interface Conflict {
 
 type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
 
+/** Shapes above which a diagram draws only what is in view. */
+const LARGE_DIAGRAM = 1500;
+
 /** An analysis slower than this (ms) makes the editor regenerate threats on demand instead of on every edit. */
 const SLOW_ANALYSIS_MS = 400;
 
@@ -76,14 +80,6 @@ function timedAnalysis(m: ThreatModel, t: ResolvedTemplate, auto: { current: boo
   const result = analyze(m, t).model;
   if (performance.now() - started > SLOW_ANALYSIS_MS) auto.current = false;
   return result;
-}
-
-const draftKey = (id: string) => `bulwark-draft:${id}`;
-/** What this browser keeps of unsaved edits: the model, the version it is based on, the edits. */
-interface Draft {
-  baseVersion: number;
-  model: ThreatModel;
-  actions?: Action[];
 }
 
 export function ModelView({ id }: { id: string }) {
@@ -143,8 +139,7 @@ function Editor({ id }: { id: string }) {
         saved.current = model;
         setFitOnOpen((model.diagrams[0]?.elements.length ?? 0) > 0);
         setVersion(v);
-        const raw = localStorage.getItem(draftKey(id));
-        const draft = raw ? (JSON.parse(raw) as Draft) : undefined;
+        const draft = await loadDraft(id).catch(() => undefined);
         if (draft && draft.baseVersion === v) {
           pending.current = draft.actions;
           setHistory(startHistory(draft.model));
@@ -210,8 +205,7 @@ function Editor({ id }: { id: string }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: saveRound runs it again after a save lands or fails
   useEffect(() => {
     if (!model || model === saved.current || conflictVersion !== undefined || readOnly) return;
-    const draft: Draft = { baseVersion: version, model, ...(pending.current ? { actions: pending.current } : {}) };
-    localStorage.setItem(draftKey(id), JSON.stringify(draft));
+    void keepDraft(id, { baseVersion: version, model, ...(pending.current ? { actions: [...pending.current] } : {}) });
     setSaveState('unsaved');
     const timer = setTimeout(() => {
       // One save at a time: a second one on the same version would be refused as a conflict.
@@ -228,7 +222,7 @@ function Editor({ id }: { id: string }) {
           // Edits made while the save was on its way stay pending (and in the draft) for the next one.
           pending.current = pending.current?.slice(sent) ?? [];
           if (modelRef.current === model) {
-            localStorage.removeItem(draftKey(id));
+            void dropDraft(id);
             setSaveState('saved');
           }
           setVersion(v);
@@ -678,7 +672,7 @@ function Editor({ id }: { id: string }) {
               type="button"
               onClick={() => {
                 const theirs = conflict.theirs as ThreatModel;
-                localStorage.removeItem(draftKey(id));
+                void dropDraft(id);
                 saved.current = theirs;
                 pending.current = [];
                 setHistory(startHistory(theirs));
@@ -799,6 +793,8 @@ function Editor({ id }: { id: string }) {
             nodes={nodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
+            // A large diagram draws only what is in view: fewer shapes to move on each frame of a pan.
+            onlyRenderVisibleElements={flow.nodes.length > LARGE_DIAGRAM}
             edgeTypes={EDGE_TYPES}
             fitView={fitOnOpen}
             minZoom={0.1}
