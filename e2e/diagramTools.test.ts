@@ -74,9 +74,13 @@ journeys('journeys: boundaries, flows and detail diagrams on the canvas', (env) 
     await drag(page, { x: corner.x + corner.width / 2, y: corner.y + corner.height / 2 }, { x: 60, y: 40 });
     await expect.poll(async () => rectOf(await stored(server.url, id), 'tb-azure')?.width, SAVED).toBeGreaterThan(260);
 
-    // Arrow keys move the selected shape, one grid step (10) a press.
-    const firewall = page.locator('.react-flow__node', { hasText: 'Firewall service' });
-    await firewall.click();
+    // From the keyboard alone: focus a shape (it is named for screen readers), Enter selects it,
+    // arrow keys move it, one grid step (10) a press.
+    await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    const firewall = page.getByRole('group', { name: 'Process: Firewall service' });
+    await firewall.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Firewall service' }).waitFor();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
     await expect.poll(async () => rectOf(await stored(server.url, id), 'firewall')?.x, SAVED).toBe(450);
 

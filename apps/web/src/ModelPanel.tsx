@@ -162,6 +162,21 @@ export function ModelPanel({
         Select an element to see and change its properties and interactions. Drag stencils from the palette onto the
         canvas, or click one to add it in the middle.
       </p>
+      <h3>Keyboard</h3>
+      <dl className="bw-keys">
+        <dt>Tab</dt>
+        <dd>go from shape to shape (Enter selects)</dd>
+        <dt>Arrows</dt>
+        <dd>move the selection (Shift: further)</dd>
+        <dt>Delete</dt>
+        <dd>delete the selection</dd>
+        <dt>Ctrl+C, Ctrl+V</dt>
+        <dd>copy and paste</dd>
+        <dt>Ctrl+Z, Ctrl+Y</dt>
+        <dd>undo and redo</dd>
+        <dt>Shift+drag</dt>
+        <dd>select with a box</dd>
+      </dl>
     </section>
   );
 }

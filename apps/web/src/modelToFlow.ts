@@ -37,9 +37,29 @@ function fallbackPosition(index: number): { x: number; y: number } {
 
 type Drawn = { node: Node<ElementNodeData> } | { edge: FlowEdgeType };
 
+const KIND_WORDS: Record<Element['kind'], string> = {
+  process: 'Process',
+  dataStore: 'Data store',
+  externalEntity: 'External entity',
+  dataFlow: 'Data flow',
+  trustBoundary: 'Trust boundary',
+  annotation: 'Note',
+};
+
+/** What a screen reader says for a shape or arrow: its kind, its name, and what else matters. */
+function spoken(el: Element, label: string): string {
+  const extra = [
+    el.kind === 'dataFlow' && el.bidirectional ? 'both ways' : '',
+    el.outOfScope ? 'out of scope' : '',
+    'childDiagramId' in el && el.childDiagramId ? 'has a detail diagram' : '',
+  ].filter((x) => x !== '');
+  return `${KIND_WORDS[el.kind]}: ${label}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+}
+
 /** One element as a React Flow node (shapes, boundaries, notes) or edge (flows). */
 function draw(el: Element, index: number): Drawn {
   const label = 'grouped' in el && el.grouped ? `${el.name} (grouped)` : el.name;
+  const ariaLabel = spoken(el, label);
   if (el.kind === 'dataFlow') {
     return {
       edge: {
@@ -48,6 +68,7 @@ function draw(el: Element, index: number): Drawn {
         target: el.target,
         label: el.name,
         type: 'flow',
+        ariaLabel,
         data: { element: el },
         markerEnd: { type: 'arrowclosed' as never },
         ...(el.bidirectional ? { markerStart: { type: 'arrowclosed' as never } } : {}),
@@ -64,6 +85,7 @@ function draw(el: Element, index: number): Drawn {
       node: {
         id: el.id,
         type: 'lineBoundary',
+        ariaLabel,
         position: { x, y },
         data: { element: el, label },
         style: { width: Math.max(2, Math.abs(t.x - s.x)), height: Math.max(2, Math.abs(t.y - s.y)) },
@@ -80,6 +102,7 @@ function draw(el: Element, index: number): Drawn {
     node: {
       id: el.id,
       type: el.kind === 'trustBoundary' ? 'boundary' : el.kind,
+      ariaLabel,
       position: { x: rect.x, y: rect.y },
       data: { element: el, label },
       // A box boundary is picked and dragged by its name: its inside lets clicks and drags through
