@@ -221,7 +221,11 @@ try {
     if (waited > 30_000) {
       await page.screenshot({ path: join(dir, 'failed.png') });
       console.error(errors, join(dir, 'failed.png'));
-      const status = await page.locator('.bw-save').first().innerText({ timeout: 1000 }).catch(() => 'nothing');
+      const status = await page
+        .locator('.bw-save')
+        .first()
+        .innerText({ timeout: 1000 })
+        .catch(() => 'nothing');
       throw new Error(`the arrow-key edits were not saved (the editor says "${status}")`);
     }
     await page.waitForTimeout(500);
