@@ -10,6 +10,7 @@ export default defineConfig({
       '@bulwark/core': src('./packages/core/src/index.ts'),
       '@bulwark/templates': src('./packages/templates/src/index.ts'),
       '@bulwark/formats': src('./packages/formats/src/index.ts'),
+      '@bulwark/report': src('./packages/report/src/index.ts'),
       '@bulwark/server': src('./apps/server/src/index.ts'),
     },
   },

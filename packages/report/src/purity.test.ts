@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { impurities } from '../../core/src/testing/purity.js';
+
+describe('packages/report stays pure', () => {
+  it('imports only the core, elkjs and its own files (no node:*, no I/O), and never evaluates code', () => {
+    const allowed = ['@bulwark/core', 'elkjs/lib/elk.bundled.js'];
+    expect(impurities(new URL('.', import.meta.url).pathname, allowed)).toEqual([]);
+  });
+});
