@@ -5,7 +5,11 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: {
     // The app uses the pure core straight from its sources (it runs in the browser as it is).
-    alias: { '@bulwark/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)) },
+    // The same for the report package (the auto-layout and the shape sizes).
+    alias: {
+      '@bulwark/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)),
+      '@bulwark/report': fileURLToPath(new URL('../../packages/report/src/index.ts', import.meta.url)),
+    },
   },
   esbuild: { jsx: 'automatic' },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },

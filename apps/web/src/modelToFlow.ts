@@ -3,6 +3,7 @@
  * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones).
  */
 import type { DataFlow, Diagram, Element } from '@bulwark/core';
+import { sizeOf } from '@bulwark/report';
 import type { Edge, Node } from '@xyflow/react';
 
 /** A data flow as React Flow draws it (see edges.tsx). */
@@ -13,13 +14,6 @@ export interface ElementNodeData extends Record<string, unknown> {
   element: Element;
   label: string;
 }
-
-export const SIZE: Record<string, { width: number; height: number }> = {
-  process: { width: 100, height: 100 },
-  dataStore: { width: 150, height: 60 },
-  externalEntity: { width: 150, height: 60 },
-  annotation: { width: 160, height: 40 },
-};
 
 /** Whether a diagram has shapes that were never placed (a model written as code): auto-layout draws them. */
 export function needsLayout(diagram: Diagram): boolean {
@@ -94,10 +88,7 @@ function draw(el: Element, index: number): Drawn {
       },
     };
   }
-  const rect =
-    'position' in el && el.position
-      ? el.position
-      : { ...fallbackPosition(index), ...(SIZE[el.kind] ?? { width: 120, height: 60 }) };
+  const rect = 'position' in el && el.position ? el.position : { ...fallbackPosition(index), ...sizeOf(el.kind) };
   return {
     node: {
       id: el.id,
