@@ -2,3 +2,4 @@
 export { escapeMarkup } from './escape.js';
 export { autoLayout } from './layout.js';
 export { DEFAULT_SIZE, SIZE, type Size, sizeOf } from './shapes.js';
+export { CHECK_FIELDS, CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from './check.js';

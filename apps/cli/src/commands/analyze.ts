@@ -33,7 +33,8 @@ export function threatJson(t: Threat): Record<string, unknown> {
   };
 }
 
-function where(t: Threat, names: Map<string, string>): string {
+/** Where a threat applies, in words: `source -> target (flow)` or the element. */
+export function where(t: Threat, names: ReadonlyMap<string, string>): string {
   const n = (id: string) => names.get(id) ?? id;
   if (t.interaction) return `${n(t.interaction.sourceId)} -> ${n(t.interaction.targetId)} (${n(t.interaction.flowId)})`;
   if (t.elementId) return n(t.elementId);

@@ -1,6 +1,7 @@
 /** Every command of the CLI, registered in this order (one file per command). */
 import type { Command } from 'commander';
 import * as analyze from './analyze.js';
+import * as check from './check.js';
 import * as convert from './convert.js';
 import * as db from './db.js';
 import * as diff from './diff.js';
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   init,
   validate,
   analyze,
+  check,
   interactions,
   diff,
   convert,

@@ -1,0 +1,39 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../testing/runCli.js';
+
+describe('bulwark check', () => {
+  it('fails on untriaged high-priority threats by default, listing them', () => {
+    const r = runCli(['check', 'examples/infrastructure.bulwark.json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /failed: \d+ of the \d+ threats of examples\/infrastructure\.bulwark\.json match "status=not-started and priority=high"/,
+    );
+    expect(r.stdout).toContain('Firewall service');
+    expect(r.stdout.split('\n').filter((l) => /^High\s+not-started/.test(l)).length).toBeGreaterThan(5);
+  });
+
+  it('passes once those threats are triaged, and follows --fail-on', () => {
+    const dir = tempDir();
+    const file = join(dir, 'infra.bulwark.json');
+    writeFileSync(file, readFileSync(join(ROOT, 'examples/infrastructure.bulwark.json')));
+    expect(runCli(['analyze', file, '--write']).code).toBe(0);
+    const model = JSON.parse(readFileSync(file, 'utf8')) as { threats: { priority: string; status: string }[] };
+    for (const t of model.threats) if (t.priority === 'High') t.status = 'mitigated';
+    writeFileSync(file, JSON.stringify(model));
+    const passed = runCli(['check', file]);
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).toMatch(/^passed: none of the \d+ threats/);
+    const medium = runCli(['check', file, '--fail-on', 'priority=medium and status!=mitigated']);
+    expect(medium.code).toBe(1);
+    expect(medium.stdout).not.toMatch(/^High/m);
+  });
+
+  it('points at the mistake in a wrong expression (usage error)', () => {
+    const r = runCli(['check', 'examples/infrastructure.bulwark.json', '--fail-on', 'status=open priorty=high']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('column 13: Unexpected "priorty": join tests with "and" or "or".');
+    expect(r.stderr).toContain('status=open priorty=high\n              ^');
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * `bulwark check <model>`: the CI gate. Analyses the model (so its threats are current), lists the
+ * threats that match `--fail-on` (default: untriaged high-priority ones) and exits 1 when there
+ * are any, 0 when there are none.
+ */
+import { analyze, bulwarkError, displayName, oneLine } from '@bulwark/core';
+import { CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from '@bulwark/report';
+import type { Command } from 'commander';
+import { CliFailure, EXIT, loadModelAndTemplate } from '../context.js';
+import { out, textTable } from '../output.js';
+import { where } from './analyze.js';
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('fail (exit 1) when threats match an expression: the gate for CI')
+    .argument('<file>', 'model file (.bulwark.json, .bulwark.yaml or .tm7)')
+    .option(
+      '--fail-on <expr>',
+      'threats that fail the check, e.g. "priority in (high, medium) and not status=mitigated"; fields: status, priority, category, type, origin, element, orphaned, outofscope',
+      DEFAULT_FAIL_ON,
+    )
+    .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
+    .action((file: string, opts: { failOn: string; template?: string }) => {
+      let test: ReturnType<typeof parseCheck>;
+      try {
+        test = parseCheck(opts.failOn);
+      } catch (e) {
+        if (!(e instanceof CheckExpressionError)) throw e;
+        throw new CliFailure(
+          bulwarkError(
+            'USAGE',
+            `--fail-on "${opts.failOn}", column ${e.column}: ${e.message}\n  ${opts.failOn}\n  ${' '.repeat(e.column - 1)}^`,
+          ),
+        );
+      }
+      const { loaded, template } = loadModelAndTemplate(file, opts.template);
+      const result = analyze(loaded.model, template);
+      const names = new Map<string, string>();
+      for (const d of result.model.diagrams) for (const e of d.elements) names.set(e.id, oneLine(displayName(e)));
+      const threats = result.model.threats ?? [];
+      const failing = threats.filter((t) => test(t, names));
+      if (failing.length === 0) {
+        process.stdout.write(
+          `${out.green('passed')}: none of the ${threats.length} threats of ${file} match "${opts.failOn}".\n`,
+        );
+        return;
+      }
+      const rows = failing.map((t) => [t.priority, t.status, t.category, oneLine(t.title), where(t, names)]);
+      process.stdout.write(`${textTable(['Priority', 'Status', 'Cat', 'Title', 'Where'], rows)}\n\n`);
+      process.stdout.write(
+        `${out.red('failed')}: ${failing.length} of the ${threats.length} threats of ${file} match "${opts.failOn}". Triage them (status, justification) or change --fail-on.\n`,
+      );
+      process.exitCode = EXIT.input;
+    });
+}
