@@ -101,16 +101,26 @@ export function interactionSections(
   const { flows } = computeInteractions(model);
   const subject = subjectCache(template);
   const details = new Map(flows.map((fc) => [fc.flow.id, flowDetails(fc, template, subject)]));
+  // Each element's rows in flow order, gathered in one pass over the flows (a model of thousands
+  // of elements would otherwise walk every flow once per element).
+  const byElement = new Map<string, InteractionRow[]>();
+  const add = (id: string, r: InteractionRow) => {
+    if (elementId !== undefined && id !== elementId) return;
+    const rows = byElement.get(id);
+    if (rows) rows.push(r);
+    else byElement.set(id, [r]);
+  };
+  for (const fc of flows) {
+    const d = details.get(fc.flow.id) ?? [];
+    add(fc.source.id, row(fc, true, d));
+    // A flow from an element to itself is one row.
+    if (fc.target.id !== fc.source.id) add(fc.target.id, row(fc, false, d));
+  }
   const sections: InteractionSection[] = [];
   for (const diagram of model.diagrams) {
     for (const el of diagram.elements) {
-      if (!isNode(el) || (elementId !== undefined && el.id !== elementId)) continue;
-      const rows: InteractionRow[] = [];
-      for (const fc of flows) {
-        if (fc.source.id === el.id) rows.push(row(fc, true, details.get(fc.flow.id) ?? []));
-        else if (fc.target.id === el.id) rows.push(row(fc, false, details.get(fc.flow.id) ?? []));
-      }
-      if (rows.length > 0) sections.push({ elementId: el.id, element: displayName(el), rows });
+      const rows = isNode(el) ? byElement.get(el.id) : undefined;
+      if (rows) sections.push({ elementId: el.id, element: displayName(el), rows });
     }
   }
   return sections;
