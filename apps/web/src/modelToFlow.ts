@@ -3,7 +3,7 @@
  * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones).
  */
 import type { DataFlow, Diagram, Element } from '@bulwark/core';
-import { sizeOf } from '@bulwark/report';
+import { KIND_WORDS, sizeOf } from '@bulwark/report';
 import type { Edge, Node } from '@xyflow/react';
 
 /** A data flow as React Flow draws it (see edges.tsx). */
@@ -15,14 +15,8 @@ export interface ElementNodeData extends Record<string, unknown> {
   label: string;
 }
 
-/** Whether a diagram has shapes that were never placed (a model written as code): auto-layout draws them. */
-export function needsLayout(diagram: Diagram): boolean {
-  return (
-    diagram.elements.some(
-      (e) => (e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') && !e.position,
-    ) || diagram.elements.some((e) => e.kind === 'trustBoundary' && e.shape === 'box' && !e.position)
-  );
-}
+/** Whether a diagram needs the auto-layout: the report package decides, for the editor and the SVG alike. */
+export { needsLayout } from '@bulwark/report';
 
 /** Lays out elements without positions on a simple grid, so models written as code show up. */
 function fallbackPosition(index: number): { x: number; y: number } {
@@ -30,15 +24,6 @@ function fallbackPosition(index: number): { x: number; y: number } {
 }
 
 type Drawn = { node: Node<ElementNodeData> } | { edge: FlowEdgeType };
-
-const KIND_WORDS: Record<Element['kind'], string> = {
-  process: 'Process',
-  dataStore: 'Data store',
-  externalEntity: 'External entity',
-  dataFlow: 'Data flow',
-  trustBoundary: 'Trust boundary',
-  annotation: 'Note',
-};
 
 /** What a screen reader says for a shape or arrow: its kind, its name, and what else matters. */
 function spoken(el: Element, label: string): string {

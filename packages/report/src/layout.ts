@@ -145,3 +145,12 @@ export async function autoLayout(diagram: Diagram): Promise<Record<string, Rect>
   walk(done, MARGIN, MARGIN);
   return rects;
 }
+
+/** Whether a diagram has shapes that were never placed (a model written as code): auto-layout draws them. */
+export function needsLayout(diagram: Diagram): boolean {
+  return diagram.elements.some(
+    (e) =>
+      ((e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') && !e.position) ||
+      (e.kind === 'trustBoundary' && e.shape === 'box' && !e.position),
+  );
+}

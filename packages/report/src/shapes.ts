@@ -1,7 +1,19 @@
 /**
- * The default sizes of the DFD shapes: the one place the auto-layout, the SVG renderer and the
- * web editor take them from.
+ * The default sizes of the DFD shapes and the words for each kind: the one place the
+ * auto-layout, the SVG renderer and the web editor take them from.
  */
+
+import type { ElementKind } from '@bulwark/core';
+
+/** Each kind of element in words, for titles and screen readers. */
+export const KIND_WORDS: Record<ElementKind, string> = {
+  process: 'Process',
+  dataStore: 'Data store',
+  externalEntity: 'External entity',
+  dataFlow: 'Data flow',
+  trustBoundary: 'Trust boundary',
+  annotation: 'Note',
+};
 
 /** Width and height of a shape. */
 export interface Size {
