@@ -10,6 +10,8 @@ export default defineConfig({
       '@bulwark/core': src('./packages/core/src/index.ts'),
       '@bulwark/templates': src('./packages/templates/src/index.ts'),
       '@bulwark/formats': src('./packages/formats/src/index.ts'),
+      // (The subpath first: an alias also matches what starts with its name and a slash.)
+      '@bulwark/report/pdf': src('./packages/report/src/node/pdf.ts'),
       '@bulwark/report': src('./packages/report/src/index.ts'),
       '@bulwark/server': src('./apps/server/src/index.ts'),
     },

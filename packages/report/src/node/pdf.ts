@@ -1,6 +1,7 @@
 /**
  * PDF: the HTML report printed by a headless Chromium (or Chrome) through playwright-core. No
  * browser is downloaded: one already on the machine is used, or the error says how to get one.
+ * Node only (`@bulwark/report/pdf`): the rest of the package stays pure.
  */
 import { existsSync } from 'node:fs';
 import { bulwarkError, err, ok, type Result } from '@bulwark/core';
