@@ -1,6 +1,20 @@
 /** @bulwark/report: diagrams as SVG and the model's reports (see README.md). */
+
+export { CHECK_FIELDS, CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from './check.js';
+export { CSV_COLUMNS, csvField, renderCsv } from './csv.js';
 export { escapeMarkup } from './escape.js';
+export { renderJson } from './json.js';
 export { autoLayout, needsLayout } from './layout.js';
+export { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';
+export { renderSarif, type SarifOptions, sarifLevel } from './sarif.js';
 export { DEFAULT_SIZE, KIND_WORDS, SIZE, type Size, sizeOf } from './shapes.js';
 export { layoutAndRenderSvg, renderDiagramSvg, type SvgOptions, wrapText } from './svg.js';
-export { CHECK_FIELDS, CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from './check.js';
+export {
+  groupThreats,
+  indexElements,
+  orderedThreats,
+  STATUS_LABELS,
+  type ThreatGroup,
+  type ThreatPlace,
+  threatPlace,
+} from './threatOrder.js';

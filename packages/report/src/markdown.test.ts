@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { buildModel } from '@bulwark/core';
+import { describe, expect, it } from 'vitest';
+import { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';
+import { analysedExample, EXAMPLE_URL } from './testing/example.js';
+
+const { model, template } = analysedExample(readFileSync(EXAMPLE_URL, 'utf8'));
+const md = renderMarkdown(model, template);
+
+describe('renderMarkdown', () => {
+  it('has the metadata, summary, diagrams, interactions, threats, assets and notes in order', () => {
+    expect(md.startsWith('# Infrastructure: threat model report\n\n- **Owner:** IT security team\n')).toBe(true);
+    const headings = md.match(/^## .*$/gm);
+    expect(headings).toEqual([
+      '## Description',
+      '## Assumptions',
+      '## External dependencies',
+      '## Assets',
+      '## Summary',
+      '## Diagrams',
+      '## Interactions',
+      '## Threats',
+      ...(model.notes?.length ? ['## Notes'] : []),
+    ]);
+    expect(md).toContain(`${model.threats?.length} threats`);
+    expect(md).toContain('| Not started | ');
+    expect(renderMarkdown(model, template)).toBe(md);
+  });
+
+  it("has each element's interactions table with the seeds' columns", () => {
+    expect(md).toContain(
+      '### Firewall service\n\n| Element A | Data flow | Element B | Crosses boundary | Flow | Details |',
+    );
+    expect(md).toContain('| Firewall service | Bi-directional | VPN service | No | Remote access |');
+  });
+
+  it('groups threats under their interaction with category, priority, status and triage', () => {
+    const section = md.slice(md.indexOf('### Firewall service → VPN service (Remote access)'));
+    expect(section).toMatch(
+      /^### Firewall service → VPN service \(Remote access\)\n\n\| Threat \| Category \| Priority \| Status \| Justification \| Mitigations \|/,
+    );
+  });
+
+  it('draws each diagram as a Mermaid flowchart with generated ids, shapes by kind and nested boundaries', () => {
+    const built = buildModel('Shapes')
+      .boundary('outer', { name: 'Outer "zone"' })
+      .boundary('inner', { name: 'Inner', boundary: 'outer' })
+      .process('web', { name: 'Web [app]', boundary: 'inner' })
+      .store('db', { name: 'DB', boundary: 'outer' })
+      .entity('user', { name: 'User' })
+      .flow('user', 'web', {}, { name: 'Requests' })
+      .flow('web', 'db', {}, { name: 'SQL', bidirectional: true })
+      .build();
+    const chart = mermaidFlowchart(built.diagrams[0] as (typeof built.diagrams)[0]);
+    expect(chart).toBe(
+      [
+        '```mermaid',
+        'flowchart LR',
+        '  subgraph b1["Outer #quot;zone#quot;"]',
+        '    subgraph b2["Inner"]',
+        '      n1(("Web #91;app#93;"))',
+        '    end',
+        '    n2[("DB")]',
+        '  end',
+        '  n3["User"]',
+        '  n3 -->|"Requests"| n1',
+        '  n1 <-->|"SQL"| n2',
+        '  style b1 fill:none,stroke:#d32f2f,stroke-dasharray:6 4',
+        '  style b2 fill:none,stroke:#d32f2f,stroke-dasharray:6 4',
+        '```',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes user text for Markdown and for Mermaid labels', () => {
+    expect(mdText('<b>x</b> & [a](b) | `c` *d* _e_')).toBe(
+      '&lt;b&gt;x&lt;/b&gt; &amp; \\[a\\](b) \\| \\`c\\` \\*d\\* \\_e\\_',
+    );
+    expect(mdText('# h\nnext')).toBe('\\# h<br>next');
+    expect(mdText('1. item')).toBe('1\\. item');
+    expect(mermaidLabel('a"]-->X["b')).toBe('a#quot;#93;--#62;X#91;#quot;b');
+    expect(mermaidLabel('two\nlines')).toBe('two<br>lines');
+  });
+});

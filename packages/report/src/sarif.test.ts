@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Threat, ThreatModel } from '@bulwark/core';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { renderSarif, sarifLevel } from './sarif.js';
+import { analysedExample, EXAMPLE_URL } from './testing/example.js';
+
+const SCHEMA = new URL('../../../../shared/corpus/sarif/sarif-schema-2.1.0.json', import.meta.url).pathname;
+const present = existsSync(SCHEMA);
+if (!present)
+  console.warn(
+    `skipping the SARIF schema check: ${SCHEMA} is absent (the corpus lives in ../shared beside the repository)`,
+  );
+
+const { model, template } = analysedExample(readFileSync(EXAMPLE_URL, 'utf8'));
+
+/** The example with some threats triaged, one of each status. */
+function triaged(m: ThreatModel): ThreatModel {
+  const threats = (m.threats ?? []).map((t, i): Threat => {
+    if (i === 0) return { ...t, status: 'mitigated', justification: 'TLS everywhere', mitigations: 'HSTS' };
+    if (i === 1) return { ...t, status: 'not-applicable', justification: 'Not reachable from outside' };
+    if (i === 2) return { ...t, status: 'needs-investigation', justification: 'Ask the network team' };
+    if (i === 3) return { ...t, status: 'mitigated' };
+    return t;
+  });
+  return { ...m, threats };
+}
+
+interface Result {
+  ruleId: string;
+  ruleIndex: number;
+  level: string;
+  message: { text: string };
+  locations: {
+    physicalLocation?: { artifactLocation: { uri: string } };
+    logicalLocations: { name: string; kind: string; fullyQualifiedName: string }[];
+  }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: string; status: string; justification: string }[];
+  properties: Record<string, unknown>;
+}
+
+const input = triaged(model);
+const text = renderSarif(input, template, { modelUri: 'examples/infrastructure.bulwark.json', toolVersion: '0.1.0' });
+const log = JSON.parse(text);
+const run = log.runs[0];
+const results = run.results as Result[];
+
+describe('renderSarif', () => {
+  it.skipIf(!present)('is valid against the official SARIF 2.1.0 schema, with and without a model file', () => {
+    // Both are CommonJS modules whose `default` is the export itself.
+    const ajv = new ajvDraft04.default({ allErrors: true, strict: false });
+    ajvFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: {} } }] })).toBe(false);
+    const bare = JSON.parse(renderSarif(model, template));
+    expect(validate(bare), JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
+  });
+
+  it('has one run by Bulwark whose rules are the threat types used, and a result per threat', () => {
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    expect(run.tool.driver.name).toBe('Bulwark');
+    expect(run.tool.driver.version).toBe('0.1.0');
+    const used = [...new Set((input.threats ?? []).map((t) => t.typeId))].sort();
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(used);
+    for (const r of run.tool.driver.rules) {
+      expect(r.shortDescription.text).not.toBe('');
+      expect(r.fullDescription.text).not.toBe('');
+      expect(['error', 'warning', 'note']).toContain(r.defaultConfiguration.level);
+    }
+    expect(results).toHaveLength(input.threats?.length ?? 0);
+    for (const r of results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+  });
+
+  it('maps priority to level, keeps the threat id as fingerprint and names the elements', () => {
+    expect(['High', 'Medium', 'Low', 'Critical', 'high'].map(sarifLevel)).toEqual([
+      'error',
+      'warning',
+      'note',
+      'warning',
+      'error',
+    ]);
+    const byId = new Map((input.threats ?? []).map((t) => [t.id, t]));
+    for (const r of results) {
+      const t = byId.get(r.partialFingerprints['bulwarkThreatId/v1'] as string) as Threat;
+      expect(r.level).toBe(sarifLevel(t.priority));
+      expect(r.properties).toMatchObject({ threatId: t.id, status: t.status, priority: t.priority });
+      expect(r.message.text.startsWith(t.title)).toBe(true);
+      expect(r.locations[0]?.physicalLocation?.artifactLocation.uri).toBe('examples/infrastructure.bulwark.json');
+      expect(r.locations[0]?.logicalLocations.length).toBe(t.interaction ? 3 : 1);
+    }
+    const firewall = results.find((r) => r.locations[0]?.logicalLocations.some((l) => l.name === 'Firewall service'));
+    expect(firewall?.locations[0]?.logicalLocations.find((l) => l.name === 'Firewall service')).toEqual({
+      name: 'Firewall service',
+      kind: 'process',
+      fullyQualifiedName: 'Context/Firewall service',
+    });
+  });
+
+  it('suppresses mitigated and not-applicable threats with their justification, never the others', () => {
+    const [first, second, third, fourth] = results.filter((r) =>
+      (input.threats ?? []).slice(0, 4).some((t) => t.id === r.partialFingerprints['bulwarkThreatId/v1']),
+    );
+    const suppressed = results.filter((r) => r.suppressions);
+    expect(suppressed).toHaveLength(3);
+    const justifications = suppressed.map((r) => r.suppressions?.[0]?.justification).sort();
+    expect(justifications).toEqual(['Mitigated', 'Not reachable from outside', 'TLS everywhere']);
+    for (const r of suppressed) expect(r.suppressions?.[0]).toMatchObject({ kind: 'external', status: 'accepted' });
+    expect([first, second, third, fourth].filter((r) => r?.properties.status === 'needs-investigation')).toHaveLength(
+      1,
+    );
+    expect(results.filter((r) => r.properties.status === 'needs-investigation' && r.suppressions)).toEqual([]);
+  });
+
+  it('is deterministic and leaves out the physical location without a model file', () => {
+    expect(
+      renderSarif(input, template, { modelUri: 'examples/infrastructure.bulwark.json', toolVersion: '0.1.0' }),
+    ).toBe(text);
+    const bare = JSON.parse(renderSarif(model, template));
+    expect(bare.runs[0].results[0].locations[0].physicalLocation).toBeUndefined();
+    expect(bare.runs[0].artifacts).toBeUndefined();
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * The one order every report lists threats in, and where a threat sits in words. Threats go by
+ * interaction (source name, flow name, target name; a threat on one element sorts under that
+ * element's name), then category, then id. Names compare by UTF-16 code units, never by locale,
+ * so the same model gives the same bytes on every machine.
+ */
+import { displayName, type Element, oneLine, type Threat, type ThreatModel, type ThreatStatus } from '@bulwark/core';
+
+/** Every element of a model by id, with the diagram it is on. */
+export interface ElementIndex {
+  element: Map<string, Element>;
+  diagramName: Map<string, string>;
+}
+
+/** Indexes the elements of every diagram. */
+export function indexElements(model: ThreatModel): ElementIndex {
+  const element = new Map<string, Element>();
+  const diagramName = new Map<string, string>();
+  for (const d of model.diagrams) {
+    for (const e of d.elements) {
+      if (element.has(e.id)) continue;
+      element.set(e.id, e);
+      diagramName.set(e.id, d.name);
+    }
+  }
+  return { element, diagramName };
+}
+
+/** A threat's place in words: names on one line (the id when the element is gone). */
+export interface ThreatPlace {
+  source?: string;
+  flow?: string;
+  target?: string;
+  element?: string;
+  /** "Source → Target (Flow)", the element's name, or "" for a threat on neither. */
+  where: string;
+  /** The ids of the elements it touches, source, flow and target or the one element. */
+  elementIds: string[];
+}
+
+/** The name of an element as reports show it (one line, "(grouped)" added). */
+export function nameOf(index: ElementIndex, id: string): string {
+  const el = index.element.get(id);
+  return el ? oneLine(displayName(el)) : id;
+}
+
+/** Where a threat sits, in words. */
+export function threatPlace(t: Threat, index: ElementIndex): ThreatPlace {
+  if (t.interaction) {
+    const { sourceId, flowId, targetId } = t.interaction;
+    const source = nameOf(index, sourceId);
+    const flow = nameOf(index, flowId);
+    const target = nameOf(index, targetId);
+    return { source, flow, target, where: `${source} → ${target} (${flow})`, elementIds: [sourceId, flowId, targetId] };
+  }
+  if (t.elementId !== undefined) {
+    const element = nameOf(index, t.elementId);
+    return { element, where: element, elementIds: [t.elementId] };
+  }
+  return { where: '', elementIds: [] };
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The sort key of a threat's place: [source or element, flow, target]; no place sorts last. */
+function placeKey(p: ThreatPlace): [string, string, string] {
+  if (p.source !== undefined) return [p.source, p.flow ?? '', p.target ?? ''];
+  if (p.element !== undefined) return [p.element, '', ''];
+  return ['\uffff', '', ''];
+}
+
+/** A group of threats on the same interaction (or element), in report order. */
+export interface ThreatGroup {
+  /** "Source → Target (Flow)", the element's name, or "" for threats on neither. */
+  where: string;
+  place: ThreatPlace;
+  threats: Threat[];
+}
+
+/**
+ * The model's threats in report order, grouped by interaction (or element). A group's key is
+ * its ids, so two flows with the same names stay apart.
+ */
+export function groupThreats(model: ThreatModel, index = indexElements(model)): ThreatGroup[] {
+  const placed = (model.threats ?? []).map((t) => {
+    const place = threatPlace(t, index);
+    return { t, place, key: placeKey(place) };
+  });
+  placed.sort(
+    (a, b) =>
+      cmp(a.key[0], b.key[0]) ||
+      cmp(a.key[1], b.key[1]) ||
+      cmp(a.key[2], b.key[2]) ||
+      cmp(a.place.elementIds.join('\u0000'), b.place.elementIds.join('\u0000')) ||
+      cmp(a.t.category, b.t.category) ||
+      cmp(a.t.id, b.t.id),
+  );
+  const groups: ThreatGroup[] = [];
+  let lastKey: string | undefined;
+  for (const { t, place } of placed) {
+    const key = place.elementIds.join('\u0000');
+    const last = groups[groups.length - 1];
+    if (last && key === lastKey) last.threats.push(t);
+    else groups.push({ where: place.where, place, threats: [t] });
+    lastKey = key;
+  }
+  return groups;
+}
+
+/** The model's threats in report order (see groupThreats). */
+export function orderedThreats(model: ThreatModel, index = indexElements(model)): Threat[] {
+  return groupThreats(model, index).flatMap((g) => g.threats);
+}
+
+/** Triage states as people read them. */
+export const STATUS_LABELS: Record<ThreatStatus, string> = {
+  'not-started': 'Not started',
+  'needs-investigation': 'Needs investigation',
+  'not-applicable': 'Not applicable',
+  mitigated: 'Mitigated',
+};
+
+/** The name of a threat category in a template (its id when the template does not know it). */
+export function categoryNames(categories: readonly { id: string; name: string }[]): (id: string) => string {
+  const names = new Map(categories.map((c) => [c.id, c.name]));
+  return (id) => names.get(id) ?? id;
+}
