@@ -7,6 +7,7 @@ import * as db from './db.js';
 import * as diff from './diff.js';
 import * as init from './init.js';
 import * as interactions from './interactions.js';
+import * as render from './render.js';
 import * as serve from './serve.js';
 import * as templates from './templates.js';
 import * as tokens from './tokens.js';
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   analyze,
   check,
   interactions,
+  render,
   diff,
   convert,
   templates,
