@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { buildModel } from '@bulwark/core';
+import { findChromium } from '@bulwark/report/pdf';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
@@ -185,6 +186,40 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
       'mitigated',
     ]);
   });
+
+  it('exports the reports: HTML (no scripts allowed), Markdown, CSV, SARIF and, with a browser, PDF', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/models',
+      payload: example,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    const html = await app.inject(`/api/models/${id}/export?format=html`);
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(html.headers['content-disposition']).toBe('attachment; filename="Infrastructure-report.html"');
+    expect(html.body).toContain('<h1>Infrastructure</h1>');
+    const md = await app.inject(`/api/models/${id}/export?format=md`);
+    expect(md.body).toContain('```mermaid');
+    const csv = await app.inject(`/api/models/${id}/export?format=csv`);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.body.split('\r\n').length).toBeGreaterThan(100);
+    const sarif = await app.inject(`/api/models/${id}/export?format=sarif`);
+    expect(sarif.json().version).toBe('2.1.0');
+    const unknown = await app.inject(`/api/models/${id}/export?format=docx`);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toContain('html, pdf, md, csv or sarif');
+    const pdf = await app.inject(`/api/models/${id}/export?format=pdf`);
+    if (findChromium().ok) {
+      expect(pdf.statusCode, pdf.body.slice(0, 200)).toBe(200);
+      expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    } else {
+      expect(pdf.statusCode).toBe(500);
+      expect(pdf.json().message).toMatch(/^This server cannot print PDFs\. /);
+    }
+  }, 60_000);
 
   it('imports an uploaded .tm7 with its template, and exports JSON and .tm7', async () => {
     const r = await app.inject({

@@ -18,6 +18,8 @@ import {
   type ThreatModel,
 } from '@bulwark/core';
 import { exportTm7, importTb7, importTm7, looksLikeTb7, looksLikeTm7 } from '@bulwark/formats';
+import { isReportFormat, REPORT_CSP, REPORT_FORMATS, renderReport } from '@bulwark/report';
+import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -545,7 +547,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return save(reply, actor, m.id, expected, m.document, patch.message ?? `Triaged ${patch.threats.length} threat(s)`);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { format?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { format?: string; page?: string } }>(
     '/api/models/:id/export',
     async (request, reply) => {
       const m = await mustGet(request.params.id);
@@ -570,7 +572,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           .type('application/yaml; charset=utf-8')
           .send(new YamlDocument(canonicalModel(m.document)).toString({ lineWidth: 0 }));
       }
-      return fail('USAGE', `Unknown export format "${format}": use json, yaml or tm7.`);
+      if (isReportFormat(format)) {
+        // Reports show the threats as the template generates them now (triage kept by the merge).
+        const template = await templateFor(m.templateId);
+        const model = analyze(m.document, template).model;
+        const { extension, mediaType } = REPORT_FORMATS[format];
+        const filename = `${base}${format === 'html' || format === 'pdf' ? '-report' : ''}${extension}`;
+        const options = {
+          generatedAt: new Date().toISOString(),
+          generator: 'Bulwark',
+          version: m.version,
+          modelUri: `${base}.bulwark.json`,
+        };
+        reply.header('content-disposition', `attachment; filename="${filename}"`);
+        if (format === 'pdf') {
+          const chromium = findChromium();
+          if (!chromium.ok) return fail('IO', `This server cannot print PDFs. ${chromium.error.message}`);
+          const page = request.query.page === 'letter' ? 'letter' : 'a4';
+          const html = await renderReport('html', model, template, options);
+          return reply.type(mediaType).send(Buffer.from(await htmlToPdf(html, page, chromium.value)));
+        }
+        if (format === 'html') reply.header('content-security-policy', REPORT_CSP);
+        return reply.type(mediaType).send(await renderReport(format, model, template, options));
+      }
+      return fail(
+        'USAGE',
+        `Unknown export format "${format}": use json, yaml or tm7 (the model), or html, pdf, md, csv or sarif (a report).`,
+      );
     },
   );
 

@@ -3,6 +3,15 @@
 export { CHECK_FIELDS, CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from './check.js';
 export { CSV_COLUMNS, csvField, renderCsv } from './csv.js';
 export { escapeMarkup } from './escape.js';
+export {
+  isReportFormat,
+  REPORT_FORMATS,
+  type ReportFormat,
+  type ReportOptions,
+  renderReport,
+  type TextReportFormat,
+} from './formats.js';
+export { type HtmlReportOptions, htmlReport, REPORT_CSP, renderHtmlReport } from './html.js';
 export { renderJson } from './json.js';
 export { autoLayout, needsLayout } from './layout.js';
 export { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';

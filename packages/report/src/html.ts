@@ -1,0 +1,333 @@
+/**
+ * The full report as one self-contained HTML file: inline CSS and SVG, no scripts, print CSS so
+ * it pages well (a diagram, a table row or a threat never splits across pages). Every model and
+ * template string goes through `escapeMarkup`; the only markup not written here is the diagram
+ * SVG, which the caller passes in from `renderDiagramSvg` (itself escaped the same way).
+ */
+import {
+  computeInteractions,
+  type InteractionSection,
+  interactionSections,
+  oneLine,
+  type ResolvedTemplate,
+  summarizeThreats,
+  type Threat,
+  type ThreatModel,
+  type ThreatStatus,
+} from '@bulwark/core';
+import { escapeMarkup as e } from './escape.js';
+import { layoutAndRenderSvg } from './svg.js';
+import { categoryNames, groupThreats, indexElements, STATUS_LABELS } from './threatOrder.js';
+
+/** What the report may load: nothing but its own inline styles and inline images (no scripts at all). */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+export interface HtmlReportOptions {
+  /** Each diagram as SVG markup (from renderDiagramSvg), by diagram id; a diagram without one is listed without a drawing. */
+  diagrams?: Readonly<Record<string, string>>;
+  /** When the report was made (ISO 8601); shown on the title page. */
+  generatedAt?: string;
+  /** The stored version of the model, when it comes from a server. */
+  version?: number;
+  /** What made the report, e.g. "Bulwark 0.1.0". */
+  generator?: string;
+}
+
+const STATUS_LABEL = STATUS_LABELS;
+const STATUSES = Object.keys(STATUS_LABEL) as ThreatStatus[];
+const STATUS_COLOUR: Record<ThreatStatus, string> = {
+  'not-started': '#b3261e',
+  'needs-investigation': '#b26a00',
+  'not-applicable': '#5f6b7a',
+  mitigated: '#1b7f3b',
+};
+
+/** A paragraph per line of user text (line breaks kept, everything escaped). */
+function paragraphs(text: string | undefined, className = ''): string {
+  if (!text || text.trim() === '') return '';
+  const cls = className ? ` class="${className}"` : '';
+  return text
+    .split(/\n{2,}/)
+    .map((p) => `<p${cls}>${e(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}
+
+function list(items: readonly string[] | undefined): string {
+  if (!items || items.length === 0) return '<p class="none">None recorded.</p>';
+  return `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
+}
+
+/** A horizontal bar chart as inline SVG: one bar per row, the count at its end. */
+function barChart(rows: readonly { label: string; count: number; colour: string }[], label: string): string {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  const height = rows.length * 24 + 4;
+  const bars = rows
+    .map((r, i) => {
+      const y = i * 24 + 2;
+      const w = Math.round((r.count / max) * 300);
+      return (
+        `<text x="0" y="${y + 15}" class="chart-label">${e(r.label)}</text>` +
+        `<rect x="170" y="${y + 3}" width="${Math.max(w, r.count > 0 ? 2 : 0)}" height="16" rx="2" fill="${r.colour}"/>` +
+        `<text x="${176 + w}" y="${y + 15}" class="chart-value">${r.count}</text>`
+      );
+    })
+    .join('');
+  return `<svg class="chart" role="img" aria-label="${e(label)}" viewBox="0 0 520 ${height}" width="520" height="${height}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
+}
+
+function interactionTable(section: InteractionSection): string {
+  const rows = section.rows
+    .map(
+      (r) =>
+        `<tr><td>${e(r.elementA)}</td><td>${r.direction === 'bidirectional' ? 'Bi-directional' : r.aToB ? 'One-way →' : 'One-way ←'}</td>` +
+        `<td>${e(r.elementB)}</td><td>${e(r.flowName)}</td><td class="${r.crossesBoundary ? 'yes' : 'no'}">${r.crossesBoundary ? `Yes${r.boundaries.length ? ` (${e(r.boundaries.join(', '))})` : ''}` : 'No'}</td>` +
+        `<td>${e(r.details.join(', '))}</td></tr>`,
+    )
+    .join('\n');
+  return (
+    `<section class="element" id="el-${e(section.elementId)}"><h3>${e(section.element)}</h3>` +
+    `<table class="interactions"><thead><tr><th>Element A</th><th>Direction</th><th>Element B</th><th>Data flow</th><th>Crosses boundary</th><th>Details</th></tr></thead>` +
+    `<tbody>${rows}</tbody></table></section>`
+  );
+}
+
+function threatBlock(t: Threat, category: (id: string) => string): string {
+  const flags = [
+    t.outOfScope ? 'out of scope' : '',
+    t.orphaned ? 'no longer generated (orphaned)' : '',
+    t.origin === 'manual' ? 'added by hand' : '',
+  ]
+    .filter((f) => f !== '')
+    .map((f) => `<span class="flag">${e(f)}</span>`)
+    .join(' ');
+  const triage = [
+    t.justification ? `<dt>Justification</dt><dd>${paragraphs(t.justification)}</dd>` : '',
+    t.mitigations ? `<dt>Mitigations</dt><dd>${paragraphs(t.mitigations)}</dd>` : '',
+    t.changedBy
+      ? `<dt>Last triaged</dt><dd>${e(t.changedBy)}${t.changedAt ? `, ${e(t.changedAt.slice(0, 10))}` : ''}</dd>`
+      : '',
+  ].join('');
+  return (
+    `<article class="threat" id="t-${e(t.id)}">` +
+    `<header><h4>${e(oneLine(t.title))}</h4>` +
+    `<span class="status" style="background:${STATUS_COLOUR[t.status]}">${STATUS_LABEL[t.status]}</span></header>` +
+    `<p class="meta"><span>${e(category(t.category))}</span> · <span>Priority ${e(t.priority)}</span>${flags ? ` · ${flags}` : ''}</p>` +
+    paragraphs(t.description, 'description') +
+    (triage ? `<dl>${triage}</dl>` : '') +
+    '</article>'
+  );
+}
+
+/** The full report of a model whose threats are current (analyse it first). */
+export function renderHtmlReport(
+  model: ThreatModel,
+  template: ResolvedTemplate,
+  options: HtmlReportOptions = {},
+): string {
+  const m = model.metadata;
+  const threats = model.threats ?? [];
+  const summary = summarizeThreats(threats);
+  const category = categoryNames(template.template.categories);
+  const known = new Set(template.template.categories.map((c) => c.id));
+  const priorities = [
+    ...(template.template.priorities ?? []),
+    ...Object.keys(summary.byPriority).filter((p) => !(template.template.priorities ?? []).includes(p)),
+  ];
+  const sections = interactionSections(model, template);
+  const groups = groupThreats(model, indexElements(model));
+  const title = `${m.name}: threat model report`;
+
+  const cover = [
+    `<section class="cover"><p class="kicker">Threat model report</p><h1>${e(m.name)}</h1>`,
+    '<table class="facts"><tbody>',
+    `<tr><th>Owner</th><td>${e(m.owner ?? '—')}</td></tr>`,
+    `<tr><th>Reviewer</th><td>${e(m.reviewer ?? '—')}</td></tr>`,
+    `<tr><th>Contributors</th><td>${e((m.contributors ?? []).join(', ') || '—')}</td></tr>`,
+    `<tr><th>Template</th><td>${e(template.template.name)} ${e(template.template.version)}</td></tr>`,
+    options.version !== undefined ? `<tr><th>Model version</th><td>${options.version}</td></tr>` : '',
+    options.generatedAt ? `<tr><th>Generated</th><td>${e(options.generatedAt)}</td></tr>` : '',
+    '</tbody></table>',
+    `<div class="totals"><p><strong>${summary.total}</strong> threats on <strong>${computeInteractions(model).interactionCount}</strong> interactions</p>`,
+    `<ul class="chips">${STATUSES.map((s) => `<li style="border-color:${STATUS_COLOUR[s]}"><strong>${summary.byStatus[s]}</strong> ${STATUS_LABEL[s]}</li>`).join('')}</ul></div>`,
+    '</section>',
+  ].join('\n');
+
+  const contents = [
+    '<nav class="contents"><h2>Contents</h2><ol>',
+    '<li><a href="#scope">Scope</a></li>',
+    '<li><a href="#diagrams">Diagrams</a></li>',
+    '<li><a href="#summary">Summary</a></li>',
+    '<li><a href="#interactions">Interactions</a></li>',
+    '<li><a href="#threats">Threats</a></li>',
+    model.notes?.length ? '<li><a href="#notes">Notes</a></li>' : '',
+    '</ol></nav>',
+  ].join('\n');
+
+  const assets = model.assets?.length
+    ? `<table class="assets"><thead><tr><th>Asset</th><th>Classification</th><th>Description</th></tr></thead><tbody>${model.assets
+        .map((a) => `<tr><td>${e(a.name)}</td><td>${e(a.classification)}</td><td>${e(a.description ?? '')}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '<p class="none">None recorded.</p>';
+  const scope = [
+    '<section id="scope"><h2>Scope</h2>',
+    m.description ? `<h3>Description</h3>${paragraphs(m.description)}` : '',
+    `<h3>Assumptions</h3>${list(m.assumptions)}`,
+    `<h3>External dependencies</h3>${list(m.externalDependencies)}`,
+    `<h3>Assets</h3>${assets}`,
+    '</section>',
+  ].join('\n');
+
+  const diagrams = [
+    '<section id="diagrams"><h2>Diagrams</h2>',
+    ...model.diagrams.map((d) => {
+      const svg = options.diagrams?.[d.id];
+      const count = d.elements.length;
+      return `<figure class="diagram">${svg ?? '<p class="none">(not drawn)</p>'}<figcaption>${e(d.name)} · ${count} element${count === 1 ? '' : 's'}</figcaption></figure>`;
+    }),
+    '</section>',
+  ].join('\n');
+
+  const statusRows = STATUSES.map((s) => ({
+    label: STATUS_LABEL[s],
+    count: summary.byStatus[s],
+    colour: STATUS_COLOUR[s],
+  }));
+  const priorityRows = priorities.map((p) => ({ label: p, count: summary.byPriority[p] ?? 0, colour: '#1f4e79' }));
+  const categoryRows = [
+    ...template.template.categories.map((c) => ({
+      label: c.name,
+      count: summary.byCategory[c.id] ?? 0,
+      colour: '#455a64',
+    })),
+    ...Object.entries(summary.byCategory)
+      .filter(([id]) => !known.has(id))
+      .map(([id, count]) => ({ label: id, count, colour: '#455a64' })),
+  ];
+  const summarySection = [
+    '<section id="summary"><h2>Summary</h2>',
+    `<div class="charts"><div><h3>By status</h3>${barChart(statusRows, 'Threats by status')}</div>`,
+    `<div><h3>By priority</h3>${barChart(priorityRows, 'Threats by priority')}</div>`,
+    `<div><h3>By category</h3>${barChart(categoryRows, 'Threats by category')}</div></div>`,
+    summary.outOfScope || summary.orphaned
+      ? `<p>${summary.outOfScope} threat(s) concern out-of-scope elements; ${summary.orphaned} no longer follow from the diagram but were triaged, so they are kept.</p>`
+      : '',
+    '</section>',
+  ].join('\n');
+
+  const interactions = [
+    '<section id="interactions"><h2>Interactions</h2>',
+    '<p class="lead">For each element, every flow it takes part in, and whether that flow crosses a trust boundary.</p>',
+    sections.length > 0 ? sections.map(interactionTable).join('\n') : '<p class="none">No flows yet.</p>',
+    '</section>',
+  ].join('\n');
+
+  const threatsSection = [
+    '<section id="threats"><h2>Threats</h2>',
+    groups.length === 0 ? '<p class="none">No threats.</p>' : '',
+    ...groups.map(
+      (g) =>
+        `<section class="group"><h3>${e(g.where || 'The model as a whole')} <span class="count">${g.threats.length}</span></h3>${g.threats.map((t) => threatBlock(t, category)).join('\n')}</section>`,
+    ),
+    '</section>',
+  ].join('\n');
+
+  const notes = model.notes?.length
+    ? `<section id="notes"><h2>Notes</h2>${model.notes
+        .map(
+          (n) =>
+            `<blockquote>${paragraphs(n.text)}${n.author || n.at ? `<footer>${e(n.author ?? '')}${n.at ? ` ${e(n.at.slice(0, 10))}` : ''}</footer>` : ''}</blockquote>`,
+        )
+        .join('\n')}</section>`
+    : '';
+
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // No scripts, styles only from this file, images only inline: the report reads the same anywhere.
+    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
+    options.generator ? `<meta name="generator" content="${e(options.generator)}">` : '',
+    `<title>${e(title)}</title>`,
+    `<style>${CSS}</style></head><body>`,
+    cover,
+    contents,
+    scope,
+    diagrams,
+    summarySection,
+    interactions,
+    threatsSection,
+    notes,
+    `<footer class="colophon">${e(options.generator ?? 'Bulwark')}${options.generatedAt ? ` · ${e(options.generatedAt)}` : ''}</footer>`,
+    '</body></html>',
+    '',
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
+}
+
+const CSS = `
+:root { --ink: #1d2733; --muted: #5f6b7a; --line: #d8dee6; --accent: #1f4e79; --red: #c62828; }
+* { box-sizing: border-box; }
+body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 2rem; }
+h1 { font-size: 2.2rem; margin: 0.2rem 0 1.2rem; }
+h2 { font-size: 1.45rem; border-bottom: 2px solid var(--accent); padding-bottom: 0.2rem; margin-top: 2.4rem; }
+h3 { font-size: 1.1rem; margin: 1.4rem 0 0.4rem; }
+h4 { font-size: 1rem; margin: 0; }
+.kicker { text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); margin: 0; }
+.cover { border-bottom: 1px solid var(--line); padding-bottom: 1.5rem; }
+table { border-collapse: collapse; width: 100%; margin: 0.4rem 0 1rem; }
+th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+thead th { background: #f2f5f8; }
+table.facts { width: auto; min-width: 50%; }
+table.facts th { background: #f7f9fb; width: 10rem; }
+.totals p { font-size: 1.1rem; margin: 1rem 0 0.5rem; }
+.chips { list-style: none; display: flex; flex-wrap: wrap; gap: 0.5rem; padding: 0; margin: 0; }
+.chips li { border: 2px solid; border-radius: 999px; padding: 0.15rem 0.8rem; }
+.contents ol { columns: 2; }
+.none { color: var(--muted); font-style: italic; }
+figure.diagram { margin: 1rem 0; border: 1px solid var(--line); border-radius: 4px; padding: 0.5rem; }
+figure.diagram svg { width: 100%; height: auto; max-height: 24cm; }
+figcaption { color: var(--muted); font-size: 0.9rem; text-align: center; margin-top: 0.3rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem 2rem; }
+.chart { max-width: 100%; height: auto; }
+.chart-label { font-size: 12px; fill: var(--ink); }
+.chart-value { font-size: 12px; fill: var(--muted); }
+table.interactions td.yes { color: var(--red); font-weight: 600; }
+.group h3 { background: #f2f5f8; padding: 0.3rem 0.5rem; border-left: 4px solid var(--accent); }
+.count { color: var(--muted); font-weight: normal; font-size: 0.9rem; }
+.threat { border: 1px solid var(--line); border-radius: 4px; padding: 0.5rem 0.8rem; margin: 0.5rem 0; }
+.threat header { display: flex; justify-content: space-between; gap: 1rem; align-items: baseline; }
+.status { color: #fff; border-radius: 3px; padding: 0.05rem 0.5rem; font-size: 0.8rem; white-space: nowrap; }
+.meta { color: var(--muted); margin: 0.2rem 0; font-size: 0.9rem; }
+.flag { border: 1px solid var(--line); border-radius: 3px; padding: 0 0.3rem; }
+.threat dl { display: grid; grid-template-columns: 9rem 1fr; gap: 0.2rem 0.8rem; margin: 0.4rem 0 0; }
+.threat dt { font-weight: 600; }
+.threat dd { margin: 0; }
+.threat dd p, .description { margin: 0 0 0.3rem; }
+blockquote { border-left: 3px solid var(--line); margin: 0.6rem 0; padding: 0.2rem 0.8rem; }
+blockquote footer { color: var(--muted); font-size: 0.85rem; }
+.colophon { margin-top: 3rem; color: var(--muted); font-size: 0.8rem; border-top: 1px solid var(--line); padding-top: 0.5rem; }
+@page { margin: 16mm 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  .cover { page-break-after: always; break-after: page; border: none; }
+  .contents { page-break-after: always; break-after: page; }
+  h2 { page-break-before: always; break-before: page; margin-top: 0; }
+  h2, h3, h4 { page-break-after: avoid; break-after: avoid; }
+  figure.diagram, tr, .threat, .chart, blockquote { page-break-inside: avoid; break-inside: avoid; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+}
+`;
+
+/** The full report with every diagram drawn (laid out first where shapes have no positions). */
+export async function htmlReport(
+  model: ThreatModel,
+  template: ResolvedTemplate,
+  options: Omit<HtmlReportOptions, 'diagrams'> = {},
+): Promise<string> {
+  const diagrams: Record<string, string> = {};
+  for (const d of model.diagrams)
+    if (d.elements.length > 0) diagrams[d.id] = await layoutAndRenderSvg(d, { xmlDeclaration: false });
+  return renderHtmlReport(model, template, { ...options, diagrams });
+}
