@@ -57,6 +57,7 @@ describe.skipIf(!chromium.ok)('hostile text in the HTML report and the SVG, in C
     expect(found.svgs).toBe(0);
     // The visible text holds each payload (control characters XML refuses are dropped; HTML folds
     // runs of white space).
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly the characters the report drops
     const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
     const fold = (s: string) => s.replace(control, '').replace(/\s+/g, ' ').trim();
     const text = fold(found.text);
