@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Benchmarks the diagram SVG: auto-layout (elkjs) + render of a synthetic diagram without
+// positions, and render alone of diagrams with positions. Prints a table.
+// Run after `npm run build`:  npm run bench:render  (or node bench/render.js [--runs 3])
+// Each figure comes from a fresh child process, so peak memory is that scenario's own.
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    scenario: { type: 'string' },
+    elements: { type: 'string' },
+  },
+});
+
+/**
+ * A diagram of about `n` elements in clusters: a box boundary holding 8 shapes (processes,
+ * stores, entities) and 5 flows between them, each cluster linked to the next. With `placed`,
+ * every shape and boundary has a position on a grid; without, shapes name their boundary
+ * (`boundaryId`), as in a model written as code.
+ */
+function syntheticDiagram(n, placed) {
+  const perCluster = 14;
+  const clusters = Math.max(1, Math.round(n / (perCluster + 1)));
+  const columns = Math.ceil(Math.sqrt(clusters));
+  const kinds = [
+    ['process', 100, 100],
+    ['process', 100, 100],
+    ['dataStore', 150, 60],
+    ['externalEntity', 150, 60],
+  ];
+  const elements = [];
+  const flows = [];
+  for (let c = 0; c < clusters && elements.length + flows.length < n; c++) {
+    const ox = (c % columns) * 900;
+    const oy = Math.floor(c / columns) * 700;
+    elements.push({
+      kind: 'trustBoundary',
+      shape: 'box',
+      id: `tb${c}`,
+      typeId: 'GE.TB.B',
+      name: `Zone ${c}`,
+      ...(placed ? { position: { x: ox, y: oy, width: 820, height: 620 } } : {}),
+    });
+    for (let i = 0; i < 8; i++) {
+      const [kind, width, height] = kinds[i % kinds.length];
+      elements.push({
+        kind,
+        id: `n${c}-${i}`,
+        typeId: kind === 'process' ? 'GE.P' : kind === 'dataStore' ? 'GE.DS' : 'GE.EI',
+        name: `Node ${c}.${i} with a longer name`,
+        ...(placed
+          ? { position: { x: ox + 40 + (i % 4) * 190, y: oy + 60 + Math.floor(i / 4) * 280, width, height } }
+          : { boundaryId: `tb${c}` }),
+      });
+    }
+    for (let i = 0; i < 5; i++)
+      flows.push({
+        kind: 'dataFlow',
+        id: `f${c}-${i}`,
+        typeId: 'GE.DF',
+        name: `Flow ${c}.${i}`,
+        source: `n${c}-${i}`,
+        target: `n${c}-${i + 1}`,
+        bidirectional: i % 2 === 0,
+      });
+    if (c > 0)
+      flows.push({
+        kind: 'dataFlow',
+        id: `x${c}`,
+        typeId: 'GE.DF',
+        name: `Link ${c}`,
+        source: `n${c - 1}-7`,
+        target: `n${c}-0`,
+        bidirectional: true,
+      });
+  }
+  return { id: 'big', name: 'Big', elements: [...elements, ...flows] };
+}
+
+/** One scenario, run in this (fresh) process; prints its figures as JSON. */
+async function runScenario(scenario, n) {
+  const { layoutAndRenderSvg, renderDiagramSvg } = await import('../packages/report/dist/index.js');
+  const diagram = syntheticDiagram(n, scenario === 'render');
+  const t0 = performance.now();
+  const svg = scenario === 'render' ? renderDiagramSvg(diagram) : await layoutAndRenderSvg(diagram);
+  const ms = performance.now() - t0;
+  process.stdout.write(
+    `${JSON.stringify({ ms, elements: diagram.elements.length, bytes: svg.length, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  );
+}
+
+function worker(scenario, n) {
+  const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--scenario', scenario, '--elements', n], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`${scenario} ${n} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function measure(scenario, n, runs) {
+  const all = Array.from({ length: runs }, () => worker(scenario, String(n)));
+  const ms = all.map((r) => r.ms).sort((a, b) => a - b);
+  return { ...all[0], ms: ms[Math.floor(ms.length / 2)], maxRssMb: Math.max(...all.map((r) => r.maxRssMb)) };
+}
+
+if (values.scenario) {
+  await runScenario(values.scenario, Number(values.elements));
+} else {
+  const runs = Number(values.runs);
+  const rows = [
+    ['auto-layout (elkjs) + SVG, no positions', measure('layout', 1000, runs), '< 2 s'],
+    ['SVG only, with positions', measure('render', 1000, runs), ''],
+    ['SVG only, with positions', measure('render', 10000, runs), ''],
+  ].map(([what, r, target]) => [
+    `${what}: ${r.elements} elements`,
+    `${r.ms.toFixed(0)} ms`,
+    `${Math.round(r.maxRssMb)} MB`,
+    `${(r.bytes / 1048576).toFixed(1)} MB`,
+    target,
+  ]);
+  console.log(
+    `Bulwark diagram SVG benchmark: median of ${runs} runs, each in a fresh process (peak RSS is the process's)`,
+  );
+  console.log(`${cpus().length} cores, Node ${process.version}`);
+  console.log('');
+  const head = ['scenario', 'time', 'peak RSS', 'SVG size', 'target'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
