@@ -8,6 +8,7 @@ import * as diff from './diff.js';
 import * as init from './init.js';
 import * as interactions from './interactions.js';
 import * as render from './render.js';
+import * as report from './report.js';
 import * as serve from './serve.js';
 import * as templates from './templates.js';
 import * as tokens from './tokens.js';
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   check,
   interactions,
   render,
+  report,
   diff,
   convert,
   templates,

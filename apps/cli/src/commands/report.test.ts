@@ -1,0 +1,77 @@
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../testing/runCli.js';
+
+const EXAMPLE = 'examples/infrastructure.bulwark.json';
+
+describe('bulwark report', () => {
+  it('prints Markdown by default, with the diagram as Mermaid and the threats analysed first', () => {
+    const r = runCli(['report', EXAMPLE]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.startsWith('# Infrastructure: threat model report\n')).toBe(true);
+    expect(r.stdout).toContain('```mermaid\nflowchart LR\n');
+    expect(r.stdout).toMatch(/^\d+ threats/m);
+  });
+
+  it('writes each format atomically to -o, the format named or taken from the extension', () => {
+    const dir = tempDir();
+    for (const [args, name] of [
+      [['--format', 'csv'], 'threats.txt'],
+      [[], 'report.csv'],
+      [[], 'report.sarif'],
+      [['-f', 'md'], 'report.out'],
+    ] as const) {
+      const out = join(dir, name);
+      const r = runCli(['report', EXAMPLE, ...args, '-o', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`wrote ${out}`);
+      expect(readFileSync(out, 'utf8').length).toBeGreaterThan(1000);
+    }
+    expect(readFileSync(join(dir, 'threats.txt'), 'utf8').split('\r\n')[0]).toMatch(
+      /^id,title,category,priority,status,/,
+    );
+    const sarif = JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8'));
+    expect(sarif.runs[0].tool.driver.name).toBe('Bulwark');
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(EXAMPLE);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes JSON that `bulwark validate` reads back as a model, threats included', () => {
+    const dir = tempDir();
+    const out = join(dir, 'report.json');
+    expect(runCli(['report', EXAMPLE, '--format', 'json', '-o', out]).code).toBe(0);
+    const model = JSON.parse(readFileSync(out, 'utf8'));
+    expect(model.threats.length).toBeGreaterThan(50);
+    const v = runCli(['validate', out]);
+    expect(v.code, v.stderr + v.stdout).toBe(0);
+  });
+
+  it('analyses first unless --no-analyze: stored threats are reported as they are', () => {
+    const dir = tempDir();
+    const model = join(dir, 'm.bulwark.json');
+    copyFileSync(join(ROOT, EXAMPLE), model);
+    const data = JSON.parse(readFileSync(model, 'utf8'));
+    data.threats = [];
+    writeFileSync(model, JSON.stringify(data));
+    const fresh = runCli(['report', model, '--format', 'csv']);
+    expect(fresh.stdout.trimEnd().split('\r\n').length).toBeGreaterThan(50);
+    const stored = runCli(['report', model, '--format', 'csv', '--no-analyze']);
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(stored.stdout.trimEnd().split('\r\n')).toHaveLength(1);
+    expect(runCli(['report', '--help']).stdout).toContain('analysed first');
+  });
+
+  it('fails with a usage error for formats it does not write and an input error for a missing model', () => {
+    const html = runCli(['report', EXAMPLE, '--format', 'html']);
+    expect(html.code).toBe(2);
+    expect(html.stderr).toContain('Unknown report format "html": use one of md, csv, json, sarif.');
+    const ext = runCli(['report', EXAMPLE, '-o', join(tempDir(), 'report.docx')]);
+    expect(ext.code).toBe(2);
+    expect(ext.stderr).toContain('pass --format');
+    const missing = runCli(['report', 'nope.bulwark.json']);
+    expect(missing.code).toBe(1);
+    expect(existsSync(join(ROOT, 'nope.bulwark.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * `bulwark report <model> --format md|csv|json|sarif [-o file]`: the model's report. The model
+ * is analysed with its template first, so the threats are current (`--no-analyze` reports the
+ * stored ones as they are).
+ */
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze, bulwarkError } from '@bulwark/core';
+import { REPORT_FORMATS, renderReport } from '@bulwark/report';
+import type { Command } from 'commander';
+import { CliFailure, loadModelAndTemplate, orFail } from '../context.js';
+import { writeFileAtomic } from '../io.js';
+import { out } from '../output.js';
+
+/** The formats this command writes (html and pdf are not offered here yet). */
+const FORMATS = ['md', 'csv', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+const FORMAT_NAMES = FORMATS.join(', ');
+
+/** The format asked for, or the one the output file's extension names (`.markdown` too). */
+function chooseFormat(format: string | undefined, output: string | undefined): Format {
+  if (format !== undefined) {
+    const known = FORMATS.find((f) => f === format);
+    if (known) return known;
+    throw new CliFailure(bulwarkError('USAGE', `Unknown report format "${format}": use one of ${FORMAT_NAMES}.`));
+  }
+  if (output === undefined) return 'md';
+  const lower = output.toLowerCase();
+  const known = lower.endsWith('.markdown') ? 'md' : FORMATS.find((f) => lower.endsWith(REPORT_FORMATS[f].extension));
+  if (known) return known;
+  throw new CliFailure(
+    bulwarkError('USAGE', `Cannot tell the report format from "${output}": pass --format (${FORMAT_NAMES}).`),
+  );
+}
+
+/** The model file as SARIF should point at it: relative to the working directory, with `/`. */
+function modelUri(file: string): string {
+  const rel = relative(process.cwd(), file);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return pathToFileURL(file).href;
+  return rel.split(sep).map(encodeURIComponent).join('/');
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description(`write the model's report (${FORMAT_NAMES}); the model is analysed first so its threats are current`)
+    .argument('<model>', 'model file (.bulwark.json, .bulwark.yaml, .tm7)')
+    .option(
+      '-f, --format <format>',
+      `md (Markdown, diagrams as Mermaid), csv (one row per threat), json (the model with its threats) or sarif (SARIF 2.1.0); default: from the -o extension, else md`,
+    )
+    .option('-o, --output <file>', 'write the report to this file, atomically (default: standard output)')
+    .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
+    .option('--no-analyze', 'report the threats stored in the file as they are, without analysing first')
+    .action(async (file: string, opts: { format?: string; output?: string; template?: string; analyze: boolean }) => {
+      const format = chooseFormat(opts.format, opts.output);
+      const { loaded, template } = loadModelAndTemplate(file, opts.template);
+      const model = opts.analyze ? analyze(loaded.model, template).model : loaded.model;
+      const text = await renderReport(format, model, template, { modelUri: modelUri(file), toolVersion: '0.1.0' });
+      if (opts.output === undefined) {
+        process.stdout.write(text);
+        return;
+      }
+      orFail(writeFileAtomic(opts.output, text));
+      process.stderr.write(
+        `${out.green('wrote')} ${opts.output}: ${format} report, ${model.threats?.length ?? 0} threats${opts.analyze ? '' : ' (as stored, not analysed)'}\n`,
+      );
+    });
+}
