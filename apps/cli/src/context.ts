@@ -18,6 +18,9 @@ import { errc } from './output.js';
 import { findUserTemplate, listUserTemplates } from './templateStore.js';
 
 /** Exit codes: 0 success, 1 a problem in the input (or a failed check), 2 wrong usage. */
+/** The CLI's version (what `bulwark --version` prints and reports name). */
+export const VERSION = '0.1.0';
+
 export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
 
 /** An expected failure that ends the command with an exit code and a message. */

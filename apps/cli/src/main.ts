@@ -2,13 +2,13 @@
 import { bulwarkError } from '@bulwark/core';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
-import { CliFailure, EXIT, printError } from './context.js';
+import { CliFailure, EXIT, printError, VERSION } from './context.js';
 
 /** Builds the program with every command registered. */
 export function buildProgram(): Command {
   const program = new Command('bulwark')
     .description('Bulwark threat modeling: data-flow diagrams, rule-based threats, triage, diff.')
-    .version('0.1.0')
+    .version(VERSION)
     .option('--debug', 'print stack traces for unexpected errors')
     .showSuggestionAfterError()
     .exitOverride()

@@ -30,6 +30,19 @@ describe('bulwark check', () => {
     expect(medium.stdout).not.toMatch(/^High/m);
   });
 
+  it('writes every threat as SARIF with --sarif, pass or fail', () => {
+    const dir = tempDir();
+    const r = runCli(['check', join(ROOT, 'examples/infrastructure.bulwark.json'), '--sarif', 'threats.sarif'], dir);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(readFileSync(join(dir, 'threats.sarif'), 'utf8')) as {
+      version: string;
+      runs: { tool: { driver: { name: string; version: string } }; results: unknown[] }[];
+    };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]?.tool.driver).toMatchObject({ name: 'Bulwark', version: '0.1.0' });
+    expect(log.runs[0]?.results.length).toBe(121);
+  });
+
   it('points at the mistake in a wrong expression (usage error)', () => {
     const r = runCli(['check', 'examples/infrastructure.bulwark.json', '--fail-on', 'status=open priorty=high']);
     expect(r.code).toBe(2);

@@ -3,10 +3,13 @@
  * threats that match `--fail-on` (default: untriaged high-priority ones) and exits 1 when there
  * are any, 0 when there are none.
  */
+
+import { relative, resolve, sep } from 'node:path';
 import { analyze, bulwarkError, displayName, oneLine } from '@bulwark/core';
-import { CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from '@bulwark/report';
+import { CheckExpressionError, DEFAULT_FAIL_ON, parseCheck, renderSarif } from '@bulwark/report';
 import type { Command } from 'commander';
-import { CliFailure, EXIT, loadModelAndTemplate } from '../context.js';
+import { CliFailure, EXIT, loadModelAndTemplate, orFail, VERSION } from '../context.js';
+import { writeFileAtomic } from '../io.js';
 import { out, textTable } from '../output.js';
 import { where } from './analyze.js';
 
@@ -21,7 +24,8 @@ export function register(program: Command): void {
       DEFAULT_FAIL_ON,
     )
     .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
-    .action((file: string, opts: { failOn: string; template?: string }) => {
+    .option('--sarif <file>', 'also write every threat as SARIF 2.1.0 (for code scanning), whatever the result')
+    .action((file: string, opts: { failOn: string; template?: string; sarif?: string }) => {
       let test: ReturnType<typeof parseCheck>;
       try {
         test = parseCheck(opts.failOn);
@@ -40,6 +44,11 @@ export function register(program: Command): void {
       for (const d of result.model.diagrams) for (const e of d.elements) names.set(e.id, oneLine(displayName(e)));
       const threats = result.model.threats ?? [];
       const failing = threats.filter((t) => test(t, names));
+      if (opts.sarif) {
+        const modelUri = relative(process.cwd(), resolve(file)).split(sep).join('/');
+        orFail(writeFileAtomic(opts.sarif, renderSarif(result.model, template, { modelUri, toolVersion: VERSION })));
+        process.stderr.write(`wrote ${opts.sarif}: ${threats.length} threats as SARIF\n`);
+      }
       if (failing.length === 0) {
         process.stdout.write(
           `${out.green('passed')}: none of the ${threats.length} threats of ${file} match "${opts.failOn}".\n`,
