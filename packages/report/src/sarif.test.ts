@@ -3,7 +3,7 @@ import type { Threat, ThreatModel } from '@bulwark/core';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { renderSarif, sarifLevel } from './sarif.js';
+import { idLines, renderSarif, sarifLevel } from './sarif.js';
 import { analysedExample, EXAMPLE_URL } from './testing/example.js';
 
 const SCHEMA = new URL('../../../../shared/corpus/sarif/sarif-schema-2.1.0.json', import.meta.url).pathname;
@@ -33,7 +33,7 @@ interface Result {
   level: string;
   message: { text: string };
   locations: {
-    physicalLocation?: { artifactLocation: { uri: string } };
+    physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } };
     logicalLocations: { name: string; kind: string; fullyQualifiedName: string }[];
   }[];
   partialFingerprints: Record<string, string>;
@@ -113,6 +113,27 @@ describe('renderSarif', () => {
       1,
     );
     expect(results.filter((r) => r.properties.status === 'needs-investigation' && r.suppressions)).toEqual([]);
+  });
+
+  it('points each result at the line that defines its threat or its first element when given the file', () => {
+    const fileText = readFileSync(EXAMPLE_URL, 'utf8');
+    const withText = JSON.parse(
+      renderSarif(input, template, { modelUri: 'examples/infrastructure.bulwark.json', modelText: fileText }),
+    );
+    const lines = fileText.split('\n');
+    for (const r of withText.runs[0].results as Result[]) {
+      const line = r.locations[0]?.physicalLocation?.region?.startLine ?? 0;
+      const first = r.locations[0]?.logicalLocations[0]?.name;
+      const threat = (input.threats ?? []).find((t) => t.id === r.partialFingerprints['bulwarkThreatId/v1']);
+      const firstId = threat?.interaction?.sourceId ?? threat?.elementId;
+      expect(lines[line - 1], `${first}`).toContain(`"id": "${firstId}"`);
+    }
+    expect(results.every((r) => r.locations[0]?.physicalLocation?.region?.startLine === 1)).toBe(true);
+    expect([...idLines('a:\n  - id: web\n    name: x\n  - id: "db:1"\n    id: \'q\'\n').entries()]).toEqual([
+      ['web', 2],
+      ['db:1', 4],
+      ['q', 5],
+    ]);
   });
 
   it('is deterministic and leaves out the physical location without a model file', () => {

@@ -6,7 +6,9 @@
  * - mitigated and not-applicable threats carry an accepted external suppression with their
  *   justification; not-started and needs-investigation ones are plain results;
  * - the elements a threat touches are its logical locations ("Diagram/Element"); the model file
- *   is its physical location when the caller names it;
+ *   is its physical location when the caller names it, at the line that defines the threat (or
+ *   else its first element) when the caller hands over the file's text, line 1 otherwise (code
+ *   scanning needs a line to show a result);
  * - partialFingerprints hold the threat id, which is stable across runs.
  */
 import type { Element, ResolvedTemplate, Threat, ThreatModel } from '@bulwark/core';
@@ -18,6 +20,30 @@ export interface SarifOptions {
   modelUri?: string;
   /** Bulwark's version, for tool.driver.version. */
   toolVersion?: string;
+  /** The model file's text (JSON or YAML), to point each result at the line that defines it. */
+  modelText?: string;
+}
+
+/**
+ * The line (1-based) where each id is first defined in a model file written one key per line
+ * (`"id": "x"` in JSON, `id: x` in YAML).
+ */
+export function idLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  text.split(/\r\n|\r|\n/).forEach((line, i) => {
+    const m = /^\s*(?:-\s+)?(?:"id"|id)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,#{}[\]"']+))/.exec(line);
+    if (!m) return;
+    let id = m[2] ?? m[3] ?? '';
+    if (m[1] !== undefined) {
+      try {
+        id = JSON.parse(`"${m[1]}"`) as string;
+      } catch {
+        return;
+      }
+    }
+    if (!lines.has(id)) lines.set(id, i + 1);
+  });
+  return lines;
 }
 
 type Level = 'error' | 'warning' | 'note';
@@ -83,6 +109,7 @@ export function renderSarif(model: ThreatModel, template: ResolvedTemplate, opti
   const index = indexElements(model);
   const category = categoryNames(template.template.categories);
   const threats = orderedThreats(model, index);
+  const lines = options.modelText !== undefined ? idLines(options.modelText) : new Map<string, number>();
   const ruleIds = [...new Set(threats.map((t) => t.typeId))].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const samples = new Map<string, Threat>();
@@ -99,7 +126,14 @@ export function renderSarif(model: ThreatModel, template: ResolvedTemplate, opti
       locations: [
         {
           ...(options.modelUri !== undefined
-            ? { physicalLocation: { artifactLocation: { uri: options.modelUri } } }
+            ? {
+                physicalLocation: {
+                  artifactLocation: { uri: options.modelUri },
+                  region: {
+                    startLine: lines.get(t.id) ?? place.elementIds.map((id) => lines.get(id)).find(Boolean) ?? 1,
+                  },
+                },
+              }
             : {}),
           logicalLocations: [...new Set(place.elementIds)].map((id) => logicalLocation(id, index)),
         },

@@ -34,7 +34,9 @@ describe('bulwark report', () => {
     );
     const sarif = JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8'));
     expect(sarif.runs[0].tool.driver.name).toBe('Bulwark');
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(EXAMPLE);
+    const where = sarif.runs[0].results[0].locations[0].physicalLocation;
+    expect(where.artifactLocation.uri).toBe(EXAMPLE);
+    expect(readFileSync(join(ROOT, EXAMPLE), 'utf8').split('\n')[where.region.startLine - 1]).toMatch(/"id": /);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

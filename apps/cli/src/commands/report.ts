@@ -3,10 +3,11 @@
  * is analysed with its template first, so the threats are current (`--no-analyze` reports the
  * stored ones as they are).
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, bulwarkError } from '@bulwark/core';
-import { REPORT_FORMATS, renderReport } from '@bulwark/report';
+import { REPORT_FORMATS, renderReport, renderSarif } from '@bulwark/report';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail } from '../context.js';
 import { writeFileAtomic } from '../io.js';
@@ -56,7 +57,15 @@ export function register(program: Command): void {
       const format = chooseFormat(opts.format, opts.output);
       const { loaded, template } = loadModelAndTemplate(file, opts.template);
       const model = opts.analyze ? analyze(loaded.model, template).model : loaded.model;
-      const text = await renderReport(format, model, template, { modelUri: modelUri(file), toolVersion: '0.1.0' });
+      const options = { modelUri: modelUri(file), toolVersion: '0.1.0' };
+      // SARIF points each result at its line in a JSON or YAML model, so it gets the file's text too.
+      const text =
+        format === 'sarif'
+          ? renderSarif(model, template, {
+              ...options,
+              ...(loaded.format !== 'tm7' ? { modelText: readFileSync(file, 'utf8') } : {}),
+            })
+          : await renderReport(format, model, template, options);
       if (opts.output === undefined) {
         process.stdout.write(text);
         return;
