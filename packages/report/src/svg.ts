@@ -164,10 +164,18 @@ class Occupied {
       else this.cells.set(k, [r]);
     }
   }
-  hits(r: Rect): boolean {
+  /** Whether `r` overlaps anything here other than the rectangles in `except`. */
+  hits(r: Rect, except: readonly Rect[] = []): boolean {
     for (const k of this.keys(r))
       for (const o of this.cells.get(k) ?? [])
-        if (r.x < o.x + o.width && o.x < r.x + r.width && r.y < o.y + o.height && o.y < r.y + r.height) return true;
+        if (
+          r.x < o.x + o.width &&
+          o.x < r.x + r.width &&
+          r.y < o.y + o.height &&
+          o.y < r.y + r.height &&
+          !except.includes(o)
+        )
+          return true;
     return false;
   }
 }
@@ -196,6 +204,8 @@ interface Ctx {
   bounds: Bounds;
   /** Shapes and the flow labels placed so far: a label goes where it covers none of them. */
   occupied: Occupied;
+  /** The shapes alone: an arrow bends around them rather than run under one. */
+  shapes: Occupied;
 }
 
 function title(e: Element, label: string): string {
@@ -280,6 +290,37 @@ function sharedPairBends(flows: FlowEl[], ctx: Ctx): Map<string, Point> {
   return bends;
 }
 
+/** Sideways offsets tried, in order, for an arrow that would otherwise run under a shape. */
+const DETOURS = [50, -50, 100, -100, 150, -150, 220, -220];
+
+/** Whether the curve from ca to cb through h (straight when h is half-way) passes under a shape other than a and b. */
+function blocked(ca: Point, cb: Point, h: Point, a: Rect, b: Rect, ctx: Ctx): boolean {
+  const c = control(ca, cb, h);
+  const steps = Math.max(4, Math.ceil(Math.hypot(cb.x - ca.x, cb.y - ca.y) / 12));
+  for (let i = 1; i < steps; i++) {
+    const u = i / steps;
+    const x = (1 - u) * (1 - u) * ca.x + 2 * u * (1 - u) * c.x + u * u * cb.x;
+    const y = (1 - u) * (1 - u) * ca.y + 2 * u * (1 - u) * c.y + u * u * cb.y;
+    if (ctx.shapes.hits({ x: x - 3, y: y - 3, width: 6, height: 6 }, [a, b])) return true;
+  }
+  return false;
+}
+
+/** For a straight arrow that would run under another shape (and so seem to connect to it), a bend around it. */
+function detour(a: Rect, b: Rect, ctx: Ctx): Point | undefined {
+  const ca = centreOf(a);
+  const cb = centreOf(b);
+  const mid = { x: (ca.x + cb.x) / 2, y: (ca.y + cb.y) / 2 };
+  if (!blocked(ca, cb, mid, a, b, ctx)) return undefined;
+  const len = Math.hypot(cb.x - ca.x, cb.y - ca.y) || 1;
+  const normal = { x: -(cb.y - ca.y) / len, y: (cb.x - ca.x) / len };
+  for (const off of DETOURS) {
+    const h = { x: mid.x + normal.x * off, y: mid.y + normal.y * off };
+    if (!blocked(ca, cb, h, a, b, ctx)) return h;
+  }
+  return undefined;
+}
+
 function flow(e: FlowEl, ctx: Ctx, bend: Point | undefined): string {
   const a = ctx.rects.get(e.source);
   const b = ctx.rects.get(e.target);
@@ -301,7 +342,7 @@ function flow(e: FlowEl, ctx: Ctx, bend: Point | undefined): string {
   } else {
     const ca = centreOf(a);
     const cb = centreOf(b);
-    const h = e.path?.handle ?? bend;
+    const h = e.path?.handle ?? bend ?? detour(a, b, ctx);
     if (h) {
       const c = control(ca, cb, h);
       const s = borderPoint(ka, a, c);
@@ -404,11 +445,15 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
     ids: { arrow: `${prefix}-arrow`, arrowHi: `${prefix}-arrow-hi` },
     bounds: new Bounds(),
     occupied: new Occupied(),
+    shapes: new Occupied(),
   };
   for (const e of diagram.elements) {
     const r =
       e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity' ? rects.get(e.id) : undefined;
-    if (r) ctx.occupied.add(r);
+    if (r) {
+      ctx.occupied.add(r);
+      ctx.shapes.add(r);
+    }
   }
   const boundaries = diagram.elements.filter((e): e is BoundaryEl => e.kind === 'trustBoundary');
   const area = (e: BoundaryEl) => {
