@@ -12,6 +12,7 @@ import { renderSarif } from './sarif.js';
 import { parseCsv } from './testing/csvParse.js';
 import { analysedExample, EXAMPLE_URL } from './testing/example.js';
 import { hostileModel } from './testing/hostile.js';
+import { markdownHtml, tableCells } from './testing/markdownHtml.js';
 import { PAYLOADS } from './testing/payloads.js';
 
 const { model: example, template } = analysedExample(readFileSync(EXAMPLE_URL, 'utf8'));
@@ -27,6 +28,18 @@ describe('Markdown', () => {
     for (const p of PAYLOADS)
       for (const bad of ['<script', '<img', '<svg', '<iframe', '<b>', '<!--'])
         if (p.includes(bad)) expect(md).not.toContain(bad);
+  });
+
+  it("renders (GitHub-flavoured, by marked) to the report's own elements only: no element, attribute or script URL from a payload", () => {
+    const html = markdownHtml(md);
+    const { written, rendered } = tableCells(md);
+    expect(rendered).toBe(written);
+    const tags = new Set(html.match(/<[^>]*>/g) ?? []);
+    const own = /^<\/?(h[1-3]|p|ul|li|strong|table|thead|tbody|tr|th|td|br|pre|code|a)( class="language-mermaid")?>$/;
+    // Bare http(s) addresses in text are linked by GitHub too; nothing else becomes a link.
+    const autolink = /^<a href="https?:\/\/[^"<>\s]*">$/;
+    expect([...tags].filter((t) => !own.test(t) && !autolink.test(t))).toEqual([]);
+    expect(html).not.toMatch(/href="javascript|<(img|script|svg|iframe)/i);
   });
 
   it('makes no link, image or code span from a payload', () => {

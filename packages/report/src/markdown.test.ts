@@ -3,6 +3,7 @@ import { buildModel } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
 import { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';
 import { analysedExample, EXAMPLE_URL } from './testing/example.js';
+import { markdownHtml, tableCells } from './testing/markdownHtml.js';
 
 const { model, template } = analysedExample(readFileSync(EXAMPLE_URL, 'utf8'));
 const md = renderMarkdown(model, template);
@@ -25,6 +26,16 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`${model.threats?.length} threats`);
     expect(md).toContain('| Not started | ');
     expect(renderMarkdown(model, template)).toBe(md);
+  });
+
+  it('renders as GitHub Markdown: every table a table with all its cells, each diagram a mermaid block', () => {
+    const html = markdownHtml(md);
+    const tables = md.match(/^\|---/gm)?.length ?? 0;
+    expect(html.match(/<table>/g)).toHaveLength(tables);
+    expect(html.match(/<pre><code class="language-mermaid">/g)).toHaveLength(model.diagrams.length);
+    const { written, rendered } = tableCells(md);
+    expect(rendered).toBe(written);
+    expect(written).toBeGreaterThan(500);
   });
 
   it("has each element's interactions table with the seeds' columns", () => {
