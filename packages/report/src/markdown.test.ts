@@ -83,6 +83,23 @@ describe('renderMarkdown', () => {
     );
   });
 
+  it('copes with a model of 200,000 threats (no argument spreading of long lists)', () => {
+    const threats = Array.from({ length: 200_000 }, (_, i) => ({
+      id: `t${i}`,
+      typeId: 'manual',
+      origin: 'manual' as const,
+      category: 'S',
+      title: `Threat ${i}`,
+      description: '',
+      priority: 'High',
+      status: 'not-started' as const,
+      elementId: `e${i % 1000}`,
+      orphaned: true,
+    }));
+    const big = renderMarkdown({ ...model, threats }, template);
+    expect(big.match(/^\| \*\*Threat \d+/gm)).toHaveLength(200_000);
+  });
+
   it('escapes user text for Markdown and for Mermaid labels', () => {
     expect(mdText('<b>x</b> & [a](b) | `c` *d* _e_')).toBe(
       '&lt;b&gt;x&lt;/b&gt; &amp; \\[a\\](b) \\| \\`c\\` \\*d\\* \\_e\\_',

@@ -115,7 +115,9 @@ export function mermaidFlowchart(diagram: Diagram): string {
   for (const el of diagram.elements) {
     if (!ids.has(el.id)) continue;
     const p = parent.get(el.id);
-    children.set(p, [...(children.get(p) ?? []), el]);
+    const list = children.get(p);
+    if (list) list.push(el);
+    else children.set(p, [el]);
   }
   const lines = ['flowchart LR'];
   const boundaryIds: string[] = [];
@@ -155,15 +157,14 @@ function direction(r: InteractionRow): string {
   return r.aToB ? 'One-way (A to B)' : 'One-way (B to A)';
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ];
+/** A table as one string (no spreading: a table may have a hundred thousand rows). */
+function table(header: string[], rows: string[][]): string {
+  let out = `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`;
+  for (const r of rows) out += `\n| ${r.join(' | ')} |`;
+  return out;
 }
 
-function interactionTables(model: ThreatModel, template: ResolvedTemplate): string[] {
+function interactionTables(model: ThreatModel, template: ResolvedTemplate): string {
   const out: string[] = [];
   for (const section of interactionSections(model, template)) {
     out.push(`### ${mdText(section.element)}`, '');
@@ -175,12 +176,12 @@ function interactionTables(model: ThreatModel, template: ResolvedTemplate): stri
       mdText(r.flowName),
       r.details.map(mdText).join('<br>'),
     ]);
-    out.push(...table(['Element A', 'Data flow', 'Element B', 'Crosses boundary', 'Flow', 'Details'], rows), '');
+    out.push(table(['Element A', 'Data flow', 'Element B', 'Crosses boundary', 'Flow', 'Details'], rows), '');
   }
-  return out;
+  return out.join('\n');
 }
 
-function counts(title: string, entries: [string, number][]): string[] {
+function counts(title: string, entries: [string, number][]): string {
   return table(
     [title, 'Threats'],
     entries.map(([k, n]) => [k, String(n)]),
@@ -195,7 +196,7 @@ function ordered(record: Record<string, number>, order: readonly string[]): [str
   return [...order.filter((k) => k in record), ...rest].map((k) => [k, record[k] as number]);
 }
 
-function summary(model: ThreatModel, template: ResolvedTemplate): string[] {
+function summary(model: ThreatModel, template: ResolvedTemplate): string {
   const s = summarizeThreats(model.threats ?? []);
   const category = categoryNames(template.template.categories);
   const priorities = template.template.priorities ?? ['High', 'Medium', 'Low'];
@@ -208,17 +209,17 @@ function summary(model: ThreatModel, template: ResolvedTemplate): string[] {
     '',
     `${s.total} threats${extra.length ? `: ${extra.join(', ')}` : ''}.`,
     '',
-    ...counts(
+    counts(
       'Status',
       Object.entries(s.byStatus).map(([k, n]) => [STATUS_LABELS[k as keyof typeof STATUS_LABELS], n]),
     ),
     '',
-    ...counts(
+    counts(
       'Priority',
       ordered(s.byPriority, priorities).map(([k, n]) => [mdText(k), n]),
     ),
     '',
-    ...counts(
+    counts(
       'Category',
       ordered(
         s.byCategory,
@@ -226,10 +227,10 @@ function summary(model: ThreatModel, template: ResolvedTemplate): string[] {
       ).map(([k, n]) => [mdText(category(k)), n]),
     ),
     '',
-  ];
+  ].join('\n');
 }
 
-function threats(model: ThreatModel, template: ResolvedTemplate): string[] {
+function threats(model: ThreatModel, template: ResolvedTemplate): string {
   const category = categoryNames(template.template.categories);
   const out = ['## Threats', ''];
   const groups = groupThreats(model);
@@ -247,13 +248,13 @@ function threats(model: ThreatModel, template: ResolvedTemplate): string[] {
         mdText(t.mitigations ?? ''),
       ];
     });
-    out.push(...table(['Threat', 'Category', 'Priority', 'Status', 'Justification', 'Mitigations'], rows), '');
+    out.push(table(['Threat', 'Category', 'Priority', 'Status', 'Justification', 'Mitigations'], rows), '');
   }
-  return out;
+  return out.join('\n');
 }
 
-function bullets(items: readonly string[]): string[] {
-  return items.map((i) => `- ${mdText(i)}`);
+function bullets(items: readonly string[]): string {
+  return items.map((i) => `- ${mdText(i)}`).join('\n');
 }
 
 /** The model's full report as GitHub-flavoured Markdown. */
@@ -269,17 +270,17 @@ export function renderMarkdown(model: ThreatModel, template: ResolvedTemplate): 
   for (const [label, value] of facts) if (value) out.push(`- **${label}:** ${mdText(value)}`);
   out.push('');
   if (m.description) out.push('## Description', '', mdText(m.description), '');
-  if (m.assumptions?.length) out.push('## Assumptions', '', ...bullets(m.assumptions), '');
-  if (m.externalDependencies?.length) out.push('## External dependencies', '', ...bullets(m.externalDependencies), '');
+  if (m.assumptions?.length) out.push('## Assumptions', '', bullets(m.assumptions), '');
+  if (m.externalDependencies?.length) out.push('## External dependencies', '', bullets(m.externalDependencies), '');
   if (model.assets?.length) {
     const rows = model.assets.map((a) => [mdText(a.name), mdText(a.classification), mdText(a.description ?? '')]);
-    out.push('## Assets', '', ...table(['Asset', 'Classification', 'Description'], rows), '');
+    out.push('## Assets', '', table(['Asset', 'Classification', 'Description'], rows), '');
   }
-  out.push(...summary(model, template));
+  out.push(summary(model, template));
   out.push('## Diagrams', '');
   for (const d of model.diagrams) out.push(`### ${mdText(d.name)}`, '', mermaidFlowchart(d), '');
-  out.push('## Interactions', '', ...interactionTables(model, template));
-  out.push(...threats(model, template));
+  out.push('## Interactions', '', interactionTables(model, template));
+  out.push(threats(model, template));
   if (model.notes?.length) {
     out.push('## Notes', '');
     for (const n of model.notes) {
