@@ -98,6 +98,14 @@ describe('renderMarkdown', () => {
     }));
     const big = renderMarkdown({ ...model, threats }, template);
     expect(big.match(/^\| \*\*Threat \d+/gm)).toHaveLength(200_000);
+    expect(big).not.toContain('`bulwark render` draws this diagram as SVG');
+    const [diagram] = model.diagrams;
+    if (!diagram) throw new Error('no diagram');
+    const flows = diagram.elements.filter((e) => e.kind === 'dataFlow');
+    const many = { ...diagram, elements: [...diagram.elements, ...Array.from({ length: 20 }, () => flows).flat()] };
+    expect(renderMarkdown({ ...model, diagrams: [many] }, template)).toContain(
+      '*Mermaid (and so GitHub) draws up to 50,000 characters and 500 arrows: `bulwark render` draws this diagram as SVG.*',
+    );
   });
 
   it('escapes user text for Markdown and for Mermaid labels', () => {

@@ -62,6 +62,10 @@ export function mermaidLabel(text: string): string {
   );
 }
 
+/** Mermaid's default limits (maxTextSize, maxEdges), which GitHub keeps. */
+const MERMAID_MAX_TEXT = 50_000;
+const MERMAID_MAX_EDGES = 500;
+
 const area = (b: TrustBoundary): number => (b.position ? b.position.width * b.position.height : 0);
 
 /**
@@ -278,7 +282,16 @@ export function renderMarkdown(model: ThreatModel, template: ResolvedTemplate): 
   }
   out.push(summary(model, template));
   out.push('## Diagrams', '');
-  for (const d of model.diagrams) out.push(`### ${mdText(d.name)}`, '', mermaidFlowchart(d), '');
+  for (const d of model.diagrams) {
+    const chart = mermaidFlowchart(d);
+    out.push(`### ${mdText(d.name)}`, '', chart, '');
+    const arrows = d.elements.filter((e) => e.kind === 'dataFlow').length;
+    if (chart.length > MERMAID_MAX_TEXT || arrows > MERMAID_MAX_EDGES)
+      out.push(
+        `*Mermaid (and so GitHub) draws up to 50,000 characters and ${MERMAID_MAX_EDGES} arrows: \`bulwark render\` draws this diagram as SVG.*`,
+        '',
+      );
+  }
   out.push('## Interactions', '', interactionTables(model, template));
   out.push(threats(model, template));
   if (model.notes?.length) {
