@@ -3,7 +3,7 @@ import type { Threat, ThreatModel } from '@bulwark/core';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { idLines, renderSarif, sarifLevel } from './sarif.js';
+import { generalText, idLines, renderSarif, sarifLevel } from './sarif.js';
 import { analysedExample, EXAMPLE_URL } from './testing/example.js';
 
 const SCHEMA = new URL('../../../../shared/corpus/sarif/sarif-schema-2.1.0.json', import.meta.url).pathname;
@@ -67,12 +67,21 @@ describe('renderSarif', () => {
     const used = [...new Set((input.threats ?? []).map((t) => t.typeId))].sort();
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(used);
     for (const r of run.tool.driver.rules) {
+      expect(r.name).toMatch(/^[A-Z][A-Za-z0-9]*$/);
+      expect(`${r.shortDescription.text} ${r.fullDescription.text}`).not.toMatch(/\{(source|target|flow|element)\./);
       expect(r.shortDescription.text).not.toBe('');
       expect(r.fullDescription.text).not.toBe('');
       expect(['error', 'warning', 'note']).toContain(r.defaultConfiguration.level);
     }
     expect(results).toHaveLength(input.threats?.length ?? 0);
     for (const r of results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+  });
+
+  it('words placeholders in general terms in the rules', () => {
+    expect(generalText('{source.Name} sends {flow.protocol} to {target.Name}')).toBe(
+      "The source sends the flow's protocol to the target",
+    );
+    expect(generalText('Spoofing of {element.Name}')).toBe('Spoofing of the element');
   });
 
   it('maps priority to level, keeps the threat id as fingerprint and names the elements', () => {

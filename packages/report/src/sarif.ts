@@ -70,6 +70,26 @@ interface Rule {
   properties: Record<string, unknown>;
 }
 
+/** A threat type's text with its placeholders in general words: `{source.Name}` -> "the source". */
+export function generalText(text: string): string {
+  const out = text.replace(
+    /\{(source|target|flow|element)\.([A-Za-z0-9_\-[\] ]+?)\}/g,
+    (_m, role: string, attr: string) => (attr === 'Name' ? `the ${role}` : `the ${role}'s ${attr}`),
+  );
+  return text.startsWith('{') ? out.charAt(0).toUpperCase() + out.slice(1) : out;
+}
+
+/** A rule's name as SARIF suggests (an identifier in PascalCase): the last part of the type id. */
+function ruleName(typeId: string): string {
+  const last = typeId.split(/[.:/]/).pop() ?? typeId;
+  const name = last
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  return name || typeId;
+}
+
 function rule(typeId: string, sample: Threat, template: ResolvedTemplate, category: (id: string) => string): Rule {
   const type = template.threatTypes.find((t) => t.type.id === typeId)?.type;
   const help = [
@@ -78,9 +98,11 @@ function rule(typeId: string, sample: Threat, template: ResolvedTemplate, catego
   ];
   return {
     id: typeId,
-    name: type?.title ?? typeId,
-    shortDescription: { text: type?.title ?? `${category(sample.category)} threat` },
-    fullDescription: { text: type?.description ?? (sample.origin === 'manual' ? 'A threat added by hand.' : typeId) },
+    name: ruleName(typeId),
+    shortDescription: { text: type ? generalText(type.title) : `${category(sample.category)} threat` },
+    fullDescription: {
+      text: type ? generalText(type.description) : sample.origin === 'manual' ? 'A threat added by hand.' : typeId,
+    },
     help: { text: help.length > 0 ? help.join('\n') : 'Triage the threat in Bulwark: mitigate it or justify it.' },
     defaultConfiguration: { level: sarifLevel(type?.priority ?? sample.priority) },
     properties: { category: category(type?.category ?? sample.category), tags: ['security', 'threat-model'] },
