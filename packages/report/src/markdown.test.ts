@@ -83,6 +83,17 @@ describe('renderMarkdown', () => {
     );
   });
 
+  it('lists the elements out of scope with their reasons', () => {
+    const [diagram] = model.diagrams;
+    if (!diagram) throw new Error('no diagram');
+    const elements = diagram.elements.map((e) =>
+      e.name === 'GitHub' ? { ...e, outOfScope: true, outOfScopeReason: 'Run by <GitHub>' } : e,
+    );
+    const scoped = renderMarkdown({ ...model, diagrams: [{ ...diagram, elements }] }, template);
+    expect(scoped).toContain('## Out of scope\n\n- **GitHub**: Run by &lt;GitHub&gt;\n\n## Summary');
+    expect(md).not.toContain('## Out of scope');
+  });
+
   it('copes with a model of 200,000 threats (no argument spreading of long lists)', () => {
     const threats = Array.from({ length: 200_000 }, (_, i) => ({
       id: `t${i}`,

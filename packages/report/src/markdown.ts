@@ -168,21 +168,37 @@ function table(header: string[], rows: string[][]): string {
   return out;
 }
 
+/** Each element's interactions; as in the seeds, a flow's details are shown once and referred to after. */
 function interactionTables(model: ThreatModel, template: ResolvedTemplate): string {
   const out: string[] = [];
+  const firstShown = new Map<string, string>();
   for (const section of interactionSections(model, template)) {
     out.push(`### ${mdText(section.element)}`, '');
-    const rows = section.rows.map((r) => [
-      mdText(r.elementA),
-      direction(r),
-      mdText(r.elementB),
-      r.crossesBoundary ? `Yes (${r.boundaries.map(mdText).join(', ')})` : 'No',
-      mdText(r.flowName),
-      r.details.map(mdText).join('<br>'),
-    ]);
+    const rows = section.rows.map((r) => {
+      const shownIn = firstShown.get(r.flowId);
+      if (shownIn === undefined) firstShown.set(r.flowId, section.element);
+      return [
+        mdText(r.elementA),
+        direction(r),
+        mdText(r.elementB),
+        r.crossesBoundary ? `Yes (${r.boundaries.map(mdText).join(', ')})` : 'No',
+        mdText(r.flowName),
+        shownIn !== undefined ? `See **${mdText(shownIn)}**` : r.details.map(mdText).join('<br>'),
+      ];
+    });
     out.push(table(['Element A', 'Data flow', 'Element B', 'Crosses boundary', 'Flow', 'Details'], rows), '');
   }
   return out.join('\n');
+}
+
+/** Elements marked out of scope, with the reason given. */
+function outOfScope(model: ThreatModel): string {
+  const items: string[] = [];
+  for (const d of model.diagrams)
+    for (const e of d.elements)
+      if (e.outOfScope)
+        items.push(`- **${mdText(displayName(e))}**${e.outOfScopeReason ? `: ${mdText(e.outOfScopeReason)}` : ''}`);
+  return items.length ? `## Out of scope\n\n${items.join('\n')}\n` : '';
 }
 
 function counts(title: string, entries: [string, number][]): string {
@@ -280,6 +296,8 @@ export function renderMarkdown(model: ThreatModel, template: ResolvedTemplate): 
     const rows = model.assets.map((a) => [mdText(a.name), mdText(a.classification), mdText(a.description ?? '')]);
     out.push('## Assets', '', table(['Asset', 'Classification', 'Description'], rows), '');
   }
+  const scope = outOfScope(model);
+  if (scope) out.push(scope);
   out.push(summary(model, template));
   out.push('## Diagrams', '');
   for (const d of model.diagrams) {
