@@ -124,7 +124,7 @@ describe('renderSarif', () => {
     expect(results.filter((r) => r.properties.status === 'needs-investigation' && r.suppressions)).toEqual([]);
   });
 
-  it('points each result at the line that defines its threat or its first element when given the file', () => {
+  it('points each result at the line that defines its threat, flow or element when given the file', () => {
     const fileText = readFileSync(EXAMPLE_URL, 'utf8');
     const withText = JSON.parse(
       renderSarif(input, template, { modelUri: 'examples/infrastructure.bulwark.json', modelText: fileText }),
@@ -134,14 +134,21 @@ describe('renderSarif', () => {
       const line = r.locations[0]?.physicalLocation?.region?.startLine ?? 0;
       const first = r.locations[0]?.logicalLocations[0]?.name;
       const threat = (input.threats ?? []).find((t) => t.id === r.partialFingerprints['bulwarkThreatId/v1']);
-      const firstId = threat?.interaction?.sourceId ?? threat?.elementId;
+      const firstId = threat?.interaction?.flowId ?? threat?.elementId;
       expect(lines[line - 1], `${first}`).toContain(`"id": "${firstId}"`);
     }
     expect(results.every((r) => r.locations[0]?.physicalLocation?.region?.startLine === 1)).toBe(true);
-    expect([...idLines('a:\n  - id: web\n    name: x\n  - id: "db:1"\n    id: \'q\'\n').entries()]).toEqual([
+    const yaml =
+      'a:\n  - id: web\n    typeId: t\n  - id: "db:1"\n    id: \'q\'\n  - { kind: process, id: api, boundaryId: b }\n';
+    expect([...idLines(yaml).entries()]).toEqual([
       ['web', 2],
       ['db:1', 4],
       ['q', 5],
+      ['api', 6],
+    ]);
+    expect([...idLines('{"id":"a","elements":[{"id":"b\\"c","typeId":"x"}]}').entries()]).toEqual([
+      ['a', 1],
+      ['b"c', 1],
     ]);
   });
 

@@ -7,7 +7,7 @@
  *   justification; not-started and needs-investigation ones are plain results;
  * - the elements a threat touches are its logical locations ("Diagram/Element"); the model file
  *   is its physical location when the caller names it, at the line that defines the threat (or
- *   else its first element) when the caller hands over the file's text, line 1 otherwise (code
+ *   else its flow, or its element) when the caller hands over the file's text, line 1 otherwise (code
  *   scanning needs a line to show a result);
  * - partialFingerprints hold the threat id, which is stable across runs.
  */
@@ -25,23 +25,24 @@ export interface SarifOptions {
 }
 
 /**
- * The line (1-based) where each id is first defined in a model file written one key per line
- * (`"id": "x"` in JSON, `id: x` in YAML).
+ * The line (1-based) where each id is first defined in a model file: `"id": "x"` in JSON, `id: x`
+ * in YAML, block or flow style (`- { id: x, ... }`). Keys ending in `Id` (`typeId`...) do not count.
  */
 export function idLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
+  const key = /(?:^|[\s{,])(?:"id"|id)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,#{}[\]"']+))/g;
   text.split(/\r\n|\r|\n/).forEach((line, i) => {
-    const m = /^\s*(?:-\s+)?(?:"id"|id)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,#{}[\]"']+))/.exec(line);
-    if (!m) return;
-    let id = m[2] ?? m[3] ?? '';
-    if (m[1] !== undefined) {
-      try {
-        id = JSON.parse(`"${m[1]}"`) as string;
-      } catch {
-        return;
+    for (const m of line.matchAll(key)) {
+      let id = m[2] ?? m[3] ?? '';
+      if (m[1] !== undefined) {
+        try {
+          id = JSON.parse(`"${m[1]}"`) as string;
+        } catch {
+          continue;
+        }
       }
+      if (!lines.has(id)) lines.set(id, i + 1);
     }
-    if (!lines.has(id)) lines.set(id, i + 1);
   });
   return lines;
 }
@@ -152,7 +153,11 @@ export function renderSarif(model: ThreatModel, template: ResolvedTemplate, opti
                 physicalLocation: {
                   artifactLocation: { uri: options.modelUri },
                   region: {
-                    startLine: lines.get(t.id) ?? place.elementIds.map((id) => lines.get(id)).find(Boolean) ?? 1,
+                    startLine:
+                      lines.get(t.id) ??
+                      lines.get(t.interaction?.flowId ?? t.elementId ?? '') ??
+                      place.elementIds.map((id) => lines.get(id)).find(Boolean) ??
+                      1,
                   },
                 },
               }
