@@ -35,6 +35,11 @@ describe('renderCsv', () => {
     ]).toContain(row?.[2]);
   });
 
+  it('starts with a byte order mark only when asked (for Excel)', () => {
+    expect(renderCsv(model, template, { bom: true })).toBe(`\ufeff${renderCsv(model, template)}`);
+    expect(renderCsv(model, template).charCodeAt(0)).toBe('i'.charCodeAt(0));
+  });
+
   it('quotes as RFC 4180 says and guards formulas with an apostrophe', () => {
     const cases: [string, string][] = [
       ['plain', 'plain'],

@@ -39,11 +39,17 @@ function csvRow(fields: readonly string[]): string {
   return `${fields.map(csvField).join(',')}\r\n`;
 }
 
+/** What the caller may change in the CSV. */
+export interface CsvOptions {
+  /** Start with a UTF-8 byte order mark, which Excel needs to read the file as UTF-8. */
+  bom?: boolean;
+}
+
 /** The model's threats as CSV (header row first). */
-export function renderCsv(model: ThreatModel, template: ResolvedTemplate): string {
+export function renderCsv(model: ThreatModel, template: ResolvedTemplate, options: CsvOptions = {}): string {
   const index = indexElements(model);
   const category = categoryNames(template.template.categories);
-  let out = csvRow(CSV_COLUMNS);
+  let out = (options.bom ? '\ufeff' : '') + csvRow(CSV_COLUMNS);
   for (const t of orderedThreats(model, index)) {
     const place = threatPlace(t, index);
     out += csvRow([

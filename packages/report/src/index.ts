@@ -1,7 +1,7 @@
 /** @bulwark/report: diagrams as SVG and the model's reports (see README.md). */
 
 export { CHECK_FIELDS, CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from './check.js';
-export { CSV_COLUMNS, csvField, renderCsv } from './csv.js';
+export { CSV_COLUMNS, type CsvOptions, csvField, renderCsv } from './csv.js';
 export { escapeMarkup } from './escape.js';
 export {
   isReportFormat,

@@ -29,6 +29,8 @@ describe('bulwark report', () => {
       expect(r.stderr).toContain(`wrote ${out}`);
       expect(readFileSync(out, 'utf8').length).toBeGreaterThan(1000);
     }
+    const bom = runCli(['report', EXAMPLE, '-f', 'csv', '--bom']).stdout;
+    expect(bom.startsWith('\ufeffid,title,')).toBe(true);
     expect(readFileSync(join(dir, 'threats.txt'), 'utf8').split('\r\n')[0]).toMatch(
       /^id,title,category,priority,status,/,
     );

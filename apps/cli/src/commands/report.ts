@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, bulwarkError } from '@bulwark/core';
-import { REPORT_FORMATS, renderReport, renderSarif } from '@bulwark/report';
+import { analyze, bulwarkError, type ResolvedTemplate, type ThreatModel } from '@bulwark/core';
+import { REPORT_FORMATS, renderCsv, renderReport, renderSarif } from '@bulwark/report';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail } from '../context.js';
-import { writeFileAtomic } from '../io.js';
+import { type LoadedModel, writeFileAtomic } from '../io.js';
 import { out } from '../output.js';
 
 /** The formats this command writes (html and pdf are not offered here yet). */
@@ -41,6 +41,22 @@ function modelUri(file: string): string {
   return rel.split(sep).map(encodeURIComponent).join('/');
 }
 
+/** The report's text. SARIF also gets the model file's text (JSON or YAML), to point at lines. */
+async function reportText(
+  format: Format,
+  model: ThreatModel,
+  template: ResolvedTemplate,
+  file: string,
+  fileFormat: LoadedModel['format'],
+  bom: boolean,
+): Promise<string> {
+  const options = { modelUri: modelUri(file), toolVersion: '0.1.0' };
+  if (format === 'csv' && bom) return renderCsv(model, template, { bom });
+  if (format === 'sarif' && fileFormat !== 'tm7')
+    return renderSarif(model, template, { ...options, modelText: readFileSync(file, 'utf8') });
+  return renderReport(format, model, template, options);
+}
+
 export function register(program: Command): void {
   program
     .command('report')
@@ -53,26 +69,24 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write the report to this file, atomically (default: standard output)')
     .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
     .option('--no-analyze', 'report the threats stored in the file as they are, without analysing first')
-    .action(async (file: string, opts: { format?: string; output?: string; template?: string; analyze: boolean }) => {
-      const format = chooseFormat(opts.format, opts.output);
-      const { loaded, template } = loadModelAndTemplate(file, opts.template);
-      const model = opts.analyze ? analyze(loaded.model, template).model : loaded.model;
-      const options = { modelUri: modelUri(file), toolVersion: '0.1.0' };
-      // SARIF points each result at its line in a JSON or YAML model, so it gets the file's text too.
-      const text =
-        format === 'sarif'
-          ? renderSarif(model, template, {
-              ...options,
-              ...(loaded.format !== 'tm7' ? { modelText: readFileSync(file, 'utf8') } : {}),
-            })
-          : await renderReport(format, model, template, options);
-      if (opts.output === undefined) {
-        process.stdout.write(text);
-        return;
-      }
-      orFail(writeFileAtomic(opts.output, text));
-      process.stderr.write(
-        `${out.green('wrote')} ${opts.output}: ${format} report, ${model.threats?.length ?? 0} threats${opts.analyze ? '' : ' (as stored, not analysed)'}\n`,
-      );
-    });
+    .option('--bom', 'csv: start with a UTF-8 byte order mark, so that Excel reads names as UTF-8')
+    .action(
+      async (
+        file: string,
+        opts: { format?: string; output?: string; template?: string; analyze: boolean; bom?: boolean },
+      ) => {
+        const format = chooseFormat(opts.format, opts.output);
+        const { loaded, template } = loadModelAndTemplate(file, opts.template);
+        const model = opts.analyze ? analyze(loaded.model, template).model : loaded.model;
+        const text = await reportText(format, model, template, file, loaded.format, opts.bom === true);
+        if (opts.output === undefined) {
+          process.stdout.write(text);
+          return;
+        }
+        orFail(writeFileAtomic(opts.output, text));
+        process.stderr.write(
+          `${out.green('wrote')} ${opts.output}: ${format} report, ${model.threats?.length ?? 0} threats${opts.analyze ? '' : ' (as stored, not analysed)'}\n`,
+        );
+      },
+    );
 }
