@@ -135,13 +135,14 @@ export function loadModel(file: string): Result<LoadedModel> {
   return ok({ file, format: 'json', model: model.value });
 }
 
-/** Writes text to a file atomically: a temp file beside it, fsync, then rename over it. */
-export function writeFileAtomic(file: string, text: string): Result<void> {
+/** Writes text (or bytes) to a file atomically: a temp file beside it, fsync, then rename over it. */
+export function writeFileAtomic(file: string, text: string | Uint8Array): Result<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const fd = openSync(tmp, 'wx', 0o644);
     try {
-      writeSync(fd, text);
+      if (typeof text === 'string') writeSync(fd, text);
+      else writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

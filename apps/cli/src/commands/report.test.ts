@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findChromium } from '@bulwark/report/pdf';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../testing/runCli.js';
 
@@ -67,10 +68,31 @@ describe('bulwark report', () => {
     expect(runCli(['report', '--help']).stdout).toContain('analysed first');
   });
 
+  it('writes the full report as HTML, and as PDF where there is a browser', () => {
+    const dir = tempDir();
+    const html = runCli(['report', EXAMPLE, '-o', join(dir, 'report.html')]);
+    expect(html.code, html.stderr).toBe(0);
+    const text = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(text).toMatch(/^<!doctype html>/);
+    expect(text).toContain('<h1>Infrastructure</h1>');
+    expect(text).toContain('<meta name="generator" content="Bulwark 0.1.0">');
+    expect(runCli(['report', EXAMPLE, '--format', 'pdf']).stderr).toContain(
+      'A PDF is written to a file: add -o report.pdf.',
+    );
+    const pdf = runCli(['report', EXAMPLE, '-o', join(dir, 'report.pdf'), '--page', 'letter']);
+    if (findChromium().ok) {
+      expect(pdf.code, pdf.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'report.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    } else {
+      expect(pdf.code).toBe(2);
+      expect(pdf.stderr).toContain('none was found');
+    }
+  }, 60_000);
+
   it('fails with a usage error for formats it does not write and an input error for a missing model', () => {
-    const html = runCli(['report', EXAMPLE, '--format', 'html']);
-    expect(html.code).toBe(2);
-    expect(html.stderr).toContain('Unknown report format "html": use one of md, csv, json, sarif.');
+    const docx = runCli(['report', EXAMPLE, '--format', 'docx']);
+    expect(docx.code).toBe(2);
+    expect(docx.stderr).toContain('Unknown report format "docx": use one of html, pdf, md, csv, json, sarif.');
     const ext = runCli(['report', EXAMPLE, '-o', join(tempDir(), 'report.docx')]);
     expect(ext.code).toBe(2);
     expect(ext.stderr).toContain('pass --format');

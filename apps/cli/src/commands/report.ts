@@ -1,20 +1,22 @@
 /**
- * `bulwark report <model> --format md|csv|json|sarif [-o file]`: the model's report. The model
- * is analysed with its template first, so the threats are current (`--no-analyze` reports the
- * stored ones as they are).
+ * `bulwark report <model> --format html|pdf|md|csv|json|sarif [-o file]`: the model's report.
+ * The model is analysed with its template first, so the threats are current (`--no-analyze`
+ * reports the stored ones as they are). PDF is the HTML report printed by the Chromium or Chrome
+ * on the machine.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, bulwarkError, type ResolvedTemplate, type ThreatModel } from '@bulwark/core';
 import { REPORT_FORMATS, renderCsv, renderReport, renderSarif } from '@bulwark/report';
+import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
 import type { Command } from 'commander';
-import { CliFailure, loadModelAndTemplate, orFail } from '../context.js';
+import { CliFailure, loadModelAndTemplate, orFail, VERSION } from '../context.js';
 import { type LoadedModel, writeFileAtomic } from '../io.js';
 import { out } from '../output.js';
 
-/** The formats this command writes (html and pdf are not offered here yet). */
-const FORMATS = ['md', 'csv', 'json', 'sarif'] as const;
+/** The formats this command writes. */
+const FORMATS = ['html', 'pdf', 'md', 'csv', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 const FORMAT_NAMES = FORMATS.join(', ');
 
@@ -43,14 +45,19 @@ function modelUri(file: string): string {
 
 /** The report's text. SARIF also gets the model file's text (JSON or YAML), to point at lines. */
 async function reportText(
-  format: Format,
+  format: Exclude<Format, 'pdf'>,
   model: ThreatModel,
   template: ResolvedTemplate,
   file: string,
   fileFormat: LoadedModel['format'],
   bom: boolean,
 ): Promise<string> {
-  const options = { modelUri: modelUri(file), toolVersion: '0.1.0' };
+  const options = {
+    modelUri: modelUri(file),
+    toolVersion: VERSION,
+    generator: `Bulwark ${VERSION}`,
+    generatedAt: new Date().toISOString().slice(0, 10),
+  };
   if (format === 'csv' && bom) return renderCsv(model, template, { bom });
   if (format === 'sarif' && fileFormat !== 'tm7')
     return renderSarif(model, template, { ...options, modelText: readFileSync(file, 'utf8') });
@@ -64,8 +71,9 @@ export function register(program: Command): void {
     .argument('<model>', 'model file (.bulwark.json, .bulwark.yaml, .tm7)')
     .option(
       '-f, --format <format>',
-      `md (Markdown, diagrams as Mermaid), csv (one row per threat), json (the model with its threats) or sarif (SARIF 2.1.0); default: from the -o extension, else md`,
+      `html (the full report, one self-contained file), pdf (the same, printed by Chromium), md (Markdown, diagrams as Mermaid), csv (one row per threat), json (the model with its threats) or sarif (SARIF 2.1.0); default: from the -o extension, else md`,
     )
+    .option('--page <size>', 'pdf: a4 or letter', 'a4')
     .option('-o, --output <file>', 'write the report to this file, atomically (default: standard output)')
     .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
     .option('--no-analyze', 'report the threats stored in the file as they are, without analysing first')
@@ -73,17 +81,25 @@ export function register(program: Command): void {
     .action(
       async (
         file: string,
-        opts: { format?: string; output?: string; template?: string; analyze: boolean; bom?: boolean },
+        opts: { format?: string; output?: string; template?: string; analyze: boolean; bom?: boolean; page: string },
       ) => {
         const format = chooseFormat(opts.format, opts.output);
+        if (opts.page !== 'a4' && opts.page !== 'letter')
+          throw new CliFailure(bulwarkError('USAGE', `--page must be a4 or letter, not "${opts.page}".`));
+        // Before any work: a PDF needs a file to go to and a browser to print it.
+        if (format === 'pdf' && opts.output === undefined)
+          throw new CliFailure(bulwarkError('USAGE', 'A PDF is written to a file: add -o report.pdf.'));
+        const chromium = format === 'pdf' ? orFail(findChromium()) : undefined;
         const { loaded, template } = loadModelAndTemplate(file, opts.template);
         const model = opts.analyze ? analyze(loaded.model, template).model : loaded.model;
-        const text = await reportText(format, model, template, file, loaded.format, opts.bom === true);
+        const html = format === 'pdf' ? 'html' : format;
+        const text = await reportText(html, model, template, file, loaded.format, opts.bom === true);
+        const body = chromium ? await htmlToPdf(text, opts.page, chromium) : text;
         if (opts.output === undefined) {
           process.stdout.write(text);
           return;
         }
-        orFail(writeFileAtomic(opts.output, text));
+        orFail(writeFileAtomic(opts.output, body));
         process.stderr.write(
           `${out.green('wrote')} ${opts.output}: ${format} report, ${model.threats?.length ?? 0} threats${opts.analyze ? '' : ' (as stored, not analysed)'}\n`,
         );
