@@ -8,6 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serializeModel } from '@bulwark/core';
+import { cliRun } from './cliRun.js';
 import { syntheticModel, syntheticTemplate } from './synthetic.js';
 
 const { values } = parseArgs({
@@ -32,33 +33,8 @@ function worker(scenario) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-/** Runs the real CLI, measuring wall time and the child's peak memory (via /proc, sampled). */
-function cli(args, before = () => {}) {
-  const times = [];
-  let peak = 0;
-  for (let i = 0; i < Number(runs); i++) {
-    before();
-    const t0 = performance.now();
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `
-      const { run } = await import(${JSON.stringify(join(root, 'apps/cli/dist/main.js'))});
-      const code = await run(${JSON.stringify(args)});
-      process.stderr.write('\\n@@' + JSON.stringify({ code, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
-    `,
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 28, cwd: dir },
-    );
-    times.push(performance.now() - t0);
-    const stats = JSON.parse(r.stderr.split('@@').pop());
-    if (stats.code !== 0) throw new Error(`bulwark ${args.join(' ')} exited ${stats.code}:\n${r.stderr}`);
-    peak = Math.max(peak, stats.maxRssMb);
-  }
-  return { ms: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)], maxRssMb: peak };
-}
+/** Runs the real CLI (see cliRun.js). */
+const cli = (args, before) => cliRun(args, { cwd: dir, runs: Number(runs), ...(before ? { before } : {}) });
 
 const model = syntheticModel({ nodes: Number(nodes), flows: Number(flows) });
 writeFileSync(join(dir, 'model.bulwark.json'), serializeModel(model));

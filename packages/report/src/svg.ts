@@ -148,13 +148,15 @@ class Bounds {
 
 /** Rectangles bucketed on a coarse grid, to ask quickly whether a spot is taken. */
 class Occupied {
-  private readonly cells = new Map<string, Rect[]>();
+  private readonly cells = new Map<number, Rect[]>();
   private static readonly CELL = 200;
-  private keys(r: Rect): string[] {
+  // A cell's key is a number (column and row packed), not a string: millions of lookups on a
+  // large diagram would otherwise make as many strings.
+  private keys(r: Rect): number[] {
     const c = Occupied.CELL;
-    const keys: string[] = [];
+    const keys: number[] = [];
     for (let i = Math.floor(r.x / c); i <= Math.floor((r.x + r.width) / c); i++)
-      for (let j = Math.floor(r.y / c); j <= Math.floor((r.y + r.height) / c); j++) keys.push(`${i},${j}`);
+      for (let j = Math.floor(r.y / c); j <= Math.floor((r.y + r.height) / c); j++) keys.push(i * 0x100000 + j);
     return keys;
   }
   add(r: Rect): void {
@@ -206,6 +208,8 @@ interface Ctx {
   occupied: Occupied;
   /** The shapes alone: an arrow bends around them rather than run under one. */
   shapes: Occupied;
+  /** Whether arrows look for a way around shapes (not on very large diagrams: it costs most of the drawing there). */
+  detours: boolean;
 }
 
 function title(e: Element, label: string): string {
@@ -307,6 +311,9 @@ function blocked(ca: Point, cb: Point, h: Point, a: Rect, b: Rect, ctx: Ctx): bo
 }
 
 /** For a straight arrow that would run under another shape (and so seem to connect to it), a bend around it. */
+/** Shapes above which arrows are drawn straight through (a diagram that large is read zoomed in, piece by piece). */
+const DETOUR_LIMIT = 3000;
+
 function detour(a: Rect, b: Rect, ctx: Ctx): Point | undefined {
   const ca = centreOf(a);
   const cb = centreOf(b);
@@ -342,7 +349,7 @@ function flow(e: FlowEl, ctx: Ctx, bend: Point | undefined): string {
   } else {
     const ca = centreOf(a);
     const cb = centreOf(b);
-    const h = e.path?.handle ?? bend ?? detour(a, b, ctx);
+    const h = e.path?.handle ?? bend ?? (ctx.detours ? detour(a, b, ctx) : undefined);
     if (h) {
       const c = control(ca, cb, h);
       const s = borderPoint(ka, a, c);
@@ -446,6 +453,7 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
     bounds: new Bounds(),
     occupied: new Occupied(),
     shapes: new Occupied(),
+    detours: rects.size <= DETOUR_LIMIT,
   };
   for (const e of diagram.elements) {
     const r =

@@ -10,6 +10,8 @@ import { displayName, type Element, oneLine, type Threat, type ThreatModel, type
 export interface ElementIndex {
   element: Map<string, Element>;
   diagramName: Map<string, string>;
+  /** Names as reports show them, filled in as they are asked for (see nameOf). */
+  names: Map<string, string>;
 }
 
 /** Indexes the elements of every diagram. */
@@ -23,7 +25,7 @@ export function indexElements(model: ThreatModel): ElementIndex {
       diagramName.set(e.id, d.name);
     }
   }
-  return { element, diagramName };
+  return { element, diagramName, names: new Map() };
 }
 
 /** A threat's place in words: names on one line (the id when the element is gone). */
@@ -38,10 +40,15 @@ export interface ThreatPlace {
   elementIds: string[];
 }
 
-/** The name of an element as reports show it (one line, "(grouped)" added). */
+/** The name of an element as reports show it (one line, "(grouped)" added); worked out once per element. */
 export function nameOf(index: ElementIndex, id: string): string {
-  const el = index.element.get(id);
-  return el ? oneLine(displayName(el)) : id;
+  let name = index.names.get(id);
+  if (name === undefined) {
+    const el = index.element.get(id);
+    name = el ? oneLine(displayName(el)) : id;
+    index.names.set(id, name);
+  }
+  return name;
 }
 
 /** Where a threat sits, in words. */
@@ -82,29 +89,25 @@ export interface ThreatGroup {
  * its ids, so two flows with the same names stay apart.
  */
 export function groupThreats(model: ThreatModel, index = indexElements(model)): ThreatGroup[] {
-  const placed = (model.threats ?? []).map((t) => {
+  // Threats are gathered by place first, then the places are sorted, then each place's threats:
+  // the same order as sorting every threat, with far fewer comparisons on a large model.
+  const byPlace = new Map<string, { group: ThreatGroup; key: [string, string, string]; ids: string }>();
+  for (const t of model.threats ?? []) {
+    const i = t.interaction;
+    const ids = i ? `${i.sourceId}\u0000${i.flowId}\u0000${i.targetId}` : (t.elementId ?? '');
+    const found = byPlace.get(ids);
+    if (found) {
+      found.group.threats.push(t);
+      continue;
+    }
     const place = threatPlace(t, index);
-    return { t, place, key: placeKey(place) };
-  });
-  placed.sort(
-    (a, b) =>
-      cmp(a.key[0], b.key[0]) ||
-      cmp(a.key[1], b.key[1]) ||
-      cmp(a.key[2], b.key[2]) ||
-      cmp(a.place.elementIds.join('\u0000'), b.place.elementIds.join('\u0000')) ||
-      cmp(a.t.category, b.t.category) ||
-      cmp(a.t.id, b.t.id),
-  );
-  const groups: ThreatGroup[] = [];
-  let lastKey: string | undefined;
-  for (const { t, place } of placed) {
-    const key = place.elementIds.join('\u0000');
-    const last = groups[groups.length - 1];
-    if (last && key === lastKey) last.threats.push(t);
-    else groups.push({ where: place.where, place, threats: [t] });
-    lastKey = key;
+    byPlace.set(ids, { group: { where: place.where, place, threats: [t] }, key: placeKey(place), ids });
   }
-  return groups;
+  const places = [...byPlace.values()].sort(
+    (a, b) => cmp(a.key[0], b.key[0]) || cmp(a.key[1], b.key[1]) || cmp(a.key[2], b.key[2]) || cmp(a.ids, b.ids),
+  );
+  for (const { group } of places) group.threats.sort((a, b) => cmp(a.category, b.category) || cmp(a.id, b.id));
+  return places.map((p) => p.group);
 }
 
 /** The model's threats in report order (see groupThreats). */

@@ -1,0 +1,33 @@
+// Runs the real CLI in a fresh process, measuring wall time and the child's peak memory.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(new URL('.', import.meta.url).pathname, '..');
+
+/** `bulwark <args>` in `cwd`, `runs` times; the median time and the highest peak RSS. */
+export function cliRun(args, { cwd, runs = 1, before = () => {} }) {
+  const times = [];
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    before();
+    const t0 = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+      const { run } = await import(${JSON.stringify(join(root, 'apps/cli/dist/main.js'))});
+      const code = await run(${JSON.stringify(args)});
+      process.stderr.write('\\n@@' + JSON.stringify({ code, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+    `,
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 28, cwd },
+    );
+    times.push(performance.now() - t0);
+    const stats = JSON.parse(r.stderr.split('@@').pop());
+    if (stats.code !== 0) throw new Error(`bulwark ${args.join(' ')} exited ${stats.code}:\n${r.stderr}`);
+    peak = Math.max(peak, stats.maxRssMb);
+  }
+  return { ms: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)], maxRssMb: peak };
+}
