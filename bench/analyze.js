@@ -21,7 +21,6 @@ const { values } = parseArgs({
 });
 const { nodes, flows, types, runs } = values;
 const here = new URL('.', import.meta.url).pathname;
-const root = join(here, '..');
 const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
 
 function worker(scenario) {
