@@ -20,6 +20,16 @@ journeys('journey: open the seeded infrastructure model', (env) => {
     expect(text).toMatch(/Azure IaaS\s+Yes/);
     await page.screenshot({ path: join(SCREENSHOTS, 'infrastructure-firewall.png') });
 
+    // The full report of the saved model, from the editor's Report menu.
+    await page.getByText('Report', { exact: true }).click();
+    const link = page.getByRole('link', { name: 'Full report (HTML)' });
+    await link.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'infrastructure-report-menu.png') });
+    const report = await page.request.get(new URL((await link.getAttribute('href')) ?? '', server.url).toString());
+    expect(report.status()).toBe(200);
+    expect(await report.text()).toContain('<h1>Infrastructure</h1>');
+    await page.getByText('Report', { exact: true }).click();
+
     // Auto-layout moves the elements and keeps every boundary crossing; undo puts them back.
     const crossings = async () => (await page.getByRole('table', { name: /^Interactions of/ }).innerText()).trim();
     const firewallBefore = await crossings();

@@ -41,7 +41,7 @@ import {
   undo,
 } from './actions/actions.js';
 import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
-import { ApiError, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
+import { ApiError, exportUrl, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
 import { dropDraft, keepDraft, loadDraft } from './drafts.js';
 import { EDGE_TYPES } from './edges.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
@@ -588,6 +588,29 @@ function Editor({ id }: { id: string }) {
             </label>
           </fieldset>
         )}
+        <details className="bw-report-menu">
+          <summary>Report</summary>
+          <div className="bw-report-panel">
+            <p className="bw-muted">Of the saved version, threats as the template makes them now.</p>
+            <ul>
+              {(
+                [
+                  ['html', 'Full report (HTML)'],
+                  ['pdf', 'Full report (PDF)'],
+                  ['md', 'Markdown'],
+                  ['csv', 'Threats (CSV)'],
+                  ['sarif', 'SARIF'],
+                ] as const
+              ).map(([format, label]) => (
+                <li key={format}>
+                  <a href={exportUrl(id, format)} download>
+                    {label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </details>
         {readOnly ? (
           <span
             className="bw-readonly"

@@ -177,7 +177,10 @@ export async function deleteModel(id: string, version: number): Promise<void> {
 }
 
 /** Where a model downloads from in a format the server exports. */
-export function exportUrl(id: string, format: 'json' | 'yaml' | 'tm7'): string {
+export function exportUrl(
+  id: string,
+  format: 'json' | 'yaml' | 'tm7' | 'html' | 'pdf' | 'md' | 'csv' | 'sarif',
+): string {
   return `/api/models/${encodeURIComponent(id)}/export?format=${format}`;
 }
 
