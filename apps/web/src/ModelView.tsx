@@ -591,7 +591,7 @@ function Editor({ id }: { id: string }) {
         <details className="bw-report-menu">
           <summary>Report</summary>
           <div className="bw-report-panel">
-            <p className="bw-muted">Of the saved version, threats as the template makes them now.</p>
+            <p className="bw-muted bw-report-note">Of the saved version, threats as the template makes them now.</p>
             <ul>
               {(
                 [
