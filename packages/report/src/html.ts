@@ -46,6 +46,8 @@ const STATUS_COLOUR: Record<ThreatStatus, string> = {
 function paragraphs(text: string | undefined, className = ''): string {
   if (!text || text.trim() === '') return '';
   const cls = className ? ` class="${className}"` : '';
+  // Most texts are one paragraph on one line: no splitting (a large report has hundreds of thousands).
+  if (!text.includes('\n')) return `<p${cls}>${e(text)}</p>`;
   return text
     .split(/\n{2,}/)
     .map((p) => `<p${cls}>${e(p).replace(/\n/g, '<br>')}</p>`)
@@ -92,26 +94,21 @@ function interactionTable(section: InteractionSection): string {
 }
 
 function threatBlock(t: Threat, category: (id: string) => string): string {
-  const flags = [
-    t.outOfScope ? 'out of scope' : '',
-    t.orphaned ? 'no longer generated (orphaned)' : '',
-    t.origin === 'manual' ? 'added by hand' : '',
-  ]
-    .filter((f) => f !== '')
-    .map((f) => `<span class="flag">${e(f)}</span>`)
-    .join(' ');
-  const triage = [
-    t.justification ? `<dt>Justification</dt><dd>${paragraphs(t.justification)}</dd>` : '',
-    t.mitigations ? `<dt>Mitigations</dt><dd>${paragraphs(t.mitigations)}</dd>` : '',
-    t.changedBy
-      ? `<dt>Last triaged</dt><dd>${e(t.changedBy)}${t.changedAt ? `, ${e(t.changedAt.slice(0, 10))}` : ''}</dd>`
-      : '',
-  ].join('');
+  // Built by concatenation, without arrays: this runs once per threat.
+  let flags = '';
+  if (t.outOfScope) flags += ' · <span class="flag">out of scope</span>';
+  if (t.orphaned) flags += ' · <span class="flag">no longer generated (orphaned)</span>';
+  if (t.origin === 'manual') flags += ' · <span class="flag">added by hand</span>';
+  let triage = '';
+  if (t.justification) triage += `<dt>Justification</dt><dd>${paragraphs(t.justification)}</dd>`;
+  if (t.mitigations) triage += `<dt>Mitigations</dt><dd>${paragraphs(t.mitigations)}</dd>`;
+  if (t.changedBy)
+    triage += `<dt>Last triaged</dt><dd>${e(t.changedBy)}${t.changedAt ? `, ${e(t.changedAt.slice(0, 10))}` : ''}</dd>`;
   return (
     `<article class="threat" id="t-${e(t.id)}">` +
     `<header><h4>${e(oneLine(t.title))}</h4>` +
     `<span class="status" style="background:${STATUS_COLOUR[t.status]}">${STATUS_LABEL[t.status]}</span></header>` +
-    `<p class="meta"><span>${e(category(t.category))}</span> · <span>Priority ${e(t.priority)}</span>${flags ? ` · ${flags}` : ''}</p>` +
+    `<p class="meta"><span>${e(category(t.category))}</span> · <span>Priority ${e(t.priority)}</span>${flags}</p>` +
     paragraphs(t.description, 'description') +
     (triage ? `<dl>${triage}</dl>` : '') +
     '</article>'

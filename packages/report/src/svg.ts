@@ -208,7 +208,7 @@ interface Ctx {
   occupied: Occupied;
   /** The shapes alone: an arrow bends around them rather than run under one. */
   shapes: Occupied;
-  /** Whether arrows look for a way around shapes (not on very large diagrams: it costs most of the drawing there). */
+  /** Whether arrows look for a way around shapes, and labels for a free spot (not on very large diagrams: it costs most of the drawing there). */
   detours: boolean;
 }
 
@@ -380,9 +380,10 @@ function flow(e: FlowEl, ctx: Ctx, bend: Point | undefined): string {
     const h = lines.length * FLOW_FONT * LINE + 4;
     const box = (p: Point): Rect => ({ x: p.x - w / 2, y: p.y - h / 2, width: w, height: h });
     // Half-way, or the nearest spot along the arrow where the label covers no shape and no other label.
-    const spot = LABEL_SPOTS.map(at).find((p) => !ctx.occupied.hits(box(p))) ?? at(0.5);
+    // (On very large diagrams, half-way: looking for a free spot costs most of the drawing there.)
+    const spot = ctx.detours ? (LABEL_SPOTS.map(at).find((p) => !ctx.occupied.hits(box(p))) ?? at(0.5)) : at(0.5);
     const r = box(spot);
-    ctx.occupied.add(r);
+    if (ctx.detours) ctx.occupied.add(r);
     ctx.bounds.add(r.x, r.y, r.width, r.height);
     label = `<rect x="${n(r.x)}" y="${n(r.y)}" width="${n(w)}" height="${n(h)}" rx="3" fill="#ffffff" fill-opacity="0.9"/>${textLines(lines, spot.x, spot.y, FLOW_FONT, ` fill="${COLOURS.text}"`)}`;
   }
