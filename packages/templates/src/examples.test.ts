@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate } from './index.js';
 
 /** What each built-in template promises at least. */
-const MIN_THREAT_TYPES: Record<(typeof BUILTIN_TEMPLATE_IDS)[number], number> = { stride: 40, infrastructure: 30 };
+const MIN_THREAT_TYPES: Record<(typeof BUILTIN_TEMPLATE_IDS)[number], number> = {
+  stride: 40,
+  infrastructure: 30,
+  cia: 20,
+};
 
 describe.each(BUILTIN_TEMPLATE_IDS)('built-in template %s', (id) => {
   const loaded = loadBuiltinTemplate(id);

@@ -8,8 +8,8 @@ describe('bulwark templates', () => {
     const r = runCli(['templates', 'list', '--format', 'json']);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { id: string; threatTypes: number }[];
-    expect(list.map((t) => t.id)).toEqual(['stride', 'infrastructure']);
-    expect(list.every((t) => t.threatTypes >= 30)).toBe(true);
+    expect(list.map((t) => t.id)).toEqual(['stride', 'infrastructure', 'cia']);
+    expect(list.every((t) => t.threatTypes >= 20)).toBe(true);
   });
 
   it('shows a template with its types and threat types', () => {
