@@ -7,6 +7,7 @@ const MIN_THREAT_TYPES: Record<(typeof BUILTIN_TEMPLATE_IDS)[number], number> = 
   stride: 40,
   infrastructure: 30,
   cia: 20,
+  privacy: 25,
 };
 
 describe.each(BUILTIN_TEMPLATE_IDS)('built-in template %s', (id) => {

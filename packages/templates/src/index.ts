@@ -18,7 +18,7 @@ import {
 import { type Document, LineCounter, parseDocument } from 'yaml';
 
 /** The ids of the templates Bulwark ships. */
-export const BUILTIN_TEMPLATE_IDS = ['stride', 'infrastructure', 'cia'] as const;
+export const BUILTIN_TEMPLATE_IDS = ['stride', 'infrastructure', 'cia', 'privacy'] as const;
 /** A built-in template id. */
 export type BuiltinTemplateId = (typeof BUILTIN_TEMPLATE_IDS)[number];
 

@@ -8,7 +8,7 @@ describe('bulwark templates', () => {
     const r = runCli(['templates', 'list', '--format', 'json']);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { id: string; threatTypes: number }[];
-    expect(list.map((t) => t.id)).toEqual(['stride', 'infrastructure', 'cia']);
+    expect(list.map((t) => t.id)).toEqual(['stride', 'infrastructure', 'cia', 'privacy']);
     expect(list.every((t) => t.threatTypes >= 20)).toBe(true);
   });
 
