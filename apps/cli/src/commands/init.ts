@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { bulwarkError, SCHEMA_VERSION, type ThreatModel } from '@bulwark/core';
-import { isBuiltinTemplate, loadResolvedTemplate } from '@bulwark/templates';
+import { BUILTIN_TEMPLATE_IDS, isBuiltinTemplate, loadResolvedTemplate } from '@bulwark/templates';
 import type { Command } from 'commander';
 import { CliFailure, orFail } from '../context.js';
 import { isYamlPath, modelText, writeFileAtomic } from '../io.js';
@@ -87,13 +87,13 @@ export function register(program: Command): void {
     .command('init')
     .description('create a new model file with a starter diagram')
     .argument('<file>', 'the model to create: name.bulwark.json, or name.bulwark.yaml')
-    .option('-t, --template <id>', 'built-in template: stride or infrastructure', 'stride')
+    .option('-t, --template <id>', `built-in template: ${BUILTIN_TEMPLATE_IDS.join(', ')}`, 'stride')
     .option('-n, --name <name>', 'model name (default: from the file name)')
     .option('--force', 'overwrite the file if it exists')
     .action((file: string, opts: { template: string; name?: string; force?: boolean }) => {
       if (!isBuiltinTemplate(opts.template)) {
         throw new CliFailure(
-          bulwarkError('USAGE', `Unknown template "${opts.template}": use stride or infrastructure.`),
+          bulwarkError('USAGE', `Unknown template "${opts.template}": use one of ${BUILTIN_TEMPLATE_IDS.join(', ')}.`),
         );
       }
       if (existsSync(file) && !opts.force) {

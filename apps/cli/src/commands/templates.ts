@@ -42,7 +42,7 @@ export function register(program: Command): void {
   templates
     .command('show')
     .description('show a template: its element types, properties and threat types')
-    .argument('<idOrFile>', 'a built-in id (stride, infrastructure) or a template file')
+    .argument('<idOrFile>', `a built-in id (${BUILTIN_TEMPLATE_IDS.join(', ')}) or a template file`)
     .option('--format <format>', 'text or json', 'text')
     .action((idOrFile: string, opts: { format: string }) => {
       const resolved = orFail(loadTemplate(idOrFile));
