@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { clusterElements } from './synthetic.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,62 +23,19 @@ const { values } = parseArgs({
  * (`boundaryId`), as in a model written as code.
  */
 function syntheticDiagram(n, placed) {
-  const perCluster = 14;
-  const clusters = Math.max(1, Math.round(n / (perCluster + 1)));
-  const columns = Math.ceil(Math.sqrt(clusters));
-  const kinds = [
-    ['process', 100, 100],
-    ['process', 100, 100],
-    ['dataStore', 150, 60],
-    ['externalEntity', 150, 60],
-  ];
-  const elements = [];
-  const flows = [];
-  for (let c = 0; c < clusters && elements.length + flows.length < n; c++) {
-    const ox = (c % columns) * 900;
-    const oy = Math.floor(c / columns) * 700;
-    elements.push({
-      kind: 'trustBoundary',
-      shape: 'box',
-      id: `tb${c}`,
-      typeId: 'GE.TB.B',
-      name: `Zone ${c}`,
-      ...(placed ? { position: { x: ox, y: oy, width: 820, height: 620 } } : {}),
-    });
-    for (let i = 0; i < 8; i++) {
-      const [kind, width, height] = kinds[i % kinds.length];
-      elements.push({
-        kind,
-        id: `n${c}-${i}`,
-        typeId: kind === 'process' ? 'GE.P' : kind === 'dataStore' ? 'GE.DS' : 'GE.EI',
-        name: `Node ${c}.${i} with a longer name`,
-        ...(placed
-          ? { position: { x: ox + 40 + (i % 4) * 190, y: oy + 60 + Math.floor(i / 4) * 280, width, height } }
-          : { boundaryId: `tb${c}` }),
-      });
-    }
-    for (let i = 0; i < 5; i++)
-      flows.push({
-        kind: 'dataFlow',
-        id: `f${c}-${i}`,
-        typeId: 'GE.DF',
-        name: `Flow ${c}.${i}`,
-        source: `n${c}-${i}`,
-        target: `n${c}-${i + 1}`,
-        bidirectional: i % 2 === 0,
-      });
-    if (c > 0)
-      flows.push({
-        kind: 'dataFlow',
-        id: `x${c}`,
-        typeId: 'GE.DF',
-        name: `Link ${c}`,
-        source: `n${c - 1}-7`,
-        target: `n${c}-0`,
-        bidirectional: true,
-      });
-  }
-  return { id: 'big', name: 'Big', elements: [...elements, ...flows] };
+  const elements = clusterElements(n, {
+    placed,
+    boundaryType: 'GE.TB.B',
+    types: [
+      ['process', 'GE.P', 100, 100],
+      ['process', 'GE.P', 100, 100],
+      ['dataStore', 'GE.DS', 150, 60],
+      ['externalEntity', 'GE.EI', 150, 60],
+    ],
+    nodeName: (c, i) => `Node ${c}.${i} with a longer name`,
+    innerFlow: (i) => ({ bidirectional: i % 2 === 0 }),
+  });
+  return { id: 'big', name: 'Big', elements };
 }
 
 /** One scenario, run in this (fresh) process; prints its figures as JSON. */

@@ -164,3 +164,66 @@ export function syntheticModel({ nodes = 10_000, flows = 20_000, boundaries = 10
     diagrams: [{ id: 'main', name: 'Main', elements }],
   };
 }
+
+/**
+ * A diagram's elements in clusters of 15: a box boundary holding 8 shapes (of `types`, in turn)
+ * with 5 flows between them, each cluster linked to the next; about `n` elements in all. With
+ * `placed`, shapes and boundaries sit on a grid; without, shapes name their boundary
+ * (`boundaryId`), as in a model written as code. `innerFlow(i)` and `link` add fields to the
+ * flows inside a cluster and between clusters.
+ */
+export function clusterElements(
+  n,
+  { types, boundaryType, placed = true, nodeName = (c, i) => `Node ${c}.${i}`, innerFlow = () => ({}), link = {} },
+) {
+  const clusters = Math.max(1, Math.round(n / 15));
+  const columns = Math.ceil(Math.sqrt(clusters));
+  const elements = [];
+  const flows = [];
+  for (let c = 0; c < clusters && elements.length + flows.length < n; c++) {
+    const ox = (c % columns) * 900;
+    const oy = Math.floor(c / columns) * 700;
+    elements.push({
+      kind: 'trustBoundary',
+      shape: 'box',
+      id: `tb${c}`,
+      typeId: boundaryType,
+      name: `Zone ${c}`,
+      ...(placed ? { position: { x: ox, y: oy, width: 820, height: 620 } } : {}),
+    });
+    for (let i = 0; i < 8; i++) {
+      const [kind, typeId, width, height] = types[i % types.length];
+      elements.push({
+        kind,
+        id: `n${c}-${i}`,
+        typeId,
+        name: nodeName(c, i),
+        ...(placed
+          ? { position: { x: ox + 40 + (i % 4) * 190, y: oy + 60 + Math.floor(i / 4) * 280, width, height } }
+          : { boundaryId: `tb${c}` }),
+      });
+    }
+    for (let i = 0; i < 5; i++)
+      flows.push({
+        kind: 'dataFlow',
+        id: `f${c}-${i}`,
+        typeId: 'GE.DF',
+        name: `Flow ${c}.${i}`,
+        source: `n${c}-${i}`,
+        target: `n${c}-${i + 1}`,
+        ...innerFlow(i),
+      });
+    if (c > 0)
+      flows.push({
+        kind: 'dataFlow',
+        id: `x${c}`,
+        typeId: 'GE.DF',
+        name: `Link ${c}`,
+        source: `n${c - 1}-7`,
+        target: `n${c}-0`,
+        bidirectional: true,
+        ...link,
+      });
+  }
+  return [...elements, ...flows];
+}

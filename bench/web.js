@@ -20,6 +20,7 @@ import { analyze } from '@bulwark/core';
 import { startServer } from '@bulwark/server';
 import { loadResolvedTemplate } from '@bulwark/templates';
 import { chromium } from 'playwright-core';
+import { clusterElements } from './synthetic.js';
 
 const { values } = parseArgs({
   options: { elements: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' } },
@@ -36,62 +37,18 @@ const root = join(new URL('.', import.meta.url).pathname, '..');
 /** A model of about `n` elements on the infrastructure template. */
 function bigModel(n) {
   const base = JSON.parse(readFileSync(join(root, 'examples/infrastructure.bulwark.json'), 'utf8'));
-  const perCluster = 14; // 1 boundary + 8 nodes + 5 flows, plus links between clusters
-  const clusters = Math.max(1, Math.round(n / (perCluster + 1)));
-  const columns = Math.ceil(Math.sqrt(clusters));
-  const kinds = [
-    ['process', 'infra.sql-server', 100, 100],
-    ['process', 'infra.directory', 100, 100],
-    ['dataStore', 'infra.directory-store', 150, 60],
-    ['externalEntity', 'infra.user', 150, 60],
-  ];
-  const elements = [];
-  const flows = [];
-  for (let c = 0; c < clusters && elements.length + flows.length < n; c++) {
-    const ox = (c % columns) * 900;
-    const oy = Math.floor(c / columns) * 700;
-    elements.push({
-      kind: 'trustBoundary',
-      shape: 'box',
-      id: `tb${c}`,
-      typeId: 'infra.tb.corporate-network',
-      name: `Zone ${c}`,
-      position: { x: ox, y: oy, width: 820, height: 620 },
-    });
-    for (let i = 0; i < 8; i++) {
-      const [kind, typeId, width, height] = kinds[i % kinds.length];
-      elements.push({
-        kind,
-        id: `n${c}-${i}`,
-        typeId,
-        name: `Node ${c}.${i}`,
-        position: { x: ox + 40 + (i % 4) * 190, y: oy + 60 + Math.floor(i / 4) * 280, width, height },
-      });
-    }
-    for (let i = 0; i < 5; i++) {
-      flows.push({
-        kind: 'dataFlow',
-        id: `f${c}-${i}`,
-        typeId: 'GE.DF',
-        name: `Flow ${c}.${i}`,
-        source: `n${c}-${i}`,
-        target: `n${c}-${i + 1}`,
-        properties: { protocol: i % 2 ? 'HTTPS' : 'SMB' },
-      });
-    }
-    if (c > 0)
-      flows.push({
-        kind: 'dataFlow',
-        id: `x${c}`,
-        typeId: 'GE.DF',
-        name: `Link ${c}`,
-        source: `n${c - 1}-7`,
-        target: `n${c}-0`,
-        bidirectional: true,
-        properties: { protocol: 'HTTPS' },
-      });
-  }
-  const model = { ...base, threats: [], diagrams: [{ id: 'big', name: 'Big', elements: [...elements, ...flows] }] };
+  const elements = clusterElements(n, {
+    boundaryType: 'infra.tb.corporate-network',
+    types: [
+      ['process', 'infra.sql-server', 100, 100],
+      ['process', 'infra.directory', 100, 100],
+      ['dataStore', 'infra.directory-store', 150, 60],
+      ['externalEntity', 'infra.user', 150, 60],
+    ],
+    innerFlow: (i) => ({ properties: { protocol: i % 2 ? 'HTTPS' : 'SMB' } }),
+    link: { properties: { protocol: 'HTTPS' } },
+  });
+  const model = { ...base, threats: [], diagrams: [{ id: 'big', name: 'Big', elements }] };
   const template = loadResolvedTemplate('infrastructure');
   if (!template.ok) throw new Error('cannot load the infrastructure template');
   return analyze(model, template.value).model;

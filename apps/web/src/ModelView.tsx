@@ -461,7 +461,8 @@ function Editor({ id }: { id: string }) {
   }
   const selectedElement: Element | undefined =
     selected.length === 1 ? diagram.elements.find((e) => e.id === selected[0]) : undefined;
-  const sections = model && template && selectedElement ? interactionSections(model, template, selectedElement.id) : [];
+  const sections =
+    template && selectedElement && crossing ? interactionSections(model, template, selectedElement.id, crossing) : [];
   const nodeIds = selected.filter((s) =>
     diagram.elements.some((e) => e.id === s && e.kind !== 'dataFlow' && e.kind !== 'trustBoundary'),
   );

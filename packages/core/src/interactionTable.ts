@@ -4,7 +4,7 @@
  * properties through the template's `details` wording, never from free text.
  */
 import { displayName, subjectCache } from './engine/subjects.js';
-import { computeInteractions, type FlowCrossing, isNode } from './interactions.js';
+import { computeInteractions, type FlowCrossing, type InteractionSet, isNode } from './interactions.js';
 import type { ThreatModel } from './model/ThreatModelSchema.js';
 import { compileText, type TextContext } from './placeholders.js';
 import { subjectValue } from './rules/compileRule.js';
@@ -91,14 +91,16 @@ export function interactionRows(model: ThreatModel, template: ResolvedTemplate):
 
 /**
  * One section per element (in drawing order) with a row for each flow it takes part in, the
- * element always as Element A. `elementId` limits it to one element.
+ * element always as Element A. `elementId` limits it to one element. A caller that has already
+ * computed the model's interactions passes them in (they are the costly part).
  */
 export function interactionSections(
   model: ThreatModel,
   template: ResolvedTemplate,
   elementId?: string,
+  interactions: InteractionSet = computeInteractions(model),
 ): InteractionSection[] {
-  const { flows } = computeInteractions(model);
+  const { flows } = interactions;
   const subject = subjectCache(template);
   const details = new Map(flows.map((fc) => [fc.flow.id, flowDetails(fc, template, subject)]));
   // Each element's rows in flow order, gathered in one pass over the flows (a model of thousands

@@ -130,7 +130,8 @@ export function renderHtmlReport(
     ...(template.template.priorities ?? []),
     ...Object.keys(summary.byPriority).filter((p) => !(template.template.priorities ?? []).includes(p)),
   ];
-  const sections = interactionSections(model, template);
+  const crossing = computeInteractions(model);
+  const sections = interactionSections(model, template, undefined, crossing);
   const groups = groupThreats(model, indexElements(model));
   const title = `${m.name}: threat model report`;
 
@@ -144,7 +145,7 @@ export function renderHtmlReport(
     options.version !== undefined ? `<tr><th>Model version</th><td>${options.version}</td></tr>` : '',
     options.generatedAt ? `<tr><th>Generated</th><td>${e(options.generatedAt)}</td></tr>` : '',
     '</tbody></table>',
-    `<div class="totals"><p><strong>${summary.total}</strong> threats on <strong>${computeInteractions(model).interactionCount}</strong> interactions</p>`,
+    `<div class="totals"><p><strong>${summary.total}</strong> threats on <strong>${crossing.interactionCount}</strong> interactions</p>`,
     `<ul class="chips">${STATUSES.map((s) => `<li style="border-color:${STATUS_COLOUR[s]}"><strong>${summary.byStatus[s]}</strong> ${STATUS_LABEL[s]}</li>`).join('')}</ul></div>`,
     '</section>',
   ].join('\n');

@@ -71,45 +71,15 @@ export function auditRows(
     ];
   const diff = diffModels(before, after);
   const rows: Omit<AuditEntry, 'modelId'>[] = [];
-  for (const c of diff.metadata)
-    rows.push({
-      ...base,
-      action: 'metadata.changed',
-      subject: null,
-      field: c.field,
-      oldValue: show(c.from),
-      newValue: show(c.to),
-    });
-  for (const e of diff.elements.added)
-    rows.push({ ...base, action: 'element.added', subject: e.id, field: null, oldValue: null, newValue: e.name });
-  for (const e of diff.elements.removed)
-    rows.push({ ...base, action: 'element.removed', subject: e.id, field: null, oldValue: e.name, newValue: null });
-  for (const e of diff.elements.changed) {
-    for (const c of e.changes)
-      rows.push({
-        ...base,
-        action: 'element.changed',
-        subject: e.id,
-        field: c.field,
-        oldValue: show(c.from),
-        newValue: show(c.to),
-      });
-  }
-  for (const t of diff.threats.added)
-    rows.push({ ...base, action: 'threat.added', subject: t.id, field: null, oldValue: null, newValue: t.title });
-  for (const t of diff.threats.removed)
-    rows.push({ ...base, action: 'threat.removed', subject: t.id, field: null, oldValue: t.title, newValue: null });
-  for (const t of diff.threats.changed) {
-    for (const c of t.changes)
-      rows.push({
-        ...base,
-        action: 'threat.changed',
-        subject: t.id,
-        field: c.field,
-        oldValue: show(c.from),
-        newValue: show(c.to),
-      });
-  }
+  const row = (action: string, subject: string | null, field: string | null, from: unknown, to: unknown) =>
+    rows.push({ ...base, action, subject, field, oldValue: show(from), newValue: show(to) });
+  for (const c of diff.metadata) row('metadata.changed', null, c.field, c.from, c.to);
+  for (const e of diff.elements.added) row('element.added', e.id, null, undefined, e.name);
+  for (const e of diff.elements.removed) row('element.removed', e.id, null, e.name, undefined);
+  for (const e of diff.elements.changed) for (const c of e.changes) row('element.changed', e.id, c.field, c.from, c.to);
+  for (const t of diff.threats.added) row('threat.added', t.id, null, undefined, t.title);
+  for (const t of diff.threats.removed) row('threat.removed', t.id, null, t.title, undefined);
+  for (const t of diff.threats.changed) for (const c of t.changes) row('threat.changed', t.id, c.field, c.from, c.to);
   return rows;
 }
 
