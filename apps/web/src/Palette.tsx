@@ -1,5 +1,6 @@
 /** The stencil palette: the template's element types by kind, searchable, dragged onto the canvas. */
 import type { Element, ResolvedTemplate } from '@bulwark/core';
+import { sizeOf } from '@bulwark/report';
 import { useState } from 'react';
 
 const GROUPS: [string, string][] = [
@@ -10,13 +11,8 @@ const GROUPS: [string, string][] = [
   ['annotation', 'Notes'],
 ];
 
-const SIZES: Record<string, { width: number; height: number }> = {
-  process: { width: 100, height: 100 },
-  dataStore: { width: 150, height: 60 },
-  externalEntity: { width: 150, height: 60 },
-  trustBoundary: { width: 320, height: 220 },
-  annotation: { width: 160, height: 40 },
-};
+/** A new box boundary starts large enough to drop shapes into (other shapes take the shared sizes). */
+const NEW_BOUNDARY = { width: 320, height: 220 };
 
 /** A new element of a template type, centred at `at`. */
 export function stencilElement(
@@ -27,7 +23,7 @@ export function stencilElement(
 ): Element | undefined {
   const type = template.types.get(typeId);
   if (!type || type.kind === 'dataFlow') return undefined;
-  const size = SIZES[type.kind] ?? { width: 120, height: 60 };
+  const size = type.kind === 'trustBoundary' ? NEW_BOUNDARY : sizeOf(type.kind);
   const position = { x: Math.round(at.x - size.width / 2), y: Math.round(at.y - size.height / 2), ...size };
   const base = { id, typeId, name: type.name };
   if (type.kind === 'trustBoundary') {
