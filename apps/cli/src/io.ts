@@ -135,14 +135,34 @@ export function loadModel(file: string): Result<LoadedModel> {
   return ok({ file, format: 'json', model: model.value });
 }
 
-/** Writes text (or bytes) to a file atomically: a temp file beside it, fsync, then rename over it. */
-export function writeFileAtomic(file: string, text: string | Uint8Array): Result<void> {
+/** Pieces of text are encoded into a buffer of this many bytes, written when full. */
+const WRITE_BUFFER = 4 << 20;
+
+/**
+ * Writes text, bytes, or text in pieces (written as they come, so a large report never sits in
+ * memory whole) to a file atomically: a temp file beside it, fsync, then rename over it. When
+ * anything fails, the temp file goes and the old file is as it was.
+ */
+export function writeFileAtomic(file: string, content: string | Uint8Array | Iterable<string>): Result<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const fd = openSync(tmp, 'wx', 0o644);
     try {
-      if (typeof text === 'string') writeSync(fd, text);
-      else writeSync(fd, text);
+      if (typeof content === 'string' || content instanceof Uint8Array) writeAll(fd, content);
+      else {
+        // Each piece is encoded straight into one reused buffer (a UTF-16 unit is at most 3 UTF-8 bytes).
+        const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+        let used = 0;
+        for (const piece of content) {
+          if (used + piece.length * 3 > buffer.length) {
+            writeAll(fd, buffer.subarray(0, used));
+            used = 0;
+          }
+          if (piece.length * 3 > buffer.length) writeAll(fd, piece);
+          else used += buffer.write(piece, used);
+        }
+        writeAll(fd, buffer.subarray(0, used));
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -156,6 +176,15 @@ export function writeFileAtomic(file: string, text: string | Uint8Array): Result
         file,
       }),
     );
+  }
+}
+
+/** writeSync until every byte is written (one call may write fewer, e.g. on a full pipe or quota). */
+function writeAll(fd: number, content: string | Uint8Array): void {
+  let bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  while (bytes.length > 0) {
+    const n = writeSync(fd, bytes);
+    bytes = bytes.subarray(n);
   }
 }
 

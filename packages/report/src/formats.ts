@@ -3,12 +3,12 @@
  * renders any of the text formats: the CLI's `bulwark report` and the server's export use it.
  * PDF is the HTML printed by a browser (`@bulwark/report/pdf`).
  */
-import type { ResolvedTemplate, ThreatModel } from '@bulwark/core';
+import type { InteractionSet, ResolvedTemplate, ThreatModel } from '@bulwark/core';
 import { renderCsv } from './csv.js';
-import { htmlReport } from './html.js';
+import { htmlReport, htmlReportStream } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
+import { renderSarif, renderSarifParts, type SarifOptions } from './sarif.js';
 
 export const REPORT_FORMATS = {
   html: { extension: '.html', mediaType: 'text/html; charset=utf-8', what: 'the full report, one self-contained file' },
@@ -34,6 +34,15 @@ export interface ReportOptions {
   generator?: string;
   /** The stored version of the model (server). */
   version?: number;
+  /** HTML: the model's interactions when an analysis has just computed them. */
+  interactions?: InteractionSet;
+}
+
+function sarifOptions(options: ReportOptions): SarifOptions {
+  return {
+    ...(options.modelUri ? { modelUri: options.modelUri } : {}),
+    ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}),
+  };
 }
 
 /** Renders a text format of a model whose threats are current. */
@@ -53,9 +62,21 @@ export async function renderReport(
     case 'json':
       return renderJson(model);
     case 'sarif':
-      return renderSarif(model, template, {
-        ...(options.modelUri ? { modelUri: options.modelUri } : {}),
-        ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}),
-      });
+      return renderSarif(model, template, sarifOptions(options));
   }
+}
+
+/**
+ * The same text in pieces that join to it: the HTML report comes a section at a time (a large
+ * model's report is tens of megabytes, written as it is made); the other formats as one piece.
+ */
+export async function renderReportParts(
+  format: TextReportFormat,
+  model: ThreatModel,
+  template: ResolvedTemplate,
+  options: ReportOptions = {},
+): Promise<Iterable<string>> {
+  if (format === 'html') return htmlReportStream(model, template, options);
+  if (format === 'sarif') return renderSarifParts(model, template, sarifOptions(options));
+  return [await renderReport(format, model, template, options)];
 }

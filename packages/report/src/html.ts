@@ -6,7 +6,9 @@
  */
 import {
   computeInteractions,
+  type Diagram,
   type InteractionSection,
+  type InteractionSet,
   interactionSections,
   oneLine,
   type ResolvedTemplate,
@@ -31,6 +33,8 @@ export interface HtmlReportOptions {
   version?: number;
   /** What made the report, e.g. "Bulwark 0.1.0". */
   generator?: string;
+  /** The model's interactions when already computed (an analysis's), so they are not worked out again. */
+  interactions?: InteractionSet;
 }
 
 const STATUS_LABEL = STATUS_LABELS;
@@ -41,6 +45,17 @@ const STATUS_COLOUR: Record<ThreatStatus, string> = {
   'not-applicable': '#5f6b7a',
   mitigated: '#1b7f3b',
 };
+
+/** Escaped short strings that recur (priorities, category names), kept so each is escaped once. */
+const ESCAPED = new Map<string, string>();
+function escapedOnce(text: string): string {
+  let done = ESCAPED.get(text);
+  if (done === undefined) {
+    done = e(text);
+    if (ESCAPED.size < 1000) ESCAPED.set(text, done);
+  }
+  return done;
+}
 
 /** A paragraph per line of user text (line breaks kept, everything escaped). */
 function paragraphs(text: string | undefined, className = ''): string {
@@ -108,29 +123,35 @@ function threatBlock(t: Threat, category: (id: string) => string): string {
     `<article class="threat" id="t-${e(t.id)}">` +
     `<header><h4>${e(oneLine(t.title))}</h4>` +
     `<span class="status" style="background:${STATUS_COLOUR[t.status]}">${STATUS_LABEL[t.status]}</span></header>` +
-    `<p class="meta"><span>${e(category(t.category))}</span> · <span>Priority ${e(t.priority)}</span>${flags}</p>` +
+    `<p class="meta"><span>${category(t.category)}</span> · <span>Priority ${escapedOnce(t.priority)}</span>${flags}</p>` +
     paragraphs(t.description, 'description') +
     (triage ? `<dl>${triage}</dl>` : '') +
     '</article>'
   );
 }
 
-/** The full report of a model whose threats are current (analyse it first). */
-export function renderHtmlReport(
+/**
+ * The full report of a model whose threats are current (analyse it first), in pieces: joined,
+ * they are the file. A large model's report is tens of megabytes of markup; the CLI writes each piece
+ * as it comes, so no piece outlives its write and the whole never sits in memory at once.
+ */
+export function* htmlReportParts(
   model: ThreatModel,
   template: ResolvedTemplate,
   options: HtmlReportOptions = {},
-): string {
+): Generator<string, void, undefined> {
   const m = model.metadata;
   const threats = model.threats ?? [];
   const summary = summarizeThreats(threats);
-  const category = categoryNames(template.template.categories);
+  const categoryName = categoryNames(template.template.categories);
+  // A handful of categories, named and escaped once each (a large report asks 100,000 times).
+  const category = (id: string) => escapedOnce(categoryName(id));
   const known = new Set(template.template.categories.map((c) => c.id));
   const priorities = [
     ...(template.template.priorities ?? []),
     ...Object.keys(summary.byPriority).filter((p) => !(template.template.priorities ?? []).includes(p)),
   ];
-  const crossing = computeInteractions(model);
+  const crossing = options.interactions ?? computeInteractions(model);
   const sections = interactionSections(model, template, undefined, crossing);
   const groups = groupThreats(model, indexElements(model));
   const title = `${m.name}: threat model report`;
@@ -175,15 +196,11 @@ export function renderHtmlReport(
     '</section>',
   ].join('\n');
 
-  const diagrams = [
-    '<section id="diagrams"><h2>Diagrams</h2>',
-    ...model.diagrams.map((d) => {
-      const svg = options.diagrams?.[d.id];
-      const count = d.elements.length;
-      return `<figure class="diagram">${svg ?? '<p class="none">(not drawn)</p>'}<figcaption>${e(d.name)} · ${count} element${count === 1 ? '' : 's'}</figcaption></figure>`;
-    }),
-    '</section>',
-  ].join('\n');
+  const diagram = (d: ThreatModel['diagrams'][number]): string => {
+    const svg = options.diagrams?.[d.id];
+    const count = d.elements.length;
+    return `<figure class="diagram">${svg ?? '<p class="none">(not drawn)</p>'}<figcaption>${e(d.name)} · ${count} element${count === 1 ? '' : 's'}</figcaption></figure>`;
+  };
 
   const statusRows = STATUSES.map((s) => ({
     label: STATUS_LABEL[s],
@@ -212,23 +229,6 @@ export function renderHtmlReport(
     '</section>',
   ].join('\n');
 
-  const interactions = [
-    '<section id="interactions"><h2>Interactions</h2>',
-    '<p class="lead">For each element, every flow it takes part in, and whether that flow crosses a trust boundary.</p>',
-    sections.length > 0 ? sections.map(interactionTable).join('\n') : '<p class="none">No flows yet.</p>',
-    '</section>',
-  ].join('\n');
-
-  const threatsSection = [
-    '<section id="threats"><h2>Threats</h2>',
-    groups.length === 0 ? '<p class="none">No threats.</p>' : '',
-    ...groups.map(
-      (g) =>
-        `<section class="group"><h3>${e(g.where || 'The model as a whole')} <span class="count">${g.threats.length}</span></h3>${g.threats.map((t) => threatBlock(t, category)).join('\n')}</section>`,
-    ),
-    '</section>',
-  ].join('\n');
-
   const notes = model.notes?.length
     ? `<section id="notes"><h2>Notes</h2>${model.notes
         .map(
@@ -238,7 +238,7 @@ export function renderHtmlReport(
         .join('\n')}</section>`
     : '';
 
-  return [
+  yield [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -250,17 +250,43 @@ export function renderHtmlReport(
     cover,
     contents,
     scope,
-    diagrams,
-    summarySection,
-    interactions,
-    threatsSection,
-    notes,
-    `<footer class="colophon">${e(options.generator ?? 'Bulwark')}${options.generatedAt ? ` · ${e(options.generatedAt)}` : ''}</footer>`,
-    '</body></html>',
+    '<section id="diagrams"><h2>Diagrams</h2>',
     '',
   ]
-    .filter((part) => part !== '')
+    .filter((part, i, all) => part !== '' || i === all.length - 1)
     .join('\n');
+  // A diagram of a large model is megabytes of SVG: one piece each.
+  for (const d of model.diagrams) yield `${diagram(d)}\n`;
+  yield `</section>\n${summarySection}\n`;
+
+  yield '<section id="interactions"><h2>Interactions</h2>\n<p class="lead">For each element, every flow it takes part in, and whether that flow crosses a trust boundary.</p>\n';
+  if (sections.length === 0) yield '<p class="none">No flows yet.</p>\n';
+  for (const section of sections) yield `${interactionTable(section)}\n`;
+  yield '</section>\n';
+
+  yield '<section id="threats"><h2>Threats</h2>\n';
+  if (groups.length === 0) yield '<p class="none">No threats.</p>\n';
+  for (const g of groups) {
+    let part = `<section class="group"><h3>${e(g.where || 'The model as a whole')} <span class="count">${g.threats.length}</span></h3>`;
+    for (let i = 0; i < g.threats.length; i++)
+      part += (i > 0 ? '\n' : '') + threatBlock(g.threats[i] as Threat, category);
+    yield `${part}</section>\n`;
+  }
+  yield '</section>\n';
+
+  if (notes) yield `${notes}\n`;
+  yield `<footer class="colophon">${e(options.generator ?? 'Bulwark')}${options.generatedAt ? ` · ${e(options.generatedAt)}` : ''}</footer>\n</body></html>\n`;
+}
+
+/** The full report as one string (see htmlReportParts). */
+export function renderHtmlReport(
+  model: ThreatModel,
+  template: ResolvedTemplate,
+  options: HtmlReportOptions = {},
+): string {
+  let html = '';
+  for (const part of htmlReportParts(model, template, options)) html += part;
+  return html;
 }
 
 const CSS = `
@@ -318,14 +344,28 @@ blockquote footer { color: var(--muted); font-size: 0.85rem; }
 }
 `;
 
-/** The full report with every diagram drawn (laid out first where shapes have no positions). */
+/** Each diagram with elements as SVG for the report, by id (laid out first where shapes have no positions). */
+export async function reportDiagrams(diagrams: readonly Diagram[]): Promise<Record<string, string>> {
+  const svgs: Record<string, string> = {};
+  for (const d of diagrams)
+    if (d.elements.length > 0) svgs[d.id] = await layoutAndRenderSvg(d, { xmlDeclaration: false });
+  return svgs;
+}
+
+/** The full report with every diagram drawn, in pieces (see htmlReportParts). */
+export async function htmlReportStream(
+  model: ThreatModel,
+  template: ResolvedTemplate,
+  options: Omit<HtmlReportOptions, 'diagrams'> = {},
+): Promise<Iterable<string>> {
+  return htmlReportParts(model, template, { ...options, diagrams: await reportDiagrams(model.diagrams) });
+}
+
+/** The full report with every diagram drawn, as one string. */
 export async function htmlReport(
   model: ThreatModel,
   template: ResolvedTemplate,
   options: Omit<HtmlReportOptions, 'diagrams'> = {},
 ): Promise<string> {
-  const diagrams: Record<string, string> = {};
-  for (const d of model.diagrams)
-    if (d.elements.length > 0) diagrams[d.id] = await layoutAndRenderSvg(d, { xmlDeclaration: false });
-  return renderHtmlReport(model, template, { ...options, diagrams });
+  return renderHtmlReport(model, template, { ...options, diagrams: await reportDiagrams(model.diagrams) });
 }

@@ -9,13 +9,22 @@ export {
   type ReportFormat,
   type ReportOptions,
   renderReport,
+  renderReportParts,
   type TextReportFormat,
 } from './formats.js';
-export { type HtmlReportOptions, htmlReport, REPORT_CSP, renderHtmlReport } from './html.js';
+export {
+  type HtmlReportOptions,
+  htmlReport,
+  htmlReportParts,
+  htmlReportStream,
+  REPORT_CSP,
+  renderHtmlReport,
+  reportDiagrams,
+} from './html.js';
 export { renderJson } from './json.js';
 export { autoLayout, needsLayout } from './layout.js';
 export { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';
-export { renderSarif, type SarifOptions, sarifLevel } from './sarif.js';
+export { renderSarif, renderSarifParts, type SarifOptions, sarifLevel } from './sarif.js';
 export { DEFAULT_SIZE, KIND_WORDS, SIZE, type Size, sizeOf } from './shapes.js';
 export { layoutAndRenderSvg, renderDiagramSvg, type SvgOptions, wrapText } from './svg.js';
 export {

@@ -3,7 +3,7 @@ import type { Threat, ThreatModel } from '@bulwark/core';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { generalText, idLines, renderSarif, sarifLevel } from './sarif.js';
+import { generalText, idLines, renderSarif, renderSarifParts, sarifLevel } from './sarif.js';
 import { analysedExample, EXAMPLE_URL } from './testing/example.js';
 
 const SCHEMA = new URL('../../../../shared/corpus/sarif/sarif-schema-2.1.0.json', import.meta.url).pathname;
@@ -159,5 +159,40 @@ describe('renderSarif', () => {
     const bare = JSON.parse(renderSarif(model, template));
     expect(bare.runs[0].results[0].locations[0].physicalLocation).toBeUndefined();
     expect(bare.runs[0].artifacts).toBeUndefined();
+  });
+});
+
+describe('the SARIF log in pieces', () => {
+  /** What JSON.stringify writes for the same log: the pieces must join to exactly that. */
+  const canonical = (text: string) => `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
+
+  it('joins to the 2-space JSON of the whole log, one piece per result', () => {
+    const m = triaged(model);
+    const parts = [...renderSarifParts(m, template, { modelUri: 'm.json', toolVersion: '1.0.0' })];
+    expect(parts.length).toBe((m.threats?.length ?? 0) + 2);
+    const text = parts.join('');
+    expect(text).toBe(canonical(text));
+    expect(text).toBe(renderSarif(m, template, { modelUri: 'm.json', toolVersion: '1.0.0' }));
+  });
+
+  it('writes an empty result list as []', () => {
+    const text = renderSarif({ ...model, threats: [] }, template);
+    expect(text).toBe(canonical(text));
+    expect(JSON.parse(text).runs[0].results).toEqual([]);
+  });
+
+  it('is not thrown by model text that looks like the results key', () => {
+    const trick = '\u0000results';
+    const m: ThreatModel = {
+      ...triaged(model),
+      metadata: { ...model.metadata, name: `\n      "results": ${JSON.stringify(trick)}` },
+    };
+    const first = (m.threats ?? [])[0] as Threat;
+    m.threats = [{ ...first, title: trick }, ...(m.threats ?? []).slice(1)];
+    const text = renderSarif(m, template);
+    expect(text).toBe(canonical(text));
+    const log = JSON.parse(text);
+    expect(log.runs[0].properties.model).toBe(m.metadata.name);
+    expect(log.runs[0].results).toHaveLength(m.threats.length);
   });
 });

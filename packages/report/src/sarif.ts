@@ -127,8 +127,20 @@ function suppressions(t: Threat): Record<string, unknown>[] | undefined {
   return [{ kind: 'external', status: 'accepted', justification }];
 }
 
-/** The model's threats as a SARIF 2.1.0 log (2-space JSON, final newline). */
-export function renderSarif(model: ThreatModel, template: ResolvedTemplate, options: SarifOptions = {}): string {
+/** Stands in for the results while the rest of the log is written. */
+const RESULTS = '\u0000results';
+/** The indent of a result in the log: runs[0].results[i]. */
+const RESULT_INDENT = '\n        ';
+
+/**
+ * The model's threats as a SARIF 2.1.0 log (2-space JSON, final newline), in pieces that join to
+ * it: one per result, so a large model's log (a result per threat) is never held whole.
+ */
+export function* renderSarifParts(
+  model: ThreatModel,
+  template: ResolvedTemplate,
+  options: SarifOptions = {},
+): Generator<string, void, undefined> {
   const index = indexElements(model);
   const category = categoryNames(template.template.categories);
   const threats = orderedThreats(model, index);
@@ -138,7 +150,7 @@ export function renderSarif(model: ThreatModel, template: ResolvedTemplate, opti
   const samples = new Map<string, Threat>();
   for (const t of threats) if (!samples.has(t.typeId)) samples.set(t.typeId, t);
   const rules = ruleIds.map((id) => rule(id, samples.get(id) as Threat, template, category));
-  const results = threats.map((t) => {
+  const result = (t: Threat) => {
     const place = threatPlace(t, index);
     const suppressed = suppressions(t);
     return {
@@ -176,7 +188,7 @@ export function renderSarif(model: ThreatModel, template: ResolvedTemplate, opti
         ...(t.orphaned ? { orphaned: true } : {}),
       },
     };
-  });
+  };
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -190,7 +202,7 @@ export function renderSarif(model: ThreatModel, template: ResolvedTemplate, opti
           },
         },
         ...(options.modelUri !== undefined ? { artifacts: [{ location: { uri: options.modelUri } }] } : {}),
-        results,
+        results: RESULTS,
         properties: {
           model: model.metadata.name,
           template: { id: template.template.id, version: template.template.version },
@@ -198,5 +210,28 @@ export function renderSarif(model: ThreatModel, template: ResolvedTemplate, opti
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // The log around the results is written as JSON.stringify writes it; the results, each as
+  // it is made, at their depth, so the pieces join to exactly JSON.stringify(wholeLog, null, 2).
+  // JSON.stringify puts a line break only between tokens, never inside a string, so the key at
+  // its indent is found once, whatever the model's texts hold.
+  const whole = `${JSON.stringify(log, null, 2)}\n`;
+  const key = `\n      "results": `;
+  const at = whole.indexOf(`${key}${JSON.stringify(RESULTS)}`) + key.length;
+  const head = whole.slice(0, at);
+  const tail = whole.slice(at + JSON.stringify(RESULTS).length);
+  if (threats.length === 0) {
+    yield `${head}[]${tail}`;
+    return;
+  }
+  yield `${head}[`;
+  for (let i = 0; i < threats.length; i++)
+    yield `${i > 0 ? ',' : ''}${RESULT_INDENT}${JSON.stringify(result(threats[i] as Threat), null, 2).replace(/\n/g, RESULT_INDENT)}`;
+  yield `\n      ]${tail}`;
+}
+
+/** The model's threats as a SARIF 2.1.0 log, as one string (see renderSarifParts). */
+export function renderSarif(model: ThreatModel, template: ResolvedTemplate, options: SarifOptions = {}): string {
+  let text = '';
+  for (const part of renderSarifParts(model, template, options)) text += part;
+  return text;
 }

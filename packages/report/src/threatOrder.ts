@@ -90,20 +90,49 @@ export interface ThreatGroup {
  */
 export function groupThreats(model: ThreatModel, index = indexElements(model)): ThreatGroup[] {
   // Threats are gathered by place first, then the places are sorted, then each place's threats:
-  // the same order as sorting every threat, with far fewer comparisons on a large model.
-  const byPlace = new Map<string, { group: ThreatGroup; key: [string, string, string]; ids: string }>();
+  // the same order as sorting every threat, with far fewer comparisons on a large model. Places
+  // are found by flow, then source and target (ids the threats already hold, no key strings built).
+  type Place = { group: ThreatGroup; key: [string, string, string]; ids: string; sourceId?: string; targetId?: string };
+  const byFlow = new Map<string, Place[]>();
+  const byElement = new Map<string, Place>();
+  const found: Place[] = [];
+  const place = (t: Threat, ids: string): Place => {
+    const p = threatPlace(t, index);
+    const made: Place = {
+      group: { where: p.where, place: p, threats: [] },
+      key: placeKey(p),
+      ids,
+      ...(t.interaction ? { sourceId: t.interaction.sourceId, targetId: t.interaction.targetId } : {}),
+    };
+    found.push(made);
+    return made;
+  };
   for (const t of model.threats ?? []) {
     const i = t.interaction;
-    const ids = i ? `${i.sourceId}\u0000${i.flowId}\u0000${i.targetId}` : (t.elementId ?? '');
-    const found = byPlace.get(ids);
-    if (found) {
-      found.group.threats.push(t);
-      continue;
+    let at: Place | undefined;
+    if (i) {
+      // A flow has one place per direction (two when bi-directional): a short list to look through.
+      let onFlow = byFlow.get(i.flowId);
+      if (!onFlow) {
+        onFlow = [];
+        byFlow.set(i.flowId, onFlow);
+      }
+      at = onFlow.find((p) => p.sourceId === i.sourceId && p.targetId === i.targetId);
+      if (!at) {
+        at = place(t, `${i.sourceId}\u0000${i.flowId}\u0000${i.targetId}`);
+        onFlow.push(at);
+      }
+    } else {
+      const id = t.elementId ?? '';
+      at = byElement.get(id);
+      if (!at) {
+        at = place(t, id);
+        byElement.set(id, at);
+      }
     }
-    const place = threatPlace(t, index);
-    byPlace.set(ids, { group: { where: place.where, place, threats: [t] }, key: placeKey(place), ids });
+    at.group.threats.push(t);
   }
-  const places = [...byPlace.values()].sort(
+  const places = found.sort(
     (a, b) => cmp(a.key[0], b.key[0]) || cmp(a.key[1], b.key[1]) || cmp(a.key[2], b.key[2]) || cmp(a.ids, b.ids),
   );
   for (const { group } of places) group.threats.sort((a, b) => cmp(a.category, b.category) || cmp(a.id, b.id));

@@ -6,7 +6,7 @@
 
 import { relative, resolve, sep } from 'node:path';
 import { analyze, bulwarkError, displayName, oneLine } from '@bulwark/core';
-import { CheckExpressionError, DEFAULT_FAIL_ON, parseCheck, renderSarif } from '@bulwark/report';
+import { CheckExpressionError, DEFAULT_FAIL_ON, parseCheck, renderSarifParts } from '@bulwark/report';
 import type { Command } from 'commander';
 import { CliFailure, EXIT, loadModelAndTemplate, orFail, VERSION } from '../context.js';
 import { writeFileAtomic } from '../io.js';
@@ -46,7 +46,9 @@ export function register(program: Command): void {
       const failing = threats.filter((t) => test(t, names));
       if (opts.sarif) {
         const modelUri = relative(process.cwd(), resolve(file)).split(sep).join('/');
-        orFail(writeFileAtomic(opts.sarif, renderSarif(result.model, template, { modelUri, toolVersion: VERSION })));
+        orFail(
+          writeFileAtomic(opts.sarif, renderSarifParts(result.model, template, { modelUri, toolVersion: VERSION })),
+        );
         process.stderr.write(`wrote ${opts.sarif}: ${threats.length} threats as SARIF\n`);
       }
       if (failing.length === 0) {

@@ -1,7 +1,10 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseModel } from '@bulwark/core';
+import { reportDiagrams } from '@bulwark/report';
 import { findChromium } from '@bulwark/report/pdf';
 import { describe, expect, it } from 'vitest';
+import { WORKER_ELEMENTS } from '../diagrams.js';
 import { ROOT, runCli, tempDir } from '../testing/runCli.js';
 
 const EXAMPLE = 'examples/infrastructure.bulwark.json';
@@ -99,5 +102,45 @@ describe('bulwark report', () => {
     const missing = runCli(['report', 'nope.bulwark.json']);
     expect(missing.code).toBe(1);
     expect(existsSync(join(ROOT, 'nope.bulwark.json'))).toBe(false);
+  });
+
+  it("draws a large model's diagrams in a worker thread, the same drawing as in one thread", async () => {
+    // Over WORKER_ELEMENTS elements, all placed: 1,100 processes in a grid, 1,099 flows between them.
+    const elements: unknown[] = [];
+    for (let i = 0; i < 1100; i++)
+      elements.push({
+        id: `p${i}`,
+        kind: 'process',
+        typeId: 'GE.P',
+        name: `Process ${i} <b>`,
+        position: { x: (i % 40) * 200, y: Math.floor(i / 40) * 200, width: 100, height: 100 },
+      });
+    for (let i = 1; i < 1100; i++)
+      elements.push({
+        id: `f${i}`,
+        kind: 'dataFlow',
+        typeId: 'GE.DF',
+        name: `Flow ${i}`,
+        source: `p${i - 1}`,
+        target: `p${i}`,
+      });
+    expect(elements.length).toBeGreaterThan(WORKER_ELEMENTS);
+    const model = {
+      schemaVersion: 1,
+      metadata: { name: 'Large' },
+      template: { id: 'stride' },
+      diagrams: [{ id: 'd1', name: 'Everything', elements }],
+    };
+    const dir = tempDir();
+    writeFileSync(join(dir, 'large.bulwark.json'), JSON.stringify(model));
+    const r = runCli(['report', 'large.bulwark.json', '--no-analyze', '-o', 'large.html'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const figure = (html: string) => html.slice(html.indexOf('<figure class="diagram">'), html.indexOf('</figure>'));
+    const drawn = figure(readFileSync(join(dir, 'large.html'), 'utf8'));
+    const loaded = parseModel(model);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const svgs = await reportDiagrams(loaded.value.diagrams);
+    expect(drawn).toBe(`<figure class="diagram">${svgs.d1}<figcaption>Everything · 2199 elements</figcaption>`);
+    expect(drawn).toContain('Process 1099 &lt;b&gt;');
   });
 });

@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, bulwarkError, type ResolvedTemplate, type ThreatModel } from '@bulwark/core';
-import { REPORT_FORMATS, renderCsv, renderReport, renderSarif } from '@bulwark/report';
+import { analyze, bulwarkError, type InteractionSet, type ResolvedTemplate, type ThreatModel } from '@bulwark/core';
+import { htmlReportParts, REPORT_FORMATS, renderCsv, renderReportParts, renderSarifParts } from '@bulwark/report';
 import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail, VERSION } from '../context.js';
+import { drawDiagrams } from '../diagrams.js';
 import { type LoadedModel, writeFileAtomic } from '../io.js';
 import { out } from '../output.js';
 
@@ -43,25 +44,34 @@ function modelUri(file: string): string {
   return rel.split(sep).map(encodeURIComponent).join('/');
 }
 
-/** The report's text. SARIF also gets the model file's text (JSON or YAML), to point at lines. */
-async function reportText(
+/**
+ * The report's text, in pieces that join to it (the HTML report comes a section at a time). SARIF
+ * also gets the model file's text (JSON or YAML), to point at lines.
+ */
+async function reportParts(
   format: Exclude<Format, 'pdf'>,
   model: ThreatModel,
   template: ResolvedTemplate,
   file: string,
   fileFormat: LoadedModel['format'],
-  bom: boolean,
-): Promise<string> {
+  {
+    bom,
+    interactions,
+    diagrams,
+  }: { bom: boolean; interactions?: InteractionSet; diagrams?: Readonly<Record<string, string>> },
+): Promise<Iterable<string>> {
   const options = {
+    ...(interactions ? { interactions } : {}),
     modelUri: modelUri(file),
     toolVersion: VERSION,
     generator: `Bulwark ${VERSION}`,
     generatedAt: new Date().toISOString().slice(0, 10),
   };
-  if (format === 'csv' && bom) return renderCsv(model, template, { bom });
+  if (format === 'csv' && bom) return [renderCsv(model, template, { bom })];
   if (format === 'sarif' && fileFormat !== 'tm7')
-    return renderSarif(model, template, { ...options, modelText: readFileSync(file, 'utf8') });
-  return renderReport(format, model, template, options);
+    return renderSarifParts(model, template, { ...options, modelText: readFileSync(file, 'utf8') });
+  if (format === 'html' && diagrams) return htmlReportParts(model, template, { ...options, diagrams });
+  return renderReportParts(format, model, template, options);
 }
 
 export function register(program: Command): void {
@@ -91,15 +101,23 @@ export function register(program: Command): void {
           throw new CliFailure(bulwarkError('USAGE', 'A PDF is written to a file: add -o report.pdf.'));
         const chromium = format === 'pdf' ? orFail(findChromium()) : undefined;
         const { loaded, template } = loadModelAndTemplate(file, opts.template);
-        const model = opts.analyze ? analyze(loaded.model, template).model : loaded.model;
+        // The HTML report's diagrams are drawn while the model is analysed (on another core when large).
+        const diagrams = format === 'html' || format === 'pdf' ? drawDiagrams(loaded.model.diagrams) : undefined;
+        const analysis = opts.analyze ? analyze(loaded.model, template) : undefined;
+        const model = analysis?.model ?? loaded.model;
         const html = format === 'pdf' ? 'html' : format;
-        const text = await reportText(html, model, template, file, loaded.format, opts.bom === true);
-        const body = chromium ? await htmlToPdf(text, opts.page, chromium) : text;
+        const parts = await reportParts(html, model, template, file, loaded.format, {
+          bom: opts.bom === true,
+          ...(analysis ? { interactions: analysis.interactions } : {}),
+          ...(diagrams ? { diagrams: await diagrams } : {}),
+        });
         if (opts.output === undefined) {
-          process.stdout.write(text);
+          for (const part of parts) process.stdout.write(part);
           return;
         }
-        orFail(writeFileAtomic(opts.output, body));
+        orFail(
+          writeFileAtomic(opts.output, chromium ? await htmlToPdf([...parts].join(''), opts.page, chromium) : parts),
+        );
         process.stderr.write(
           `${out.green('wrote')} ${opts.output}: ${format} report, ${model.threats?.length ?? 0} threats${opts.analyze ? '' : ' (as stored, not analysed)'}\n`,
         );

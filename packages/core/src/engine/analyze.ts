@@ -2,7 +2,7 @@
  * Analysis: generate the template's threats for a model and merge them into the threats the
  * model already has. Pure: returns a new model, never changes the one it is given.
  */
-import { computeInteractions, type SkippedFlow } from '../interactions.js';
+import { computeInteractions, type InteractionSet, type SkippedFlow } from '../interactions.js';
 import type { Threat, ThreatModel, ThreatStatus } from '../model/ThreatModelSchema.js';
 import type { ResolvedTemplate, RuleProblem } from '../template/resolveTemplate.js';
 import { generateThreats } from './generateThreats.js';
@@ -25,6 +25,8 @@ export interface AnalysisResult {
   summary: ThreatSummary;
   merge: MergeSummary;
   interactionCount: number;
+  /** Every interaction and what it crosses, as the analysis computed them (reports can reuse them). */
+  interactions: InteractionSet;
   /** Threat types skipped because a rule is broken. */
   ruleProblems: readonly RuleProblem[];
   /** Flows that yield no interaction (dangling, or joined to a boundary). */
@@ -70,6 +72,7 @@ export function analyze(model: ThreatModel, template: ResolvedTemplate): Analysi
     summary: summarizeThreats(merged.threats),
     merge: merged.summary,
     interactionCount: interactions.interactionCount,
+    interactions,
     ruleProblems: template.ruleProblems,
     skippedFlows: interactions.skipped,
   };

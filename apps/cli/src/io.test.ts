@@ -1,0 +1,49 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from './io.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-io-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('writeFileAtomic', () => {
+  it('writes text in pieces exactly, multi-byte characters across its buffer and pieces larger than it', () => {
+    const file = join(scratch(), 'report.html');
+    // About 9 MB of pieces with 2-, 3- and 4-byte UTF-8 characters, and one piece of 5 M characters.
+    const pieces = Array.from({ length: 60_000 }, (_, i) => `<p>${i} → é · 🛡 ${'x'.repeat(i % 200)}</p>\n`);
+    pieces.splice(30_000, 0, '→'.repeat(5_000_000));
+    expect(writeFileAtomic(file, pieces).ok).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
+  });
+
+  it('keeps the old file and leaves no temp file when the pieces fail half-way', () => {
+    const dir = scratch();
+    const file = join(dir, 'report.html');
+    writeFileSync(file, 'the old report');
+    function* failing(): Generator<string> {
+      yield 'a'.repeat(5_000_000);
+      throw new Error('the renderer broke');
+    }
+    const result = writeFileAtomic(file, failing());
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toContain('the renderer broke');
+    expect(readFileSync(file, 'utf8')).toBe('the old report');
+    expect(readdirSync(dir)).toEqual(['report.html']);
+  });
+
+  it('writes strings and bytes', () => {
+    const dir = scratch();
+    expect(writeFileAtomic(join(dir, 'a.txt'), 'ünïcode').ok).toBe(true);
+    expect(writeFileAtomic(join(dir, 'b.bin'), new Uint8Array([0, 255, 1])).ok).toBe(true);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('ünïcode');
+    expect([...readFileSync(join(dir, 'b.bin'))]).toEqual([0, 255, 1]);
+  });
+});
