@@ -52,7 +52,7 @@ export { type PublishedSchema, publishedSchemas } from './jsonSchemas.js';
 /** Numbered, pure migrations of old model files. */
 export { MIGRATIONS, type Migration, migrate } from './migrations/index.js';
 /** Parse (with migration) and deterministic serialization of the native file. */
-export { canonicalModel, parseModel, serializeModel } from './model/modelFile.js';
+export { canonicalModel, modelDigest, parseModel, serializeModel } from './model/modelFile.js';
 // The model
 /** The model schema (source of the types and of the file format) and its parts. */
 export {
@@ -71,7 +71,10 @@ export {
   type Point,
   type PropertyValue,
   type Rect,
+  type Review,
+  type ReviewedInteraction,
   SCHEMA_VERSION,
+  type SignOff,
   type Threat,
   type ThreatModel,
   ThreatModelSchema,

@@ -261,6 +261,51 @@ export const TemplateRefSchema = z
   .describe('The template this model uses.');
 export type TemplateRef = z.infer<typeof TemplateRefSchema>;
 
+/** A reviewer's sign-off of the model as it was (issue 7). */
+export const SignOffSchema = z
+  .object({
+    by: z.string().min(1).describe('The reviewer who signed off.'),
+    at: z.string().describe('When (ISO 8601).'),
+    version: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('The stored version signed off, when the model lives on a server.'),
+    digest: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a digest is 64 lowercase hex digits (modelDigest)')
+      .describe('modelDigest of the model signed off: a model with another digest has changed since.'),
+    note: z.string().optional().describe("The reviewer's words."),
+  })
+  .describe('A sign-off.');
+export type SignOff = z.infer<typeof SignOffSchema>;
+
+/** An interaction walked through in a review meeting. */
+export const ReviewedInteractionSchema = z
+  .object({
+    interaction: z
+      .string()
+      .min(1)
+      .describe('The interaction as `sourceId:flowId:targetId` (the end of a generated threat id).'),
+    by: z.string().optional().describe('Who marked it reviewed.'),
+    at: z.string().describe('When (ISO 8601).'),
+  })
+  .describe('A reviewed interaction.');
+export type ReviewedInteraction = z.infer<typeof ReviewedInteractionSchema>;
+
+/** The review of the model: meetings' progress and sign-offs. Not part of what is signed off. */
+export const ReviewSchema = z
+  .object({
+    reviewed: z
+      .array(ReviewedInteractionSchema)
+      .optional()
+      .describe('Interactions walked through in review mode, sorted by interaction.'),
+    signOffs: z.array(SignOffSchema).optional().describe('Sign-offs, oldest first.'),
+  })
+  .describe('Review progress and sign-offs.');
+export type Review = z.infer<typeof ReviewSchema>;
+
 /** A whole threat model: the native `*.bulwark.json` file. */
 export const ThreatModelSchema = z
   .object({
@@ -271,6 +316,7 @@ export const ThreatModelSchema = z
     notes: z.array(NoteSchema).optional().describe('Notes on the model, e.g. choices made while drawing it.'),
     diagrams: z.array(DiagramSchema).describe('Context diagram first, deeper ones after.'),
     threats: z.array(ThreatSchema).optional().describe('Threats, sorted by id.'),
+    review: ReviewSchema.optional(),
   })
   .describe('A Bulwark threat model.');
 export type ThreatModel = z.infer<typeof ThreatModelSchema>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../buildModel.js';
 import { type Migration, migrate } from '../migrations/index.js';
-import { parseModel, serializeModel } from './modelFile.js';
+import { modelDigest, parseModel, serializeModel } from './modelFile.js';
 import type { ThreatModel } from './ThreatModelSchema.js';
 
 const model = buildModel('Shop')
@@ -123,5 +123,55 @@ describe('migrations', () => {
     const r = migrate({ schemaVersion: 1 }, failing, 2);
     expect(!r.ok && r.error).toMatchObject({ code: 'MIGRATION_FAILED' });
     expect(!r.ok && r.error.message).toContain('explode');
+  });
+});
+
+describe('modelDigest', () => {
+  const model = buildModel('Digest').process('web').store('db').flow('web', 'db', {}, { id: 'q' }).build();
+
+  it('is 64 hex digits, the same for the same model, whatever its key order', () => {
+    const d = modelDigest(model);
+    expect(d).toMatch(/^[0-9a-f]{64}$/);
+    const reordered = Object.fromEntries(Object.entries(model).reverse()) as ThreatModel;
+    expect(Object.keys(reordered)[0]).not.toBe(Object.keys(model)[0]);
+    expect(modelDigest(reordered)).toBe(d);
+  });
+
+  it('changes with anything a reviewer sees, not with the review itself', () => {
+    const d = modelDigest(model);
+    expect(modelDigest({ ...model, metadata: { ...model.metadata, owner: 'someone' } })).not.toBe(d);
+    const renamed = {
+      ...model,
+      diagrams: model.diagrams.map((g) => ({ ...g, elements: g.elements.map((e) => ({ ...e, name: `${e.name}!` })) })),
+    };
+    expect(modelDigest(renamed)).not.toBe(d);
+    const reviewed = {
+      ...model,
+      review: {
+        reviewed: [{ interaction: 'web:q:db', at: '2026-11-23T00:00:00Z' }],
+        signOffs: [{ by: 'rita', at: '2026-11-23T00:00:00Z', digest: d }],
+      },
+    };
+    expect(modelDigest(reviewed)).toBe(d);
+  });
+
+  it('round-trips the review section through the file, reviewed interactions sorted', () => {
+    const withReview = {
+      ...model,
+      review: {
+        reviewed: [
+          { interaction: 'web:q:db', at: '2026-11-23T00:00:02Z' },
+          { interaction: 'db:q:web', by: 'rita', at: '2026-11-23T00:00:01Z' },
+        ],
+        signOffs: [{ by: 'rita', at: '2026-11-23T00:00:03Z', version: 4, digest: modelDigest(model), note: 'Fine' }],
+      },
+    };
+    const text = serializeModel(withReview);
+    const back = parseModel(JSON.parse(text));
+    expect(back.ok).toBe(true);
+    if (back.ok) expect(back.value.review?.reviewed?.map((r) => r.interaction)).toEqual(['db:q:web', 'web:q:db']);
+    expect(parseModel({ ...JSON.parse(text), review: { signOffs: [{ by: 'x', at: 'now', digest: 'abc' }] } }).ok).toBe(
+      false,
+    );
   });
 });

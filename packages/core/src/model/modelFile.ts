@@ -4,6 +4,8 @@
  * sorted by id, 2-space JSON) so that a git diff of a model reads well.
  */
 
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { compareThreats } from '../engine/mergeThreats.js';
 import { err, ok, type Result } from '../errors.js';
 import { migrate } from '../migrations/index.js';
@@ -22,6 +24,9 @@ import {
   PointSchema,
   ProcessSchema,
   RectSchema,
+  ReviewedInteractionSchema,
+  ReviewSchema,
+  SignOffSchema,
   TemplateRefSchema,
   type Threat,
   type ThreatModel,
@@ -114,6 +119,16 @@ export function canonicalModel(model: ThreatModel): ThreatModel {
           .slice()
           .sort(compareThreats)
           .map((t) => canonicalThreat(t as unknown as Obj));
+      case 'review':
+        return pick(v as Obj, ReviewSchema.shape, (k, x) =>
+          k === 'reviewed'
+            ? (x as Obj[])
+                .map((r) => pick(r, ReviewedInteractionSchema.shape))
+                .sort((a, b) =>
+                  String(a.interaction) < String(b.interaction) ? -1 : a.interaction === b.interaction ? 0 : 1,
+                )
+            : (x as Obj[]).map((o) => pick(o, SignOffSchema.shape)),
+        );
       default:
         return v;
     }
@@ -123,4 +138,14 @@ export function canonicalModel(model: ThreatModel): ThreatModel {
 /** Serializes a model as canonical 2-space JSON with a final newline. */
 export function serializeModel(model: ThreatModel): string {
   return `${JSON.stringify(canonicalModel(model), null, 2)}\n`;
+}
+
+/**
+ * The SHA-256 of a model's canonical JSON without its review section (hex): what a sign-off
+ * records. Any change a reviewer would see (diagram, properties, threats and their triage,
+ * metadata) changes it; marking interactions reviewed or signing off does not.
+ */
+export function modelDigest(model: ThreatModel): string {
+  const { review: _review, ...rest } = canonicalModel(model);
+  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(rest))));
 }
