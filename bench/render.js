@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { machineLine } from './machine.js';
 import { clusterElements } from './synthetic.js';
 
 const { values } = parseArgs({
@@ -77,6 +78,7 @@ if (values.scenario) {
   await runScenario(values.scenario, Number(values.elements));
 } else {
   const runs = Number(values.runs);
+  const before = machineLine();
   const rows = [
     ['auto-layout (elkjs) + SVG, no positions', measure('layout', 1000, runs), '< 2 s'],
     ['SVG only, with positions', measure('render', 1000, runs), ''],
@@ -93,6 +95,8 @@ if (values.scenario) {
     `Bulwark diagram SVG benchmark: median of ${runs} runs, each in a fresh process (peak RSS is the process's)`,
   );
   console.log(`${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the start`);
+  console.log(`Before: ${before}`);
+  console.log(`After:  ${machineLine()}`);
   console.log('');
   const head = ['scenario', 'time', 'of which layout', 'peak RSS', 'SVG size', 'target'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliRun } from './cliRun.js';
+import { machineLine } from './machine.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,6 +56,7 @@ if (values.format) {
     const ms = all.map((x) => x.ms).sort((a, b) => a - b);
     return { ...all[0], ms: ms[Math.floor(ms.length / 2)], maxRssMb: Math.max(...all.map((x) => x.maxRssMb)) };
   };
+  const before = machineLine();
   const rows = ['html', 'md', 'csv', 'sarif'].map((f) => [f, run(f)]);
   // End to end, as a user runs it: read the model, analyse it, render, write the file.
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-report-'));
@@ -73,6 +75,7 @@ if (values.format) {
   console.log(
     `\nReports of the synthetic model: ${values.nodes} elements, ${values.flows} flows, ${first.threats} threats; median of ${values.runs} fresh processes\n`,
   );
+  console.log(`Before: ${before}\nAfter:  ${machineLine()}\n`);
   console.log(
     `${'format'.padEnd(8)}  ${'render'.padStart(10)}  ${'output'.padStart(9)}  ${'peak RSS'.padStart(9)}  (before render)`,
   );
