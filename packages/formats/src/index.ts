@@ -3,8 +3,8 @@
  * recognise its files by content, what it reads and, for .tm7, what it writes.
  */
 
-/** .tb7 templates. */
-export { importTb7, looksLikeTb7 } from './tb7.js';
+/** .tb7 templates: read and written. */
+export { exportTb7, importTb7, looksLikeTb7, tb7ExportLosses } from './tb7.js';
 /** .tm7 models: read and written. */
 export {
   exportTm7,

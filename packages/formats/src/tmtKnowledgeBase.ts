@@ -195,7 +195,7 @@ export const NS = {
 } as const;
 
 /** The ids the tool gives its standard threat properties. */
-const THREAT_FIELD_IDS = {
+export const THREAT_FIELD_IDS = {
   Title: 'ac0f9ea8-3b39-4ce9-bac2-6787124d7b48',
   UserThreatShortDescription: '5d3b996b-aed5-4d95-8cf6-617bb67bf042',
   UserThreatDescription: 'cf377f97-9dea-42d6-ae63-b097c4a8ec4d',
@@ -205,7 +205,8 @@ const THREAT_FIELD_IDS = {
   Priority: 'bc9c6e2a-15d0-4863-9cac-589e51e4ca1e',
 } as const;
 
-const DEFAULT_PRIORITIES = ['High', 'Medium', 'Low'];
+/** The priorities a template without its own list uses. */
+export const DEFAULT_PRIORITIES = ['High', 'Medium', 'Low'];
 
 /** How the tool draws each kind of root type. */
 function representationOf(kind: ElementKind | undefined, shape: 'box' | 'line' | undefined): string {
@@ -251,9 +252,14 @@ function threatDatum(name: string, label: string, values: string[] | undefined, 
   );
 }
 
-function attributeXml(p: PropertyDef): string {
+/** A property as the tool's attribute holds it: its options (booleans as True/False) and mode. */
+export function attributeOf(p: PropertyDef): { values: string[]; mode: 'Static' | 'Dynamic' } {
   const values = p.type === 'boolean' ? (p.default === true ? ['True', 'False'] : ['False', 'True']) : (p.values ?? []);
-  const isStatic = p.description === STATIC_PROPERTY_NOTE;
+  return { values, mode: p.description === STATIC_PROPERTY_NOTE ? 'Static' : 'Dynamic' };
+}
+
+function attributeXml(p: PropertyDef): string {
+  const { values, mode } = attributeOf(p);
   return xmlElement(
     'a:Attribute',
     [
@@ -261,17 +267,42 @@ function attributeXml(p: PropertyDef): string {
       xmlElement('a:AttributeValues', values.map((v) => xmlText('b:Value', v)).join(''), `xmlns:b="${NS.interfaces}"`),
       xmlText('a:DisplayName', p.name),
       xmlText('a:Inheritance', 'Virtual'),
-      xmlText('a:Mode', isStatic ? 'Static' : 'Dynamic'),
+      xmlText('a:Mode', mode),
       xmlText('a:Name', p.id),
       xmlText('a:Type', 'List'),
     ].join(''),
   );
 }
 
-/** An element type; a type whose parent was made up on import is drawn as that parent's kind, as it was read. */
-function elementTypeXml(t: ElementType, missing: ReadonlyMap<string, ElementType>): string {
+/**
+ * How the tool draws a type: a root type as its kind, a derived one `Inherited`; a type whose
+ * parent was made up on import is drawn as that parent's kind, as it was read.
+ */
+export function representationFor(t: ElementType, missing: ReadonlyMap<string, ElementType>): string {
   const parent = t.parent === undefined ? undefined : missing.get(t.parent);
   const drawnAs = t.parent === undefined ? rootKind(t) : parent ? rootKind(parent) : undefined;
+  return drawnAs ? representationOf(drawnAs.kind, drawnAs.shape) : 'Inherited';
+}
+
+/**
+ * A template's types as a knowledge base lists them: root types first (GenericElements), derived
+ * types after (StandardElements), in the template's order; types the reader made up for parents
+ * a knowledge base names but lacks are left out (reading makes them up again).
+ */
+export function knowledgeBaseTypes(template: Template): {
+  generic: ElementType[];
+  standard: ElementType[];
+  missing: ReadonlyMap<string, ElementType>;
+} {
+  const missing = new Map(template.elementTypes.filter(isMissingParent).map((t) => [t.id, t]));
+  const types = template.elementTypes.filter((t) => !missing.has(t.id));
+  const firstDerived = types.findIndex((t) => t.parent !== undefined);
+  const split = firstDerived < 0 ? types.length : firstDerived;
+  return { generic: types.slice(0, split), standard: types.slice(split), missing };
+}
+
+/** An element type in the .tm7 dialect. */
+function elementTypeXml(t: ElementType, missing: ReadonlyMap<string, ElementType>): string {
   return xmlElement(
     'a:ElementType',
     [
@@ -287,7 +318,7 @@ function elementTypeXml(t: ElementType, missing: ReadonlyMap<string, ElementType
       xmlNil('a:ImageStream'),
       xmlText('a:Name', t.name),
       xmlText('a:ParentId', t.parent ?? 'ROOT'),
-      xmlText('a:Representation', drawnAs ? representationOf(drawnAs.kind, drawnAs.shape) : 'Inherited'),
+      xmlText('a:Representation', representationFor(t, missing)),
       xmlNil('a:Shape'),
     ].join(''),
   );
@@ -373,19 +404,16 @@ function manifestXml(template: Template): string {
  * serializer numbers it with (one more than the model's last stencil).
  */
 export function templateToKnowledgeBase(template: Template, serial = 1): string {
-  const missing = new Map(template.elementTypes.filter(isMissingParent).map((t) => [t.id, t]));
-  const types = template.elementTypes.filter((t) => !missing.has(t.id));
-  const firstDerived = types.findIndex((t) => t.parent !== undefined);
-  const split = firstDerived < 0 ? types.length : firstDerived;
+  const { generic, standard, missing } = knowledgeBaseTypes(template);
   const typeXml = (list: ElementType[]): string => list.map((t) => elementTypeXml(t, missing)).join('');
   const categories = new Map(template.categories.map((c) => [c.id, c]));
   const threatTypes = template.threatTypes.filter((t) => t.scope !== 'element');
   return xmlElement(
     'KnowledgeBase',
     [
-      xmlElement('a:GenericElements', typeXml(types.slice(0, split))),
+      xmlElement('a:GenericElements', typeXml(generic)),
       manifestXml(template),
-      xmlElement('a:StandardElements', typeXml(types.slice(split))),
+      xmlElement('a:StandardElements', typeXml(standard)),
       xmlElement('a:ThreatCategories', template.categories.map(categoryXml).join('')),
       threatMetaDataXml(template),
       xmlElement('a:ThreatTypes', threatTypes.map((t) => threatTypeXml(t, categories)).join('')),
