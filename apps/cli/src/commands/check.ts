@@ -12,6 +12,7 @@ import { CliFailure, EXIT, loadModelAndTemplate, orFail, VERSION } from '../cont
 import { writeFileAtomic } from '../io.js';
 import { out, textTable } from '../output.js';
 import { where } from './analyze.js';
+import { describeSignOff, signOffState } from './signoff.js';
 
 export function register(program: Command): void {
   program
@@ -25,7 +26,8 @@ export function register(program: Command): void {
     )
     .option('-t, --template <idOrFile>', "template to use (default: the model's own)")
     .option('--sarif <file>', 'also write every threat as SARIF 2.1.0 (for code scanning), whatever the result')
-    .action((file: string, opts: { failOn: string; template?: string; sarif?: string }) => {
+    .option('--require-signoff', 'also fail when the model is not signed off, or has changed since its last sign-off')
+    .action((file: string, opts: { failOn: string; template?: string; sarif?: string; requireSignoff?: boolean }) => {
       let test: ReturnType<typeof parseCheck>;
       try {
         test = parseCheck(opts.failOn);
@@ -51,10 +53,17 @@ export function register(program: Command): void {
         );
         process.stderr.write(`wrote ${opts.sarif}: ${threats.length} threats as SARIF\n`);
       }
+      // The sign-off covers the file as it is: its stored model, not the analysis of it.
+      const unsigned = opts.requireSignoff === true && signOffState(loaded.model).changed;
+      if (unsigned)
+        process.stdout.write(
+          `${out.red('not signed off')}: ${describeSignOff(file, loaded.model)} A reviewer runs \`bulwark signoff ${file} --by NAME\`.\n`,
+        );
       if (failing.length === 0) {
         process.stdout.write(
           `${out.green('passed')}: none of the ${threats.length} threats of ${file} match "${opts.failOn}".\n`,
         );
+        if (unsigned) process.exitCode = EXIT.input;
         return;
       }
       const rows = failing.map((t) => [t.priority, t.status, t.category, oneLine(t.title), where(t, names)]);

@@ -10,6 +10,7 @@ import * as interactions from './interactions.js';
 import * as render from './render.js';
 import * as report from './report.js';
 import * as serve from './serve.js';
+import * as signoff from './signoff.js';
 import * as templates from './templates.js';
 import * as tokens from './tokens.js';
 import * as users from './users.js';
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, { register: (program: Command) => void }> 
   interactions,
   render,
   report,
+  signoff,
   diff,
   convert,
   templates,
