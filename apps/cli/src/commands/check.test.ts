@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../testing/runCli.js';
+import { ROOT, runCli, tempDir, triagedExample } from '../testing/runCli.js';
 
 describe('bulwark check', () => {
   it('fails on untriaged high-priority threats by default, listing them', () => {
@@ -15,13 +15,7 @@ describe('bulwark check', () => {
   });
 
   it('passes once those threats are triaged, and follows --fail-on', () => {
-    const dir = tempDir();
-    const file = join(dir, 'infra.bulwark.json');
-    writeFileSync(file, readFileSync(join(ROOT, 'examples/infrastructure.bulwark.json')));
-    expect(runCli(['analyze', file, '--write']).code).toBe(0);
-    const model = JSON.parse(readFileSync(file, 'utf8')) as { threats: { priority: string; status: string }[] };
-    for (const t of model.threats) if (t.priority === 'High') t.status = 'mitigated';
-    writeFileSync(file, JSON.stringify(model));
+    const file = triagedExample();
     const passed = runCli(['check', file]);
     expect(passed.code).toBe(0);
     expect(passed.stdout).toMatch(/^passed: none of the \d+ threats/);

@@ -2,23 +2,11 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelDigest, parseModel } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../testing/runCli.js';
-
-/** The infrastructure example, analysed and every high-priority threat triaged, in a temp dir. */
-function triagedCopy(): string {
-  const dir = tempDir();
-  const file = join(dir, 'infra.bulwark.json');
-  writeFileSync(file, readFileSync(join(ROOT, 'examples/infrastructure.bulwark.json')));
-  expect(runCli(['analyze', file, '--write']).code).toBe(0);
-  const model = JSON.parse(readFileSync(file, 'utf8')) as { threats: { priority: string; status: string }[] };
-  for (const t of model.threats) if (t.priority === 'High') t.status = 'mitigated';
-  writeFileSync(file, JSON.stringify(model));
-  return file;
-}
+import { ROOT, runCli, tempDir, triagedExample } from '../testing/runCli.js';
 
 describe('bulwark signoff', () => {
   it('records a sign-off with the digest of the model as it is, and says when it changed since', () => {
-    const file = triagedCopy();
+    const file = triagedExample();
     expect(runCli(['signoff', file, '--status']).code).toBe(1);
     const r = runCli(['signoff', file, '--by', 'Rita Reviewer', '--note', 'Fine once TLS is on']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,6 +1,6 @@
 /** Runs the real, built `bulwark` command in a child process (build first: `npm run build`). */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,19 @@ export function startServe(args: string[]): Promise<{ child: ChildProcess; url: 
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
+}
+
+/**
+ * The infrastructure example in a fresh temporary directory, analysed (`bulwark analyze --write`)
+ * and with every high-priority threat marked mitigated; returns the file's path.
+ */
+export function triagedExample(): string {
+  const file = join(tempDir(), 'infra.bulwark.json');
+  writeFileSync(file, readFileSync(join(ROOT, 'examples/infrastructure.bulwark.json')));
+  const analysed = runCli(['analyze', file, '--write']);
+  if (analysed.code !== 0) throw new Error(`bulwark analyze failed: ${analysed.stderr}`);
+  const model = JSON.parse(readFileSync(file, 'utf8')) as { threats: { priority: string; status: string }[] };
+  for (const t of model.threats) if (t.priority === 'High') t.status = 'mitigated';
+  writeFileSync(file, JSON.stringify(model));
+  return file;
 }
