@@ -5,7 +5,6 @@
  */
 import {
   analyze,
-  bulwarkError,
   canonicalModel,
   diffModels,
   parseModel,
@@ -27,12 +26,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Document as YamlDocument } from 'yaml';
 import { z } from 'zod';
 import { sameSecret } from './auth.js';
-import { errorBody, HTTP_STATUS, HttpError } from './errors.js';
+import { errorBody, fail, HTTP_STATUS, HttpError } from './errors.js';
 import { docsPage, homePage } from './homePage.js';
 import { openApiDocument } from './openapi.js';
 import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
+import { REVIEW_ROUTE_ROLES, registerReviewRoutes } from './routes/review.js';
 import type { Store } from './storage/database.js';
-import { ModelStore, type StoredModel } from './storage/ModelStore.js';
+import { type AuditRow, ModelStore, type StoredModel } from './storage/ModelStore.js';
 import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
 
 /** How the app is set up. */
@@ -50,14 +50,6 @@ export interface AppOptions {
   /** The built web app to serve at `/` (apps/web/dist); without it, `/` is a plain list of models. */
   webRoot?: string;
 }
-
-const fail = (
-  code: Parameters<typeof bulwarkError>[0],
-  message: string,
-  extra: Record<string, unknown> = {},
-): never => {
-  throw new HttpError(bulwarkError(code, message), extra);
-};
 
 function unwrap<T>(r: Result<T>): T {
   if (!r.ok) throw new HttpError(r.error);
@@ -160,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     'POST /api/models/:id/analyze': 'editor',
     'PATCH /api/models/:id/threats': 'reviewer',
     'POST /api/models/:id/roles': 'owner',
+    ...REVIEW_ROUTE_ROLES,
   };
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/models/:id')) return;
@@ -298,7 +291,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     doc: ThreatModel,
     message: string,
   ): Promise<FastifyReply> {
-    const r = await models.save(id, expected, doc, actor.name, message);
+    const version = await commit(actor, id, expected, doc, message);
+    return reply.header('etag', etag(version)).send({ id, version });
+  }
+
+  /** Saves `doc` as the version after `expected` (with extra audit rows); fails on a stale version. */
+  async function commit(
+    actor: User,
+    id: string,
+    expected: number,
+    doc: ThreatModel,
+    message: string,
+    audit: AuditRow[] = [],
+  ): Promise<number> {
+    const r = await models.save(id, expected, doc, actor.name, message, audit);
     if (r.status === 'not-found') fail('NOT_FOUND', `No model with id "${id}".`);
     if (r.status === 'conflict') {
       fail(
@@ -309,8 +315,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
       );
     }
-    const version = r.status === 'saved' ? r.version : expected;
-    return reply.header('etag', etag(version)).send({ id, version });
+    return r.status === 'saved' ? r.version : expected;
   }
 
   app.get('/healthz', async (_request, reply) => {
@@ -601,6 +606,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     },
   );
+
+  registerReviewRoutes(app, {
+    models,
+    db: options.store.db,
+    userOf,
+    roleOf: (r) => roleOf.get(r),
+    ifMatch,
+    etag,
+    mustGetAt,
+    commit,
+  });
 
   app.get('/api/templates', async () => {
     const rows = await options.store.db

@@ -1,5 +1,5 @@
 /** One mapping from Bulwark error codes to HTTP statuses, and the JSON error body. */
-import type { BulwarkError, ErrorCode } from '@bulwark/core';
+import { type BulwarkError, bulwarkError, type ErrorCode } from '@bulwark/core';
 
 /** The HTTP status for each error code. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -42,4 +42,9 @@ export function errorBody(e: BulwarkError, extra: Record<string, unknown> = {}):
       : {}),
     ...extra,
   };
+}
+
+/** Stops a request with an expected failure: the error handler answers with its status and body. */
+export function fail(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): never {
+  throw new HttpError(bulwarkError(code, message), extra);
 }

@@ -4,7 +4,13 @@
  */
 import { TemplateSchema, ThreatModelSchema, ThreatSchema } from '@bulwark/core';
 import { z } from 'zod';
-import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
+import {
+  CommentCreateSchema,
+  CommentPatchSchema,
+  CreateBlankSchema,
+  SignOffRequestSchema,
+  ThreatPatchBodySchema,
+} from './requestSchemas.js';
 import { ROLES } from './storage/UserStore.js';
 
 const json = (schema: z.ZodType): Record<string, unknown> =>
@@ -177,6 +183,61 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': ok('Granted (replacing the role they had).'), ...errors, ...signedIn },
         },
       },
+      '/api/models/{id}/comments': {
+        parameters: [idParam],
+        get: {
+          summary: 'Every comment on the model, its elements and threats, oldest first',
+          responses: {
+            '200': ok('Comments; a reply names its thread by parentId.', {
+              type: 'object',
+              required: ['comments'],
+              properties: { comments: { type: 'array', items: ref('Comment') } },
+            }),
+            ...errors,
+            ...signedIn,
+          },
+        },
+        post: {
+          summary: 'Comment on the model, an element or a threat, or reply to a thread (anyone who may read it)',
+          requestBody: body('CommentCreate'),
+          responses: {
+            '201': ok('Added.', { type: 'object', required: ['comment'], properties: { comment: ref('Comment') } }),
+            ...errors,
+            ...signedIn,
+          },
+        },
+      },
+      '/api/models/{id}/comments/{commentId}': {
+        parameters: [idParam, { name: 'commentId', in: 'path', required: true, schema: { type: 'string' } }],
+        patch: {
+          summary: 'Resolve or reopen a thread (its first comment): its author, or a reviewer, editor or owner',
+          requestBody: body('CommentPatch'),
+          responses: {
+            '200': ok("The thread's first comment.", { type: 'object', properties: { comment: ref('Comment') } }),
+            ...errors,
+            ...signedIn,
+          },
+        },
+      },
+      '/api/models/{id}/signoff': {
+        parameters: [idParam],
+        post: {
+          summary:
+            "Sign off a stored version (reviewers and owners): its digest goes into the model's review.signOffs, saved as a new version",
+          parameters: [ifMatch],
+          requestBody: body('SignOffRequest'),
+          responses: {
+            '200': ok('Saved; ETag is the new version.', {
+              type: 'object',
+              required: ['id', 'version', 'signOff'],
+              properties: { id: { type: 'string' }, version: { type: 'integer' }, signOff: { type: 'object' } },
+            }),
+            ...errors,
+            ...write,
+            ...signedIn,
+          },
+        },
+      },
       '/api/models/{id}/export': {
         parameters: [
           idParam,
@@ -214,6 +275,23 @@ export function openApiDocument(): Record<string, unknown> {
         Template: json(TemplateSchema),
         CreateBlank: json(CreateBlankSchema),
         ThreatPatch: json(ThreatPatchBodySchema),
+        CommentCreate: json(CommentCreateSchema),
+        CommentPatch: json(CommentPatchSchema),
+        SignOffRequest: json(SignOffRequestSchema),
+        Comment: {
+          type: 'object',
+          required: ['id', 'modelId', 'target', 'parentId', 'author', 'body', 'resolved', 'createdAt'],
+          properties: {
+            id: { type: 'string' },
+            modelId: { type: 'string' },
+            target: { type: 'string', description: '"model", "element:<elementId>" or "threat:<threatId>".' },
+            parentId: { type: ['string', 'null'], description: "The thread's first comment, for a reply." },
+            author: { type: 'string' },
+            body: { type: 'string' },
+            resolved: { type: 'boolean', description: "On a thread's first comment: the thread is resolved." },
+            createdAt: { type: 'string', format: 'date-time' },
+          },
+        },
         Role: {
           type: 'string',
           enum: [...ROLES],

@@ -22,3 +22,30 @@ export const CreateBlankSchema = z.object({
   name: z.string().min(1),
   template: z.string().min(1).describe('A template id, e.g. "stride".'),
 });
+
+/** The longest comment or sign-off note the server stores, in characters. */
+export const MAX_COMMENT_LENGTH = 10_000;
+
+/** What a comment is on: the whole model, one element, or one threat. */
+export const CommentTargetSchema = z
+  .string()
+  .regex(/^(model|element:.+|threat:.+)$/, 'a target is "model", "element:<elementId>" or "threat:<threatId>"')
+  .describe('What the comment is on: "model", "element:<elementId>" or "threat:<threatId>".');
+
+/** A new comment, or a reply to a thread's first comment. */
+export const CommentCreateSchema = z.object({
+  target: CommentTargetSchema,
+  body: z.string().trim().min(1, 'a comment needs some text').max(MAX_COMMENT_LENGTH).describe('The text.'),
+  parentId: z.string().min(1).optional().describe("The thread's first comment, for a reply."),
+});
+
+/** Resolving or reopening a thread. */
+export const CommentPatchSchema = z.object({
+  resolved: z.boolean().describe('true resolves the thread, false reopens it.'),
+});
+
+/** A sign-off of one stored version. */
+export const SignOffRequestSchema = z.object({
+  version: z.number().int().positive().describe('The stored version signed off (usually the current one).'),
+  note: z.string().max(MAX_COMMENT_LENGTH).optional().describe("The reviewer's words."),
+});

@@ -41,6 +41,9 @@ export interface AuditEntry {
   newValue: string | null;
 }
 
+/** An audit entry about a model, before it is written (the model is named by whoever writes it). */
+export type AuditRow = Omit<AuditEntry, 'modelId'>;
+
 const now = (): string => new Date().toISOString();
 
 function show(value: unknown): string | null {
@@ -170,6 +173,7 @@ export class ModelStore {
     document: ThreatModel,
     actor: string,
     message = 'Saved',
+    extraAudit: AuditRow[] = [],
   ): Promise<SaveResult> {
     return this.db.transaction().execute(async (tx) => {
       const current = await tx
@@ -203,7 +207,10 @@ export class ModelStore {
         .insertInto('model_versions')
         .values({ model_id: id, version, document: text, author: actor, message, created_at: at })
         .execute();
-      await this.audit(tx, id, auditRows(JSON.parse(current.document) as ThreatModel, document, actor, id));
+      await this.audit(tx, id, [
+        ...auditRows(JSON.parse(current.document) as ThreatModel, document, actor, id),
+        ...extraAudit,
+      ]);
       return { status: 'saved', version } as const;
     });
   }
@@ -265,22 +272,27 @@ export class ModelStore {
     }));
   }
 
-  private async audit(tx: Transaction<Database>, modelId: string, rows: Omit<AuditEntry, 'modelId'>[]): Promise<void> {
-    if (rows.length === 0) return;
-    await tx
-      .insertInto('audit_log')
-      .values(
-        rows.map((r) => ({
-          at: r.at,
-          actor: r.actor,
-          model_id: modelId,
-          action: r.action,
-          subject: r.subject,
-          field: r.field,
-          old_value: r.oldValue,
-          new_value: r.newValue,
-        })),
-      )
-      .execute();
+  private async audit(tx: Transaction<Database>, modelId: string, rows: AuditRow[]): Promise<void> {
+    await writeAudit(tx, modelId, rows);
   }
+}
+
+/** Writes audit rows about a model (inside the caller's transaction, when it passes one). */
+export async function writeAudit(db: Kysely<Database>, modelId: string, rows: AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('audit_log')
+    .values(
+      rows.map((r) => ({
+        at: r.at,
+        actor: r.actor,
+        model_id: modelId,
+        action: r.action,
+        subject: r.subject,
+        field: r.field,
+        old_value: r.oldValue,
+        new_value: r.newValue,
+      })),
+    )
+    .execute();
 }

@@ -1,0 +1,164 @@
+/**
+ * Review routes: comment threads on a model, its elements and threats (kept in the database),
+ * and sign-offs of a stored version (kept in the model document, saved as a new version).
+ */
+import { modelDigest, type SignOff, type ThreatModel } from '@bulwark/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { fail } from '../errors.js';
+import { CommentCreateSchema, CommentPatchSchema, SignOffRequestSchema } from '../requestSchemas.js';
+import { type Comment, CommentStore } from '../storage/CommentStore.js';
+import type { AuditRow, ModelStore, StoredModel } from '../storage/ModelStore.js';
+import type { Database } from '../storage/schema.js';
+import { type Role, roleAtLeast, type User } from '../storage/UserStore.js';
+
+/** The weakest role each review route needs (merged into app.ts's ROUTE_ROLES). */
+export const REVIEW_ROUTE_ROLES: Record<string, Role> = {
+  'GET /api/models/:id/comments': 'viewer',
+  'POST /api/models/:id/comments': 'viewer',
+  // The author may resolve their own thread; anyone else needs reviewer (checked below).
+  'PATCH /api/models/:id/comments/:commentId': 'viewer',
+  // Reviewers and owners only: editors pass this table and are turned away below.
+  'POST /api/models/:id/signoff': 'reviewer',
+};
+
+/** What the review routes borrow from the app: who is asking, and the versioned save. */
+export interface ReviewContext {
+  models: ModelStore;
+  db: Kysely<Database>;
+  userOf: (request: FastifyRequest) => User;
+  /** The caller's role on the model, once the route table's check has run. */
+  roleOf: (request: FastifyRequest) => Role | undefined;
+  ifMatch: (request: FastifyRequest) => number;
+  etag: (version: number) => string;
+  mustGetAt: (id: string, expected: number) => Promise<StoredModel>;
+  commit: (
+    actor: User,
+    id: string,
+    expected: number,
+    doc: ThreatModel,
+    message: string,
+    audit?: AuditRow[],
+  ) => Promise<number>;
+}
+
+function parseBody<S extends z.ZodType>(schema: S, body: unknown, shape: string): z.infer<S> {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+    return fail('SCHEMA_INVALID', `Send ${shape}: ${issue?.message ?? 'the body does not match'}${where}.`);
+  }
+  return r.data;
+}
+
+/** Checks that a comment's target names something in the model as it is now. */
+export function checkTarget(model: ThreatModel, target: string): void {
+  if (target === 'model') return;
+  const [kind, ...rest] = target.split(':');
+  const id = rest.join(':');
+  if (kind === 'element') {
+    if (!model.diagrams.some((d) => d.elements.some((e) => e.id === id)))
+      fail('USAGE', `The model has no element "${id}": comment on an element that is in the model, or on "model".`);
+  } else if (!(model.threats ?? []).some((t) => t.id === id)) {
+    fail('USAGE', `The model has no threat "${id}": comment on a threat that is in the model, or on "model".`);
+  }
+}
+
+/** Registers the review routes on the app. */
+export function registerReviewRoutes(app: FastifyInstance, ctx: ReviewContext): void {
+  const comments = new CommentStore(ctx.db);
+  const mustExist = async (id: string): Promise<StoredModel> =>
+    (await ctx.models.get(id)) ?? fail('NOT_FOUND', `No model with id "${id}".`);
+
+  app.get<{ Params: { id: string } }>('/api/models/:id/comments', async (request) => {
+    await mustExist(request.params.id);
+    return { comments: await comments.list(request.params.id) };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/models/:id/comments', async (request, reply) => {
+    const actor = ctx.userOf(request);
+    const body = parseBody(
+      CommentCreateSchema,
+      request.body,
+      '{ "target": "model" | "element:<id>" | "threat:<id>", "body": "<text>", "parentId"?: "<comment id>" }',
+    );
+    const model = await mustExist(request.params.id);
+    let target = body.target;
+    if (body.parentId !== undefined) {
+      const parent = await comments.get(model.id, body.parentId);
+      if (!parent) return fail('NOT_FOUND', `Model "${model.id}" has no comment "${body.parentId}" to reply to.`);
+      if (parent.parentId !== null)
+        fail('USAGE', "Reply to the thread's first comment (its parentId), not to a reply: threads are one level.");
+      if (parent.target !== body.target)
+        fail('USAGE', `A reply is on what its thread is on: "${parent.target}", not "${body.target}".`);
+      target = parent.target;
+    } else {
+      checkTarget(model.document, target);
+    }
+    const created = await comments.add(model.id, {
+      target,
+      parentId: body.parentId ?? null,
+      author: actor.name,
+      body: body.body,
+    });
+    return reply.status(201).send({ comment: created });
+  });
+
+  app.patch<{ Params: { id: string; commentId: string } }>('/api/models/:id/comments/:commentId', async (request) => {
+    const actor = ctx.userOf(request);
+    const { resolved } = parseBody(CommentPatchSchema, request.body, '{ "resolved": true | false }');
+    const comment: Comment =
+      (await comments.get(request.params.id, request.params.commentId)) ??
+      fail('NOT_FOUND', `Model "${request.params.id}" has no comment "${request.params.commentId}".`);
+    if (comment.parentId !== null)
+      fail('USAGE', `Comment "${comment.id}" is a reply: resolve its thread's first comment (${comment.parentId}).`);
+    if (comment.author !== actor.name && !roleAtLeast(ctx.roleOf(request), 'reviewer'))
+      fail('FORBIDDEN', 'Only the author of a thread, or a reviewer, editor or owner of the model, may resolve it.');
+    if (comment.resolved === resolved) return { comment };
+    return { comment: await comments.setResolved(comment, resolved, actor.name) };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/models/:id/signoff', async (request, reply) => {
+    const actor = ctx.userOf(request);
+    const role = ctx.roleOf(request);
+    if (role !== 'reviewer' && role !== 'owner')
+      fail(
+        'FORBIDDEN',
+        `You are ${role === 'editor' ? 'an' : 'a'} ${role} of this model; signing off needs reviewer or owner.`,
+      );
+    const expected = ctx.ifMatch(request);
+    const body = parseBody(SignOffRequestSchema, request.body, '{ "version": <stored version>, "note"?: "<text>" }');
+    const current = await ctx.mustGetAt(request.params.id, expected);
+    const signed = await ctx.models.version(current.id, body.version);
+    if (!signed)
+      return fail(
+        'NOT_FOUND',
+        `Model "${current.id}" has no version ${body.version} to sign off (it is at ${current.version}).`,
+      );
+    const note = body.note?.trim();
+    const signOff: SignOff = {
+      by: actor.name,
+      at: new Date().toISOString(),
+      version: body.version,
+      digest: modelDigest(signed),
+      ...(note ? { note } : {}),
+    };
+    const doc: ThreatModel = {
+      ...current.document,
+      review: { ...current.document.review, signOffs: [...(current.document.review?.signOffs ?? []), signOff] },
+    };
+    const audit: AuditRow = {
+      at: signOff.at,
+      actor: actor.name,
+      action: 'sign-off',
+      subject: `version ${body.version}`,
+      field: 'digest',
+      oldValue: null,
+      newValue: signOff.digest,
+    };
+    const version = await ctx.commit(actor, current.id, expected, doc, `Signed off version ${body.version}`, [audit]);
+    return reply.header('etag', ctx.etag(version)).send({ id: current.id, version, signOff });
+  });
+}
