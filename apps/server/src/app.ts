@@ -31,6 +31,7 @@ import { docsPage, homePage } from './homePage.js';
 import { openApiDocument } from './openapi.js';
 import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
 import { REVIEW_ROUTE_ROLES, registerReviewRoutes } from './routes/review.js';
+import { brokenRules, registerTemplateRoutes } from './routes/templates.js';
 import type { Store } from './storage/database.js';
 import { type AuditRow, ModelStore, type StoredModel } from './storage/ModelStore.js';
 import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
@@ -669,17 +670,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       id: template.id,
       version: template.version,
       threatTypes: template.threatTypes.length,
-      brokenRules: resolved.ruleProblems.map((p) => ({
-        threatTypeId: p.threatTypeId,
-        rule: p.rule,
-        message: p.error.message,
-      })),
+      brokenRules: brokenRules(resolved),
     });
   });
 
-  app.get<{ Params: { id: string } }>('/api/templates/:id', async (request) => ({
-    template: await rawTemplate(request.params.id),
-  }));
+  registerTemplateRoutes(app, { db: options.store.db, needAdmin, rawTemplate, keepTemplate });
 
   return app;
 }

@@ -8,6 +8,7 @@ import {
   CommentCreateSchema,
   CommentPatchSchema,
   CreateBlankSchema,
+  SaveTemplateVersionSchema,
   SignOffRequestSchema,
   ThreatPatchBodySchema,
 } from './requestSchemas.js';
@@ -44,6 +45,7 @@ const signedIn = {
   '403': ok('Your role on the model does not allow this, or the X-CSRF-Token is missing or wrong.', ref('Error')),
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const versionQuery = { name: 'version', in: 'query', schema: { type: 'string' } };
 const ifMatch = {
   name: 'If-Match',
   in: 'header',
@@ -264,8 +266,39 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/templates/{id}': {
+        parameters: [idParam, versionQuery],
+        get: {
+          summary: 'One template: its newest version, or the one `version` names',
+          responses: { '200': ok('{ template, builtin }.'), ...errors },
+        },
+      },
+      '/api/templates/{id}/versions': {
         parameters: [idParam],
-        get: { summary: 'One template (its newest version)', responses: { '200': ok('The template.'), ...errors } },
+        get: {
+          summary: "A template's stored versions, newest first",
+          responses: { '200': ok('{ id, versions: [{ version, builtin, createdAt }] }.'), ...errors },
+        },
+        post: {
+          summary:
+            'Save the next version of a user template (administrators): the server numbers it (the last number of the newest version plus one) and refuses a save that did not start from the newest version',
+          requestBody: body('SaveTemplateVersion'),
+          responses: {
+            '201': ok('Stored: { id, version, brokenRules }.'),
+            ...errors,
+            '409': ok('Someone saved a newer version first: the body names it (currentVersion).', ref('Error')),
+          },
+        },
+      },
+      '/api/templates/{id}/export': {
+        parameters: [
+          idParam,
+          versionQuery,
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'tb7'] } },
+        ],
+        get: {
+          summary: "Download a template as Bulwark's JSON or as a .tb7 for the Microsoft tool",
+          responses: { '200': ok('The file.'), ...errors },
+        },
       },
     },
     components: {
@@ -275,6 +308,7 @@ export function openApiDocument(): Record<string, unknown> {
         Template: json(TemplateSchema),
         CreateBlank: json(CreateBlankSchema),
         ThreatPatch: json(ThreatPatchBodySchema),
+        SaveTemplateVersion: json(SaveTemplateVersionSchema),
         CommentCreate: json(CommentCreateSchema),
         CommentPatch: json(CommentPatchSchema),
         SignOffRequest: json(SignOffRequestSchema),

@@ -49,3 +49,14 @@ export const SignOffRequestSchema = z.object({
   version: z.number().int().positive().describe('The stored version signed off (usually the current one).'),
   note: z.string().max(MAX_COMMENT_LENGTH).optional().describe("The reviewer's words."),
 });
+
+/** The template editor's Save: the template, and the version it was edited from. */
+export const SaveTemplateVersionSchema = z.object({
+  template: z
+    .record(z.string(), z.unknown())
+    .describe('The whole template (validated as a Template); its id and version are set by the server.'),
+  baseVersion: z
+    .string()
+    .min(1)
+    .describe('The version the edit started from; the save fails with 409 if it is not the newest.'),
+});
