@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { analyze, parseModel, type ThreatModel } from '@bulwark/core';
+import { analyze, modelDigest, parseModel, type ThreatModel } from '@bulwark/core';
 import { loadResolvedTemplate } from '@bulwark/templates';
 import { describe, expect, it } from 'vitest';
 import { htmlReport } from './html.js';
@@ -35,5 +35,37 @@ describe('the HTML report', () => {
   it('is the same bytes for the same model', async () => {
     const model = example();
     expect(await htmlReport(model, template)).toBe(await htmlReport(model, template));
+  });
+
+  it('says on the title page and in a Review section who signed off, and whether the model changed since', async () => {
+    const model = example();
+    const unsigned = await htmlReport(model, template);
+    expect(unsigned).toContain('<tr><th>Sign-off</th><td>Not signed off</td></tr>');
+    expect(unsigned).toContain('<section id="review"><h2>Review</h2>\n<p class="none">Not signed off.</p></section>');
+
+    const digest = modelDigest(model);
+    const signed: ThreatModel = {
+      ...model,
+      review: {
+        signOffs: [
+          { by: 'Old <reviewer>', at: '2026-10-01T08:00:00Z', version: 3, digest: 'a'.repeat(64) },
+          { by: 'Rui & Co', at: '2026-11-20T09:30:00Z', version: 5, digest, note: 'Walked it "end to end".' },
+        ],
+      },
+    };
+    const html = await htmlReport(signed, template);
+    expect(html).toContain('<tr><th>Sign-off</th><td>Signed off by Rui &amp; Co on 2026-11-20 (version 5)</td></tr>');
+    expect(html).toContain('<li><a href="#review">Review</a></li>');
+    expect(html).toContain(
+      '<tr><td>Old &lt;reviewer&gt;</td><td>2026-10-01</td><td>3</td><td></td><td><strong class="changed">Changed since</strong></td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><td>Rui &amp; Co</td><td>2026-11-20</td><td>5</td><td>Walked it &quot;end to end&quot;.</td><td>Unchanged</td></tr>',
+    );
+
+    const edited: ThreatModel = { ...signed, metadata: { ...signed.metadata, owner: 'someone else' } };
+    expect(await htmlReport(edited, template)).toContain(
+      '<tr><th>Sign-off</th><td class="changed">Changed since the last sign-off (by Rui &amp; Co on 2026-11-20 (version 5))</td></tr>',
+    );
   });
 });

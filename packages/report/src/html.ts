@@ -18,6 +18,7 @@ import {
   type ThreatStatus,
 } from '@bulwark/core';
 import { escapeMarkup as e } from './escape.js';
+import { type SignOffState, signOffDay, signOffState, signOffSummary } from './signOffs.js';
 import { layoutAndRenderSvg } from './svg.js';
 import { categoryNames, groupThreats, indexElements, STATUS_LABELS } from './threatOrder.js';
 
@@ -55,6 +56,18 @@ function escapedOnce(text: string): string {
     if (ESCAPED.size < 1000) ESCAPED.set(text, done);
   }
   return done;
+}
+
+/** The Review section: every sign-off, and whether the model has changed since it. */
+function reviewSection(state: SignOffState): string {
+  if (!state.last) return '<section id="review"><h2>Review</h2>\n<p class="none">Not signed off.</p></section>';
+  const rows = state.rows
+    .map(
+      ({ signOff: s, changedSince }) =>
+        `<tr><td>${e(s.by)}</td><td>${e(signOffDay(s.at))}</td><td>${s.version ?? '—'}</td><td>${e(s.note ?? '')}</td><td>${changedSince ? '<strong class="changed">Changed since</strong>' : 'Unchanged'}</td></tr>`,
+    )
+    .join('');
+  return `<section id="review"><h2>Review</h2>\n<p class="lead">${e(signOffSummary(state))}.</p>\n<table class="signoffs"><thead><tr><th>Reviewer</th><th>Signed off</th><th>Version</th><th>Note</th><th>The model since</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** A paragraph per line of user text (line breaks kept, everything escaped). */
@@ -155,6 +168,7 @@ export function* htmlReportParts(
   const sections = interactionSections(model, template, undefined, crossing);
   const groups = groupThreats(model, indexElements(model));
   const title = `${m.name}: threat model report`;
+  const signOffs = signOffState(model);
 
   const cover = [
     `<section class="cover"><p class="kicker">Threat model report</p><h1>${e(m.name)}</h1>`,
@@ -165,6 +179,7 @@ export function* htmlReportParts(
     `<tr><th>Template</th><td>${e(template.template.name)} ${e(template.template.version)}</td></tr>`,
     options.version !== undefined ? `<tr><th>Model version</th><td>${options.version}</td></tr>` : '',
     options.generatedAt ? `<tr><th>Generated</th><td>${e(options.generatedAt)}</td></tr>` : '',
+    `<tr><th>Sign-off</th><td${signOffs.last?.changedSince ? ' class="changed"' : ''}>${e(signOffSummary(signOffs))}</td></tr>`,
     '</tbody></table>',
     `<div class="totals"><p><strong>${summary.total}</strong> threats on <strong>${crossing.interactionCount}</strong> interactions</p>`,
     `<ul class="chips">${STATUSES.map((s) => `<li style="border-color:${STATUS_COLOUR[s]}"><strong>${summary.byStatus[s]}</strong> ${STATUS_LABEL[s]}</li>`).join('')}</ul></div>`,
@@ -178,6 +193,7 @@ export function* htmlReportParts(
     '<li><a href="#summary">Summary</a></li>',
     '<li><a href="#interactions">Interactions</a></li>',
     '<li><a href="#threats">Threats</a></li>',
+    '<li><a href="#review">Review</a></li>',
     model.notes?.length ? '<li><a href="#notes">Notes</a></li>' : '',
     '</ol></nav>',
   ].join('\n');
@@ -273,6 +289,7 @@ export function* htmlReportParts(
     yield `${part}</section>\n`;
   }
   yield '</section>\n';
+  yield `${reviewSection(signOffs)}\n`;
 
   if (notes) yield `${notes}\n`;
   yield `<footer class="colophon">${e(options.generator ?? 'Bulwark')}${options.generatedAt ? ` · ${e(options.generatedAt)}` : ''}</footer>\n</body></html>\n`;
@@ -317,6 +334,7 @@ figcaption { color: var(--muted); font-size: 0.9rem; text-align: center; margin-
 .chart-label { font-size: 12px; fill: var(--ink); }
 .chart-value { font-size: 12px; fill: var(--muted); }
 table.interactions td.yes { color: var(--red); font-weight: 600; }
+.changed { color: var(--red); font-weight: 600; }
 .group h3 { background: #f2f5f8; padding: 0.3rem 0.5rem; border-left: 4px solid var(--accent); }
 .count { color: var(--muted); font-weight: normal; font-size: 0.9rem; }
 .threat { border: 1px solid var(--line); border-radius: 4px; padding: 0.5rem 0.8rem; margin: 0.5rem 0; }

@@ -51,9 +51,12 @@ describe.skipIf(!chromium.ok)('hostile text in the HTML report and the SVG, in C
     expect(dialogs).toEqual([]);
     const found = (await page.evaluate(`(() => {
       const bad = document.querySelectorAll('script, iframe, img, object, embed, link, [onerror], [onload], [onclick], a[href^="javascript"]');
-      return { bad: bad.length, svgs: document.querySelectorAll('svg [onload]').length, text: document.body.innerText };
-    })()`)) as { bad: number; svgs: number; text: string };
+      return { bad: bad.length, svgs: document.querySelectorAll('svg [onload]').length, text: document.body.innerText,
+        signOffs: [...document.querySelectorAll('#review tbody tr')].map((r) => r.cells.length) };
+    })()`)) as { bad: number; svgs: number; text: string; signOffs: number[] };
     expect(found.bad).toBe(0);
+    // The hostile reviewers' sign-offs are there, each one row of five cells.
+    expect(found.signOffs).toEqual([5, 5]);
     expect(found.svgs).toBe(0);
     // The visible text holds each payload (control characters XML refuses are dropped; HTML folds
     // runs of white space).

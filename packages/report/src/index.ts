@@ -26,6 +26,14 @@ export { autoLayout, needsLayout } from './layout.js';
 export { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';
 export { renderSarif, renderSarifParts, type SarifOptions, sarifLevel } from './sarif.js';
 export { DEFAULT_SIZE, KIND_WORDS, SIZE, type Size, sizeOf } from './shapes.js';
+export {
+  type SignOffRow,
+  type SignOffState,
+  signOffDay,
+  signOffState,
+  signOffSummary,
+  signOffWords,
+} from './signOffs.js';
 export { layoutAndRenderSvg, renderDiagramSvg, type SvgOptions, wrapText } from './svg.js';
 export {
   groupThreats,

@@ -42,6 +42,14 @@ describe('Markdown', () => {
     expect(html).not.toMatch(/href="javascript|<(img|script|svg|iframe)/i);
   });
 
+  it("keeps the hostile reviewers' sign-offs to one table row each", () => {
+    const review = md.slice(md.indexOf('\n## Review\n'));
+    const rows = review.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Reviewer'));
+    expect(rows).toHaveLength(model.review?.signOffs?.length ?? -1);
+    for (const r of rows)
+      expect(tableCells(`| a | b | c | d | e |\n|---|---|---|---|---|\n${r}`)).toEqual({ written: 10, rendered: 10 });
+  });
+
   it('makes no link, image or code span from a payload', () => {
     expect(md).not.toMatch(/(^|[^\\])\]\(/m);
     expect(md).not.toMatch(/(^|[^\\])!\[/m);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildModel } from '@bulwark/core';
+import { buildModel, modelDigest, type ThreatModel } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
 import { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';
 import { analysedExample, EXAMPLE_URL } from './testing/example.js';
@@ -9,6 +9,36 @@ const { model, template } = analysedExample(readFileSync(EXAMPLE_URL, 'utf8'));
 const md = renderMarkdown(model, template);
 
 describe('renderMarkdown', () => {
+  it('says who signed off and whether the model changed since, in the facts and a Review section', () => {
+    expect(md).toContain('- **Sign-off:** Not signed off\n');
+    expect(md).toContain('## Review\n\nNot signed off.\n');
+    const signed: ThreatModel = {
+      ...model,
+      review: {
+        signOffs: [
+          { by: 'Ana', at: '2026-10-01T08:00:00Z', version: 3, digest: 'a'.repeat(64), note: 'First pass' },
+          { by: 'Rui', at: '2026-11-20T09:30:00Z', version: 5, digest: modelDigest(model), note: '*all* <good>' },
+        ],
+      },
+    };
+    const out = renderMarkdown(signed, template);
+    expect(out).toContain('- **Sign-off:** Signed off by Rui on 2026-11-20 (version 5)\n');
+    expect(out).toContain(
+      [
+        '## Review',
+        '',
+        'Signed off by Rui on 2026-11-20 (version 5).',
+        '',
+        '| Reviewer | Signed off | Version | Note | The model since |',
+        '|---|---|---|---|---|',
+        '| Ana | 2026-10-01 | 3 | First pass | **Changed since** |',
+        '| Rui | 2026-11-20 | 5 | \\*all\\* &lt;good&gt; | Unchanged |',
+      ].join('\n'),
+    );
+    const edited = renderMarkdown({ ...signed, metadata: { ...signed.metadata, name: 'Renamed' } }, template);
+    expect(edited).toContain('- **Sign-off:** Changed since the last sign-off (by Rui on 2026-11-20 (version 5))\n');
+  });
+
   it('has the metadata, summary, diagrams, interactions, threats, assets and notes in order', () => {
     expect(md.startsWith('# Infrastructure: threat model report\n\n- **Owner:** IT security team\n')).toBe(true);
     const headings = md.match(/^## .*$/gm);
@@ -21,6 +51,7 @@ describe('renderMarkdown', () => {
       '## Diagrams',
       '## Interactions',
       '## Threats',
+      '## Review',
       ...(model.notes?.length ? ['## Notes'] : []),
     ]);
     expect(md).toContain(`${model.threats?.length} threats`);

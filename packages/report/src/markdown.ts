@@ -23,6 +23,7 @@ import {
   type ThreatModel,
   type TrustBoundary,
 } from '@bulwark/core';
+import { type SignOffState, signOffDay, signOffState, signOffSummary } from './signOffs.js';
 import { categoryNames, groupThreats, STATUS_LABELS } from './threatOrder.js';
 
 /**
@@ -273,6 +274,19 @@ function threats(model: ThreatModel, template: ResolvedTemplate): string {
   return out.join('\n');
 }
 
+/** The Review section: every sign-off, and whether the model has changed since it. */
+function review(state: SignOffState): string {
+  if (!state.last) return '## Review\n\nNot signed off.\n';
+  const rows = state.rows.map(({ signOff: s, changedSince }) => [
+    mdText(s.by),
+    mdText(signOffDay(s.at)),
+    s.version === undefined ? '—' : String(s.version),
+    mdText(s.note ?? ''),
+    changedSince ? '**Changed since**' : 'Unchanged',
+  ]);
+  return `## Review\n\n${mdText(signOffSummary(state))}.\n\n${table(['Reviewer', 'Signed off', 'Version', 'Note', 'The model since'], rows)}\n`;
+}
+
 function bullets(items: readonly string[]): string {
   return items.map((i) => `- ${mdText(i)}`).join('\n');
 }
@@ -281,11 +295,13 @@ function bullets(items: readonly string[]): string {
 export function renderMarkdown(model: ThreatModel, template: ResolvedTemplate): string {
   const m = model.metadata;
   const out: string[] = [`# ${mdText(m.name)}: threat model report`, ''];
+  const signOffs = signOffState(model);
   const facts: [string, string | undefined][] = [
     ['Owner', m.owner],
     ['Reviewer', m.reviewer],
     ['Contributors', m.contributors?.join(', ')],
     ['Template', `${template.template.name} ${template.template.version}`],
+    ['Sign-off', signOffSummary(signOffs)],
   ];
   for (const [label, value] of facts) if (value) out.push(`- **${label}:** ${mdText(value)}`);
   out.push('');
@@ -312,6 +328,7 @@ export function renderMarkdown(model: ThreatModel, template: ResolvedTemplate): 
   }
   out.push('## Interactions', '', interactionTables(model, template));
   out.push(threats(model, template));
+  out.push(review(signOffs));
   if (model.notes?.length) {
     out.push('## Notes', '');
     for (const n of model.notes) {

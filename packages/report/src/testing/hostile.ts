@@ -7,7 +7,7 @@ const STATUSES: ThreatStatus[] = ['not-started', 'needs-investigation', 'not-app
 /** Payload number i (wrapping round the list). */
 export const payload = (i: number): string => PAYLOADS[i % PAYLOADS.length] as string;
 
-/** Every name, description, justification, mitigation, note and metadata field set to a payload. */
+/** Every name, description, justification, mitigation, note, sign-off and metadata field set to a payload. */
 export function hostileModel(model: ThreatModel): ThreatModel {
   let i = 0;
   const next = (): string => payload(i++);
@@ -29,6 +29,13 @@ export function hostileModel(model: ThreatModel): ThreatModel {
       name: next(),
       elements: d.elements.map((e) => ({ ...e, name: next(), description: next() })),
     })),
+    // Sign-offs by hostile reviewers with hostile notes: one of the model as it is, one of something else.
+    review: {
+      signOffs: [
+        { by: next(), at: '2026-11-20T09:00:00Z', version: 2, digest: '0'.repeat(64), note: next() },
+        { by: next(), at: next(), note: next(), digest: 'f'.repeat(64) },
+      ],
+    },
     threats: (model.threats ?? []).map((t, n) => ({
       ...t,
       title: next(),
