@@ -42,14 +42,17 @@ import {
 } from './actions/actions.js';
 import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
 import { ApiError, exportUrl, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
+import { DiffCanvas } from './DiffCanvas.js';
 import { dropDraft, keepDraft, loadDraft } from './drafts.js';
 import { EDGE_TYPES } from './edges.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
+import { HistoryPanel, useHistoryView } from './HistoryPanel.js';
 import { ModelPanel } from './ModelPanel.js';
 import { type ElementNodeData, type FlowCache, type FlowEdgeType, modelToFlow, needsLayout } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
+import { ReviewMode } from './ReviewMode.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
 
@@ -118,6 +121,10 @@ function Editor({ id }: { id: string }) {
   const [onDemand, setOnDemand] = useState(false);
   const [threatsStale, setThreatsStale] = useState(false);
   const flowApi = useReactFlow();
+  // History with its diff (HistoryPanel, DiffCanvas) and review mode (ReviewMode): one at a time.
+  const historyView = useHistoryView();
+  const [reviewing, setReviewing] = useState(false);
+  const [reviewFocus, setReviewFocus] = useState<string[] | undefined>();
 
   // Who makes the changes (team mode: the signed-in account).
   useEffect(() => {
@@ -328,12 +335,14 @@ function Editor({ id }: { id: string }) {
   const [nodes, setNodes] = useState<Node<ElementNodeData>[]>([]);
   // The selected threat's interaction (its two elements and the flow) or element, highlighted.
   const highlighted = useMemo(() => {
+    // Review mode highlights the interaction being reviewed.
+    if (reviewing && reviewFocus) return new Set(reviewFocus);
     const t = model?.threats?.find((x) => x.id === selectedThreat);
     if (!t) return new Set<string>();
     return new Set(
       t.interaction ? [t.interaction.sourceId, t.interaction.flowId, t.interaction.targetId] : [t.elementId ?? ''],
     );
-  }, [model, selectedThreat]);
+  }, [model, selectedThreat, reviewing, reviewFocus]);
   useEffect(() => {
     const picked = new Set(selected);
     setNodes((shown) => {
@@ -402,6 +411,25 @@ function Editor({ id }: { id: string }) {
     },
     [flowApi],
   );
+  /** Shows the diff from a saved version to another one, or to the model on screen (e.g. since a sign-off). */
+  const showDiff = useCallback(
+    (fromVersion: number, toVersion?: number) => {
+      setReviewing(false);
+      historyView.showDiff(fromVersion, toVersion);
+    },
+    [historyView.showDiff],
+  );
+  /** Review mode's current interaction: its diagram shown, its elements highlighted. */
+  const showReviewStep = useCallback((diagramId: string, ids: string[]) => {
+    const i = modelRef.current?.diagrams.findIndex((d) => d.id === diagramId) ?? -1;
+    if (i >= 0) setDiagramIndex(i);
+    setSelected([]);
+    setReviewFocus(ids);
+  }, []);
+  const leaveReview = useCallback(() => {
+    setReviewing(false);
+    setReviewFocus(undefined);
+  }, []);
   const diagramNamesKey = JSON.stringify((model?.diagrams ?? []).map((d) => [d.id, d.name]));
   const diagramNames = useMemo(() => new Map(JSON.parse(diagramNamesKey) as [string, string][]), [diagramNamesKey]);
   const diagramId = diagram?.id ?? '';
@@ -612,6 +640,33 @@ function Editor({ id }: { id: string }) {
             </ul>
           </div>
         </details>
+        <button
+          type="button"
+          aria-pressed={historyView.open}
+          onClick={() => {
+            if (historyView.open) historyView.close();
+            else {
+              leaveReview();
+              historyView.openPanel();
+            }
+          }}
+        >
+          History
+        </button>
+        <button
+          type="button"
+          aria-pressed={reviewing}
+          title="Walk through the interactions one by one with their threats (keys: arrows, R, Esc)"
+          onClick={() => {
+            if (reviewing) leaveReview();
+            else {
+              historyView.close();
+              setReviewing(true);
+            }
+          }}
+        >
+          Review mode
+        </button>
         {readOnly ? (
           <span
             className="bw-readonly"
@@ -812,6 +867,14 @@ function Editor({ id }: { id: string }) {
             <strong aria-current="page">{diagram.name}</strong>
           </nav>
         )}
+        {historyView.comparison && (
+          <DiffCanvas
+            comparison={historyView.comparison}
+            diagramId={diagram.id}
+            focus={historyView.focus}
+            onLeave={historyView.leaveDiff}
+          />
+        )}
         <EditorContext.Provider value={hooks}>
           <ReactFlow
             nodes={nodes}
@@ -851,7 +914,22 @@ function Editor({ id }: { id: string }) {
         </EditorContext.Provider>
       </div>
       <aside className="bw-panel" aria-label="Selection">
-        {selectedElement && template ? (
+        {historyView.open ? (
+          <HistoryPanel modelId={id} current={model} version={version} view={historyView} />
+        ) : reviewing ? (
+          <ReviewMode
+            model={model}
+            crossing={crossing}
+            names={names}
+            categories={categories}
+            priorities={template?.template.priorities ?? ['High', 'Medium', 'Low']}
+            user={user}
+            readOnly={readOnly}
+            onAction={apply}
+            onShow={showReviewStep}
+            onLeave={leaveReview}
+          />
+        ) : selectedElement && template ? (
           <PropertiesPanel
             element={selectedElement}
             template={template}

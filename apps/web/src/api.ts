@@ -73,7 +73,8 @@ export function onSignedOut(listener: () => void): () => void {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-async function request<T>(url: string, init: RequestInit = {}): Promise<{ body: T; etag: string | null }> {
+/** A JSON call to the server: the CSRF token on writes, ApiError on a failure (for the other API files of the app). */
+export async function request<T>(url: string, init: RequestInit = {}): Promise<{ body: T; etag: string | null }> {
   const csrf: Record<string, string> =
     csrfToken && UNSAFE.has((init.method ?? 'GET').toUpperCase()) ? { 'x-csrf-token': csrfToken } : {};
   const response = await fetch(url, {

@@ -1,4 +1,4 @@
-import { buildModel, type ThreatModel } from '@bulwark/core';
+import { buildModel, modelDigest, type ThreatModel, ThreatModelSchema } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
 import { type Action, copyElements, perform, record, redo, startHistory, undo } from './actions.js';
 
@@ -233,5 +233,38 @@ describe('actions', () => {
       expect(JSON.stringify(h.present)).toBe(states[i]);
     }
     expect(undo(startHistory(base())).present).toEqual(base());
+  });
+
+  it('mark interactions reviewed (sorted, who and when) and take it back, one undo step each, the digest unchanged', () => {
+    const mark = (interaction: string, reviewed = true): Action => ({
+      type: 'markReviewed',
+      interaction,
+      reviewed,
+      by: 'ana',
+      at: '2026-01-02T00:00:00Z',
+    });
+    const signOff = { by: 'rui', at: '2026-01-01T00:00:00Z', digest: 'a'.repeat(64) };
+    const start = { ...base(), review: { signOffs: [signOff] } };
+    let h = startHistory(start);
+    h = record(h, mark('web:f1:user'));
+    h = record(h, mark('user:f1:web'));
+    expect(h.present.review).toEqual({
+      signOffs: [signOff],
+      reviewed: [
+        { interaction: 'user:f1:web', by: 'ana', at: '2026-01-02T00:00:00Z' },
+        { interaction: 'web:f1:user', by: 'ana', at: '2026-01-02T00:00:00Z' },
+      ],
+    });
+    expect(ThreatModelSchema.safeParse(h.present).success).toBe(true);
+    expect(modelDigest(h.present)).toBe(modelDigest(start));
+    // Marking again what is already marked is no step at all.
+    expect(record(h, mark('user:f1:web'))).toBe(h);
+    h = record(h, mark('user:f1:web', false));
+    expect(h.present.review?.reviewed?.map((r) => r.interaction)).toEqual(['web:f1:user']);
+    expect(undo(h).present.review?.reviewed).toHaveLength(2);
+    // Taking back the last one leaves no empty list behind; with nothing else, no review section.
+    const alone = record(startHistory(base()), mark('user:f1:web'));
+    expect(perform(alone.present, mark('user:f1:web', false))).toEqual(base());
+    expect(perform(h.present, mark('web:f1:user', false)).review).toEqual({ signOffs: [signOff] });
   });
 });

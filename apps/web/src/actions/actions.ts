@@ -2,7 +2,18 @@
  * Edits are data: every change to a model is a pure function from one model to the next, so the
  * editor gets undo/redo and autosave for free and never mutates what it holds.
  */
-import type { Asset, Element, Note, Path, PropertyValue, Rect, Threat, ThreatModel, ThreatStatus } from '@bulwark/core';
+import type {
+  Asset,
+  Element,
+  Note,
+  Path,
+  PropertyValue,
+  Rect,
+  Review,
+  Threat,
+  ThreatModel,
+  ThreatStatus,
+} from '@bulwark/core';
 
 /** One edit, applied by `perform`. */
 export type Action =
@@ -51,7 +62,9 @@ export type Action =
   | { type: 'setMetadataList'; field: MetadataList; value: string[] }
   | { type: 'replaceThreats'; threats: Threat[] }
   | { type: 'setAssets'; assets: Asset[] }
-  | { type: 'setNotes'; notes: Note[] };
+  | { type: 'setNotes'; notes: Note[] }
+  /** Review mode: an interaction (`sourceId:flowId:targetId`) walked through, or taken back. */
+  | { type: 'markReviewed'; interaction: string; reviewed: boolean; by: string; at: string };
 
 function mapDiagram(model: ThreatModel, diagramId: string, fn: (elements: Element[]) => Element[]): ThreatModel {
   return {
@@ -280,6 +293,8 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
     }
     case 'replaceThreats':
       return { ...model, threats: action.threats };
+    case 'markReviewed':
+      return markReviewed(model, action);
     case 'addDiagram':
       return { ...model, diagrams: [...model.diagrams, { id: action.id, name: action.name, elements: [] }] };
     case 'renameDiagram':
@@ -319,6 +334,25 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
       return { ...model, metadata: metadata as ThreatModel['metadata'] };
     }
   }
+}
+
+/**
+ * Records an interaction as reviewed (who and when), or takes that back; the list stays sorted by
+ * interaction, and a model already in that state comes back unchanged (no undo step).
+ */
+function markReviewed(model: ThreatModel, action: Extract<Action, { type: 'markReviewed' }>): ThreatModel {
+  const list = model.review?.reviewed ?? [];
+  if (list.some((r) => r.interaction === action.interaction) === action.reviewed) return model;
+  const reviewed = action.reviewed
+    ? [...list, { interaction: action.interaction, by: action.by, at: action.at }].sort((a, b) =>
+        a.interaction < b.interaction ? -1 : a.interaction > b.interaction ? 1 : 0,
+      )
+    : list.filter((r) => r.interaction !== action.interaction);
+  const review: Review = { ...model.review, reviewed };
+  if (reviewed.length === 0) delete review.reviewed;
+  const next: ThreatModel = { ...model, review };
+  if (Object.keys(review).length === 0) delete next.review;
+  return next;
 }
 
 /** Undo/redo: the models before and after the current one. */
