@@ -100,4 +100,57 @@ journeys('journey: review mode on the seeded infrastructure model', (env) => {
     expect(await kept.inputValue()).toBe('mitigated');
     expect(errors).toEqual([]);
   });
+
+  it('takes the diagrams in turn: an interaction on a detail diagram opens that diagram', async () => {
+    const { page, server, errors } = env();
+    const box = (x: number) => ({ x, y: 100, width: 120, height: 70 });
+    const model = {
+      schemaVersion: 1,
+      metadata: { name: 'Two diagrams' },
+      template: { id: 'infrastructure' },
+      diagrams: [
+        {
+          id: 'ctx',
+          name: 'Context',
+          elements: [
+            { kind: 'externalEntity', id: 'user', typeId: 'GE.EI', name: 'Customer', position: box(40) },
+            { kind: 'process', id: 'web', typeId: 'GE.P', name: 'Web shop', position: box(400) },
+            { kind: 'dataFlow', id: 'f1', typeId: 'GE.DF', name: 'Orders', source: 'user', target: 'web' },
+          ],
+        },
+        {
+          id: 'detail',
+          name: 'Web shop inside',
+          elements: [
+            { kind: 'process', id: 'api', typeId: 'GE.P', name: 'Order API', position: box(40) },
+            { kind: 'dataStore', id: 'db', typeId: 'GE.DS', name: 'Orders table', position: box(400) },
+            { kind: 'dataFlow', id: 'f2', typeId: 'GE.DF', name: 'Writes', source: 'api', target: 'db' },
+          ],
+        },
+      ],
+    };
+    const response = await fetch(new URL('api/models', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(model),
+    });
+    const { id } = (await response.json()) as { id: string };
+    await page.goto(`${server.url}#/models/${id}`);
+    await page.locator('.react-flow__node', { hasText: 'Customer' }).waitFor();
+    await page.getByRole('button', { name: 'Review mode' }).click();
+    const tabs = page.getByRole('navigation', { name: 'Diagrams' });
+    expect(await progress(page)).toEqual({ done: 0, total: 2 });
+    expect(await tabs.getByRole('button', { name: 'Context' }).getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('r');
+    await expect
+      .poll(() => tabs.getByRole('button', { name: 'Web shop inside' }).getAttribute('aria-pressed'))
+      .toBe('true');
+    await expect
+      .poll(() => page.locator('.react-flow__node.bw-highlight').allInnerTexts())
+      .toEqual(['Order API', 'Orders table']);
+    await page.keyboard.press('r');
+    expect(await progress(page)).toEqual({ done: 2, total: 2 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'review-mode-detail-diagram.png') });
+    expect(errors).toEqual([]);
+  });
 });

@@ -95,8 +95,9 @@ export function ReviewMode(props: {
         return;
       const k = keys.current;
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      // Space on a button presses the button.
+      // Space on a button presses the button; the threats table keeps its own keys.
       if (key === ' ' && target && ['BUTTON', 'SUMMARY', 'A'].includes(target.tagName)) return;
+      if (target?.closest('[role="grid"]')) return;
       const act: Record<string, () => void> = {
         ArrowRight: () => k.go(k.index + 1),
         j: () => k.go(k.index + 1),
