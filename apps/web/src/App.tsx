@@ -1,6 +1,6 @@
 /**
- * The app: the models page, or one model (hash routes, so the server needs no routing of its
- * own). It asks the server who is signed in first: in team mode with nobody signed in (or once
+ * The app: the models page, one model, the templates page or one template (hash routes, so
+ * the server needs no routing of its own). It asks the server who is signed in first: in team mode with nobody signed in (or once
  * any answer says the session is gone) it shows the sign-in page, and after signing in the page
  * the hash names.
  */
@@ -9,10 +9,13 @@ import { getMe, isSignedOut, type Me, onSignedOut, signOut } from './api.js';
 import { ModelsPage } from './ModelsPage.js';
 import { ModelView } from './ModelView.js';
 import { AccountStrip, SignInPage } from './SignInPage.js';
+import { TemplateEditor } from './TemplateEditor.js';
+import { TemplatesPage } from './TemplatesPage.js';
 
-function route(): { page: 'models' } | { page: 'model'; id: string } {
-  const m = /^#\/models\/(.+)$/.exec(window.location.hash);
-  return m?.[1] ? { page: 'model', id: decodeURIComponent(m[1]) } : { page: 'models' };
+function route(): { page: 'models' | 'templates' } | { page: 'model' | 'template'; id: string } {
+  const m = /^#\/(models|templates)\/(.+)$/.exec(window.location.hash);
+  if (m?.[2]) return { page: m[1] === 'models' ? 'model' : 'template', id: decodeURIComponent(m[2]) };
+  return { page: window.location.hash === '#/templates' ? 'templates' : 'models' };
 }
 
 type Session =
@@ -55,6 +58,8 @@ export function App() {
     return <SignInPage onSignedIn={(user) => setSession({ state: 'signed-in', me: { user, mode: 'team' } })} />;
 
   if (current.page === 'model') return <ModelView key={current.id} id={current.id} />;
+  if (current.page === 'template') return <TemplateEditor key={current.id} id={current.id} />;
+  if (current.page === 'templates') return <TemplatesPage />;
   const team = session.me.mode === 'team';
   return (
     <>

@@ -83,6 +83,9 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
       }}
     >
       <h1>Threat models</h1>
+      <p>
+        <a href="#/templates">Templates</a>: build your own, import a .tb7, export one
+      </p>
       {error && (
         <p role="alert" className="bw-error">
           {error}
