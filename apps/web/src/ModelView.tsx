@@ -12,6 +12,7 @@ import {
   interactionSections,
   type ResolvedTemplate,
   resolveTemplate,
+  type SignOff,
   type ThreatModel,
 } from '@bulwark/core';
 import {
@@ -53,6 +54,7 @@ import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
 import { ReviewMode } from './ReviewMode.js';
+import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState, withSignOff } from './ReviewPanel.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
 
@@ -125,6 +127,8 @@ function Editor({ id }: { id: string }) {
   const historyView = useHistoryView();
   const [reviewing, setReviewing] = useState(false);
   const [reviewFocus, setReviewFocus] = useState<string[] | undefined>();
+  // The side panel shows the selection's details, or its comments and the sign-off (ReviewPanel).
+  const [panelTab, setPanelTab] = useState<PanelTab>('details');
 
   // Who makes the changes (team mode: the signed-in account).
   useEffect(() => {
@@ -430,6 +434,18 @@ function Editor({ id }: { id: string }) {
     setReviewing(false);
     setReviewFocus(undefined);
   }, []);
+  // Where the model stands with its sign-offs; a sign-off the server stored comes into every undo step.
+  const signOffs = useSignOffState(model);
+  const adoptSignOff = useCallback((v: number, s: SignOff) => {
+    let made: History | undefined;
+    setHistory((h) => {
+      if (!h) return h;
+      made ??= withSignOff(h, s);
+      saved.current = made.present;
+      return made;
+    });
+    setVersion(v);
+  }, []);
   const diagramNamesKey = JSON.stringify((model?.diagrams ?? []).map((d) => [d.id, d.name]));
   const diagramNames = useMemo(() => new Map(JSON.parse(diagramNamesKey) as [string, string][]), [diagramNamesKey]);
   const diagramId = diagram?.id ?? '';
@@ -591,6 +607,7 @@ function Editor({ id }: { id: string }) {
             }[shownSave]
           }
         </span>
+        <SignOffNotice state={signOffs} onShowDiff={showDiff} />
         {onDemand && !readOnly && (
           <fieldset className="bw-fieldset bw-ondemand" aria-label="Threat generation">
             <span className={threatsStale ? 'bw-stale' : 'bw-muted'}>
@@ -914,6 +931,7 @@ function Editor({ id }: { id: string }) {
         </EditorContext.Provider>
       </div>
       <aside className="bw-panel" aria-label="Selection">
+        {!historyView.open && !reviewing && <PanelTabs tab={panelTab} onTab={setPanelTab} />}
         {historyView.open ? (
           <HistoryPanel modelId={id} current={model} version={version} view={historyView} />
         ) : reviewing ? (
@@ -928,6 +946,20 @@ function Editor({ id }: { id: string }) {
             onAction={apply}
             onShow={showReviewStep}
             onLeave={leaveReview}
+          />
+        ) : panelTab === 'review' ? (
+          <ReviewPanel
+            modelId={id}
+            model={model}
+            version={version}
+            saved={shownSave === 'saved'}
+            user={user}
+            role={role}
+            selectedElement={selectedElement?.id}
+            selectedThreat={selectedThreat}
+            signOffs={signOffs}
+            onSignedOff={adoptSignOff}
+            onShowDiff={showDiff}
           />
         ) : selectedElement && template ? (
           <PropertiesPanel
