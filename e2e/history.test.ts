@@ -1,53 +1,13 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { journeys, SCREENSHOTS } from './browser.js';
-
-const box = (x: number, y: number, width = 120, height = 70) => ({ x, y, width, height });
-
-/** A small shop: a user, a web server and a database, uploaded through the API; returns its id. */
-async function upload(url: string): Promise<string> {
-  const model = {
-    schemaVersion: 1,
-    metadata: { name: 'History journey' },
-    template: { id: 'infrastructure' },
-    diagrams: [
-      {
-        id: 'main',
-        name: 'Context',
-        elements: [
-          { kind: 'externalEntity', id: 'user', typeId: 'GE.EI', name: 'Customer', position: box(40, 120) },
-          { kind: 'process', id: 'web', typeId: 'GE.P', name: 'Web server', position: box(320, 110, 100, 100) },
-          { kind: 'dataStore', id: 'db', typeId: 'GE.DS', name: 'Orders database', position: box(600, 120) },
-          { kind: 'dataFlow', id: 'f-req', typeId: 'GE.DF', name: 'Orders', source: 'user', target: 'web' },
-          { kind: 'dataFlow', id: 'f-db', typeId: 'GE.DF', name: 'Queries', source: 'web', target: 'db' },
-        ],
-      },
-    ],
-  };
-  const response = await fetch(new URL('api/models', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(model),
-  });
-  if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { id: string }).id;
-}
-
-async function saved(page: Page): Promise<void> {
-  await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toBe('Saved');
-}
-
-/** The version the header shows ("version 4 · template ..."). */
-async function shownVersion(page: Page): Promise<number> {
-  const text = await page.locator('.bw-header .bw-muted').first().innerText();
-  return Number(/version (\d+)/.exec(text)?.[1]);
-}
+import { saved, shownVersion } from './editorPage.js';
+import { shopModel, uploadModel } from './models.js';
 
 journeys('journey: history and the diff between versions', (env) => {
   it('edits make versions; the history lists them and draws the diff on the diagram in colour', async () => {
     const { page, server, errors } = env();
-    const id = await upload(server.url);
+    const id = await uploadModel(server.url, shopModel('History journey'));
     await page.goto(`${server.url}#/models/${id}`);
     await page.locator('.react-flow__node', { hasText: 'Web server' }).waitFor();
     // Opening brings the threats up to date: a second version.

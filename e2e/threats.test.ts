@@ -4,6 +4,7 @@ import { ModelStore, UserStore } from '@bulwark/server';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { journeys, ROOT, SCREENSHOTS } from './browser.js';
+import { uploadModel } from './models.js';
 
 /** The threats panel and the pieces of it the journeys read. */
 function panel(page: Page) {
@@ -27,17 +28,6 @@ async function shown(threats: Locator): Promise<{ shown: number; total: number }
 
 async function saved(page: Page): Promise<void> {
   await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toBe('Saved');
-}
-
-/** Uploads a model through the API; returns its id. */
-async function upload(url: string, model: unknown): Promise<string> {
-  const response = await fetch(new URL('api/models', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(model),
-  });
-  if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { id: string }).id;
 }
 
 interface ModelJson {
@@ -154,7 +144,7 @@ journeys('journey: the analysis view of the seeded infrastructure model', (env) 
 
   it('rewords a threat added by hand (title, category, description) and keeps it across a reload; generated texts are read-only', async () => {
     const { page, server, errors } = env();
-    const id = await upload(server.url, infrastructure('Manual threats journey'));
+    const id = await uploadModel(server.url, infrastructure('Manual threats journey'));
     await open(page, server.url, id);
     const { threats, rows, current, scroller } = panel(page);
 
@@ -226,7 +216,7 @@ journeys('journey: the analysis view of the seeded infrastructure model', (env) 
       status: 'not-started',
       elementId: elements[i % elements.length]?.id,
     }));
-    const id = await upload(server.url, infrastructure('Big threats list', manual));
+    const id = await uploadModel(server.url, infrastructure('Big threats list', manual));
     await open(page, server.url, id);
     const { threats, grid, rows, current, scroller } = panel(page);
 
