@@ -118,6 +118,33 @@ describe('access in team mode: every route, every role', () => {
       run: (w) => call(w, 'POST', `/api/models/${modelId}/roles`, { user: 'viewer', role: 'viewer' }),
     },
     {
+      name: 'GET comments',
+      need: ['admin', 'owner', 'editor', 'reviewer', 'viewer'],
+      run: (w) => call(w, 'GET', `/api/models/${modelId}/comments`),
+    },
+    {
+      name: 'POST comment',
+      need: ['admin', 'owner', 'editor', 'reviewer', 'viewer'],
+      run: (w) => call(w, 'POST', `/api/models/${modelId}/comments`, { target: 'model', body: `From ${w}` }),
+    },
+    {
+      // Someone else's thread: the author may resolve their own, anyone from reviewer up any thread.
+      name: "PATCH comment (another's thread)",
+      need: ['admin', 'owner', 'editor', 'reviewer'],
+      run: async (w) => {
+        const thread = await call('admin', 'POST', `/api/models/${modelId}/comments`, { target: 'model', body: 'Hm' });
+        return call(w, 'PATCH', `/api/models/${modelId}/comments/${thread.json().comment.id}`, { resolved: true });
+      },
+    },
+    {
+      name: 'POST signoff',
+      need: ['admin', 'owner', 'reviewer'],
+      run: async (w) => {
+        const tag = await etag();
+        return call(w, 'POST', `/api/models/${modelId}/signoff`, { version: Number(tag.replace(/\D/g, '')) }, tag);
+      },
+    },
+    {
       name: 'POST template',
       need: ['admin'],
       run: (w) => call(w, 'POST', '/api/templates', { ...(example as object), schemaVersion: 99 }),

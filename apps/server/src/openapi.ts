@@ -330,7 +330,7 @@ export function openApiDocument(): Record<string, unknown> {
           type: 'string',
           enum: [...ROLES],
           description:
-            'Weakest first: viewer reads, reviewer also triages threats, editor also edits, owner also deletes and gives roles. Administrators, and the one user of local mode, are owners of every model.',
+            'Weakest first: viewer reads and comments, reviewer also triages threats, resolves any thread and signs off, editor also edits (but does not sign off), owner also deletes and gives roles. Administrators, and the one user of local mode, are owners of every model.',
         },
         User: {
           type: 'object',
