@@ -12,6 +12,9 @@ import type { Comparison } from './HistoryPanel.js';
 import { modelToFlow } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 
+/** Shapes above which the diff draws only what is in view (as the editor's canvas does). */
+const LARGE_DIAGRAM = 1500;
+
 const MARK_WORDS: Record<DiffMark, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
 export function DiffCanvas(props: {
@@ -33,6 +36,8 @@ function DiffFlow({ comparison, diagramId: initial, focus, onLeave }: Parameters
   const { from, to, diff } = comparison;
   const diagrams = useMemo(() => diffDiagramList(from, to, diff), [from, to, diff]);
   const [picked, setPicked] = useState(initial);
+  // A diagram tab picked in the editor shows that diagram here too.
+  useEffect(() => setPicked(initial), [initial]);
   const diagramId = diagrams.some((d) => d.id === picked) ? picked : (diagrams[0]?.id ?? initial);
   const drawing = useMemo(() => diffDiagram(from, to, diff, diagramId), [from, to, diff, diagramId]);
   const flow = useMemo(() => {
@@ -125,6 +130,8 @@ function DiffFlow({ comparison, diagramId: initial, focus, onLeave }: Parameters
             edgeTypes={EDGE_TYPES}
             fitView
             minZoom={0.1}
+            // A large diagram draws only what is in view, as the editor does.
+            onlyRenderVisibleElements={flow.nodes.length > LARGE_DIAGRAM}
             nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable={false}
