@@ -42,7 +42,7 @@ import {
   undo,
 } from './actions/actions.js';
 import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
-import { ApiError, exportUrl, getMe, getModel, getModelVersion, getTemplate, saveModel } from './api.js';
+import { ApiError, exportUrl, getMe, getModel, getModelVersion, saveModel } from './api.js';
 import { DiffCanvas } from './DiffCanvas.js';
 import { dropDraft, keepDraft, loadDraft } from './drafts.js';
 import { EDGE_TYPES } from './edges.js';
@@ -55,8 +55,10 @@ import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
 import { ReviewMode } from './ReviewMode.js';
 import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState, withSignOff } from './ReviewPanel.js';
+import { reapplyTemplate, TemplateUpdate } from './TemplateUpdate.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
+import { templateOfModel } from './templatesApi.js';
 
 /** Someone else saved first: their version, what they changed, and my edits to re-apply. */
 interface Conflict {
@@ -144,7 +146,7 @@ function Editor({ id }: { id: string }) {
       async (loaded) => {
         const { model, version: v } = loaded;
         if ('role' in loaded && typeof loaded.role === 'string') setRole(loaded.role);
-        const t = await getTemplate(model.template.id).catch(() => undefined);
+        const t = await templateOfModel(model.template).catch(() => undefined);
         const r = t ? resolveTemplate(t) : undefined;
         if (r?.ok) setTemplate(r.value);
         saved.current = model;
@@ -733,6 +735,18 @@ function Editor({ id }: { id: string }) {
           </span>
         )}
       </header>
+      {template && (
+        <TemplateUpdate
+          model={model}
+          template={template}
+          readOnly={readOnly || conflict !== undefined}
+          onTemplate={setTemplate}
+          onApply={(t) => {
+            setTemplate(t);
+            setHistory((h) => (h ? reapplyTemplate(h, t) : h));
+          }}
+        />
+      )}
       {conflict && (
         <div role="alertdialog" aria-label="Conflict" className="bw-conflict">
           <p>

@@ -3,7 +3,7 @@
  * itself; the session's CSRF token is kept here, in memory only (from signing in, or from
  * /api/me after a reload), and goes with every POST, PUT, PATCH and DELETE.
  */
-import type { Template, ThreatModel } from '@bulwark/core';
+import type { ThreatModel } from '@bulwark/core';
 
 /** Roles on a model, weakest first (the server's ROLES, apps/server/src/storage/UserStore.ts). */
 export const ROLES = ['viewer', 'reviewer', 'editor', 'owner'] as const;
@@ -145,11 +145,6 @@ export async function importModel(text: string): Promise<string> {
     body: text,
   });
   return body.id;
-}
-
-/** A template by id. */
-export async function getTemplate(id: string): Promise<Template> {
-  return (await request<{ template: Template }>(`/api/templates/${encodeURIComponent(id)}`)).body.template;
 }
 
 /** The templates a new model can start from. */
