@@ -161,6 +161,12 @@ describe.each(backends())('comments and sign-off on $name', (backend: Backend) =
       expect.objectContaining({ actor: 'ana', subject: 'version 2', newValue: digest }),
     ]);
 
+    // The reports (threats as the template makes them now) say it is signed off and unchanged.
+    const md = await local.inject(`/api/models/${id}/export?format=md`);
+    expect(md.body).toContain(`- **Sign-off:** Signed off by ana on ${r.json().signOff.at.slice(0, 10)} (version 2)`);
+    expect(md.body).toContain('| ana | ');
+    expect(md.body).toContain(' | 2 | Walked through with the team. | Unchanged |');
+
     // An older version keeps its own digest; the current document gets the sign-off appended.
     const old = await local.inject({
       method: 'POST',
