@@ -283,9 +283,20 @@ function DiffLists({ comparison, onFocus }: { comparison: Comparison; onFocus: (
       )}
     </li>
   );
+  /** A threat's title, which shows its interaction (or element) on the diagram. */
+  const threatTitle = (t: Threat) => {
+    const on = t.interaction?.flowId ?? t.elementId;
+    return on ? (
+      <button type="button" className="bw-link" onClick={() => onFocus(on)} title="Show where it is on the diagram">
+        {t.title}
+      </button>
+    ) : (
+      t.title
+    );
+  };
   const threat = (t: Threat) => (
     <li key={t.id}>
-      {t.title} <span className="bw-muted">· {where(t, names)}</span>
+      {threatTitle(t)} <span className="bw-muted">· {where(t, names)}</span>
     </li>
   );
   return (
@@ -344,7 +355,7 @@ function DiffLists({ comparison, onFocus }: { comparison: Comparison; onFocus: (
             const t = threatsTo.get(c.id);
             return (
               <li key={c.id}>
-                {c.title} {t && <span className="bw-muted">· {where(t, names)}</span>}
+                {t ? threatTitle(t) : c.title} {t && <span className="bw-muted">· {where(t, names)}</span>}
                 <ul>
                   {describeFieldChanges(c.changes, statusWords).map((l) => (
                     <li key={l}>{l}</li>
