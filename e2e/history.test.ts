@@ -75,7 +75,9 @@ journeys('journey: history and the diff between versions', (env) => {
     expect(await marked('removed').count()).toBe(0);
 
     // Picking an element in the lists shows it on the diagram.
-    await lists.getByRole('button', { name: 'Web shop' }).click();
+    await lists.getByRole('button', { name: 'Web shop', exact: true }).click();
+    // A threat's title does the same for its interaction or element.
+    await lists.getByRole('button', { name: /^Known vulnerabilities in Web shop/ }).click();
     await page.screenshot({ path: join(SCREENSHOTS, 'history-two-versions.png') });
 
     // Back to editing: the diff goes, the editor's own canvas is back.
