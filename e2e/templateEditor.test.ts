@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { journeys, SCREENSHOTS } from './browser.js';
+import { journeys, ROOT, SCREENSHOTS } from './browser.js';
 
 /** The rule editor under a label (include or exclude). */
 const rule = (page: Page, label: string) => page.getByLabel(label, { exact: true });
@@ -15,6 +15,19 @@ journeys('journey: build a template, use it in a new model, then re-apply a newe
     // Built-in templates offer a copy to edit.
     expect(await page.getByRole('button', { name: 'Copy to edit' }).count()).toBeGreaterThanOrEqual(4);
     await page.screenshot({ path: join(SCREENSHOTS, 'templates-list.png') });
+
+    // Import a .tb7: it opens in the editor; its export downloads as a .tb7 again.
+    await page
+      .getByLabel('Import a template (.tb7 or Bulwark JSON)')
+      .setInputFiles(join(ROOT, 'packages/formats/fixtures/minimal.tb7'));
+    await page.waitForURL(/#\/templates\/55555555-0000-4000-8000-000000000001$/);
+    await expect.poll(() => page.locator('.bw-tpl-header strong').innerText()).toBe('Bulwark test template');
+    const tb7 = await fetch(
+      new URL((await page.getByRole('link', { name: 'Export .tb7' }).getAttribute('href')) ?? '', server.url),
+    );
+    expect(tb7.headers.get('content-disposition')).toMatch(/filename="Bulwark-test-template-2\.0\.0\.tb7"/);
+    expect(await tb7.text()).toContain('<Manifest name="Bulwark test template"');
+    await page.goto(new URL('/#/templates', server.url).toString());
 
     await page.getByPlaceholder('Name', { exact: true }).fill('Kiosk template');
     await page.getByRole('button', { name: 'Create from blank' }).click();
@@ -37,6 +50,7 @@ journeys('journey: build a template, use it in a new model, then re-apply a newe
     await page.getByLabel('Property label').fill('Locked down');
     await page.getByLabel('Allowed values').fill('No, Yes');
     await page.getByLabel('Allowed values').blur();
+    await page.screenshot({ path: join(SCREENSHOTS, 'template-element-type.png') });
 
     // A threat type, tried on the seeded model.
     await page.getByRole('button', { name: /^Threat types/ }).click();
@@ -59,6 +73,11 @@ journeys('journey: build a template, use it in a new model, then re-apply a newe
     await expect
       .poll(() => page.locator('.bw-tpl-preview-title').innerText())
       .toMatch(/^Tampering with .+ sending to .+$/);
+    // Picking a match previews the text on that interaction.
+    const last = matches.last();
+    const lastTitle = await last.locator('span').innerText();
+    await last.getByRole('button').click();
+    await expect.poll(() => page.locator('.bw-tpl-preview-title').innerText()).toBe(lastTitle);
     await page.screenshot({ path: join(SCREENSHOTS, 'template-rule-matches.png') });
 
     await page.getByRole('button', { name: 'Save as a new version' }).click();

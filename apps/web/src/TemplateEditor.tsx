@@ -5,7 +5,7 @@
  */
 import { parseTemplate, type Template, type ThreatModel, type ThreatType } from '@bulwark/core';
 import { type ReactNode, useEffect, useState } from 'react';
-import { ApiError, getModel, listModels, type ModelSummary } from './api.js';
+import { ApiError, getMe, getModel, listModels, type ModelSummary } from './api.js';
 import { CategoriesForm, ElementTypeForm } from './TemplateForms.js';
 import { ThreatTypeForm } from './ThreatTypeForm.js';
 import { type BrokenRule, getTemplateAt, saveTemplateVersion, templateExportUrl } from './templatesApi.js';
@@ -111,6 +111,8 @@ export function TemplateEditor({ id }: { id: string }) {
   const [draft, setDraft] = useState<Template | undefined>();
   const [baseVersion, setBaseVersion] = useState('');
   const [builtin, setBuiltin] = useState(false);
+  // Only administrators store templates (the server checks it too).
+  const [mayEdit, setMayEdit] = useState(true);
   const [dirty, setDirty] = useState(false);
   const [tab, setTab] = useState<Tab>('elements');
   const [selectedType, setSelectedType] = useState(0);
@@ -132,6 +134,10 @@ export function TemplateEditor({ id }: { id: string }) {
       (e: Error) => setError(e.message),
     );
     listModels().then(setModels, () => undefined);
+    getMe().then(
+      (me) => setMayEdit(me.user.isAdmin),
+      () => undefined,
+    );
   }, [id]);
 
   useEffect(() => {
@@ -161,7 +167,7 @@ export function TemplateEditor({ id }: { id: string }) {
     );
   if (!draft) return <p className="bw-page bw-muted">Loading…</p>;
 
-  const readOnly = builtin;
+  const readOnly = builtin || !mayEdit;
   const change = (next: Template) => {
     setDraft(next);
     setDirty(true);
@@ -211,7 +217,11 @@ export function TemplateEditor({ id }: { id: string }) {
         / <strong>{draft.name}</strong>{' '}
         <span className="bw-muted">
           {draft.id} · version {baseVersion}
-          {builtin ? ' · built in, read only' : ''}
+          {builtin
+            ? ' · built in, read only: copy it to edit'
+            : mayEdit
+              ? ''
+              : ' · read only: only an administrator may change templates'}
         </span>{' '}
         <span className={`bw-save bw-save-${dirty ? 'unsaved' : 'saved'}`} role="status">
           {dirty ? 'Unsaved changes' : 'Saved'}

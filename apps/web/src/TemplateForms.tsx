@@ -4,6 +4,7 @@
  * changed copy; the editor keeps the one draft.
  */
 import type { ElementType, PropertyDef, Template, ThreatCategory } from '@bulwark/core';
+import { kindOf } from './templateTools.js';
 
 /** The kinds a root type may be, as the form names them. */
 const KINDS: { value: NonNullable<ElementType['kind']>; label: string }[] = [
@@ -171,6 +172,13 @@ export function ElementTypeForm({
               ))}
           </select>
         </label>
+      )}
+      {type.parent !== undefined && (
+        <p className="bw-muted">
+          Shape:{' '}
+          {KINDS.find((k) => k.value === kindOf(template, type.id))?.label ?? 'unknown (the parent chain is broken)'},
+          from its parent types.
+        </p>
       )}
       {!generic && type.parent === undefined && (
         <label>

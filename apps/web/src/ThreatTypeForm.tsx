@@ -18,7 +18,17 @@ const lines = (text: string): string[] | undefined => {
   return list.length > 0 ? list : undefined;
 };
 
-function Matches({ model, template, type }: { model: ThreatModel; template: Template; type: ThreatType }) {
+function Matches({
+  model,
+  template,
+  type,
+  onPick,
+}: {
+  model: ThreatModel;
+  template: Template;
+  type: ThreatType;
+  onPick: (key: string) => void;
+}) {
   const ready =
     type.include.trim() !== '' &&
     !ruleProblem(type.include, type.scope) &&
@@ -44,7 +54,15 @@ function Matches({ model, template, type }: { model: ThreatModel; template: Temp
           <ul>
             {result.matches.map((m) => (
               <li key={m.threatId}>
-                <strong>{m.label}</strong>: {m.title}
+                <button
+                  type="button"
+                  className="bw-link"
+                  title="Preview on this interaction"
+                  onClick={() => onPick(m.key)}
+                >
+                  {m.label}
+                </button>
+                <span>{m.title}</span>
               </li>
             ))}
           </ul>
@@ -54,9 +72,20 @@ function Matches({ model, template, type }: { model: ThreatModel; template: Temp
   );
 }
 
-function Preview({ model, template, type }: { model: ThreatModel; template: Template; type: ThreatType }) {
+function Preview({
+  model,
+  template,
+  type,
+  choice: key,
+  onPick: setKey,
+}: {
+  model: ThreatModel;
+  template: Template;
+  type: ThreatType;
+  choice: string | undefined;
+  onPick: (key: string) => void;
+}) {
   const choices = useMemo(() => modelInteractions(model), [model]);
-  const [key, setKey] = useState<string | undefined>();
   const chosen = choices.find((c) => c.key === key) ?? choices[0];
   const filled = chosen ? previewThreat(model, template, type, chosen.key) : undefined;
   return (
@@ -102,6 +131,8 @@ export function ThreatTypeForm({
   readOnly: boolean;
 }) {
   const set = (patch: Partial<ThreatType>) => onChange({ ...type, ...patch });
+  // The interaction the preview fills the text for (the first one until another is picked).
+  const [previewOn, setPreviewOn] = useState<string | undefined>();
   const scope = type.scope ?? 'interaction';
   const priorities = template.priorities ?? ['High', 'Medium', 'Low'];
   return (
@@ -188,8 +219,8 @@ export function ThreatTypeForm({
       <aside className="bw-tpl-side">
         {model ? (
           <>
-            <Matches model={model} template={template} type={type} />
-            <Preview model={model} template={template} type={type} />
+            <Matches model={model} template={template} type={type} onPick={setPreviewOn} />
+            <Preview model={model} template={template} type={type} choice={previewOn} onPick={setPreviewOn} />
           </>
         ) : (
           <p className="bw-muted">

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   blankTemplate,
   copyOfTemplate,
+  kindOf,
   modelInteractions,
   previewThreat,
   reapplyPreview,
@@ -130,6 +131,8 @@ describe('new templates', () => {
       'GE.TB.L',
       'GE.A',
     ]);
+    expect(kindOf(template, 'kiosk.terminal')).toBe('externalEntity');
+    expect(kindOf({ ...template, elementTypes: [{ id: 'a', name: 'A', parent: 'b' }] }, 'a')).toBeUndefined();
     const copy = copyOfTemplate({ ...template, version: '3.2.1' }, 'b', 'B');
     expect(copy).toMatchObject({ id: 'b', name: 'B', version: '1.0.0' });
     expect(resolveTemplate(copy).ok).toBe(true);

@@ -213,3 +213,19 @@ export function blankTemplate(id: string, name: string): Template {
 export function copyOfTemplate(template: Template, id: string, name: string): Template {
   return { ...structuredClone(template), id, name, version: '1.0.0' };
 }
+
+/**
+ * The kind a type is drawn as: its own root's (`kind`, or the generic type's), following parents
+ * through the template; undefined when the chain is broken or loops.
+ */
+export function kindOf(template: Template, typeId: string): string | undefined {
+  const byId = new Map(template.elementTypes.map((t) => [t.id, t]));
+  const seen = new Set<string>();
+  let t = byId.get(typeId);
+  while (t?.parent !== undefined && !seen.has(t.id)) {
+    seen.add(t.id);
+    t = byId.get(t.parent);
+  }
+  if (!t || t.parent !== undefined) return undefined;
+  return t.kind ?? GENERIC_TYPES[t.id as keyof typeof GENERIC_TYPES]?.kind;
+}
