@@ -22,9 +22,8 @@ journeys('journey: comments and sign-off', (env) => {
     await page.locator('.react-flow__node', { hasText: 'Web server' }).click();
     await page.getByRole('tab', { name: 'Comments & sign-off' }).click();
     const panel = page.getByRole('region', { name: 'Comments and sign-off' });
-    await expect
-      .poll(() => panel.getByRole('combobox', { name: 'What to comment on' }).inputValue())
-      .toBe('element:web');
+    const picker = panel.getByRole('combobox', { name: 'What to comment on' });
+    await expect.poll(() => picker.inputValue()).toBe('element:web');
     await panel.getByText('No comments here yet.').waitFor();
     await panel.getByLabel('New comment on Web server').fill('Does this <b>talk</b> to the database over TLS?');
     await panel.getByRole('button', { name: 'Comment', exact: true }).click();
@@ -39,8 +38,17 @@ journeys('journey: comments and sign-off', (env) => {
     expect(await thread.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'review-comments.png') });
 
+    // A threat picked in the list has its own threads.
+    const threat = 'Known vulnerabilities in Web server exploited';
+    await page.locator('tr.bw-threat-row', { hasText: threat }).click();
+    await expect.poll(() => picker.inputValue()).toMatch(/^threat:/);
+    await panel.getByLabel(`New comment on Threat: ${threat}`).fill('Patched monthly: accepted.');
+    await panel.getByRole('button', { name: 'Comment', exact: true }).click();
+    await panel.getByText('Patched monthly: accepted.').waitFor();
+    expect(await panel.getByText('Does this <b>talk</b> to the database over TLS?').count()).toBe(0);
+
     // The model as a whole has its own threads: nothing is on it yet.
-    await panel.getByRole('combobox', { name: 'What to comment on' }).selectOption('model');
+    await picker.selectOption('model');
     await panel.getByText('No comments here yet.').waitFor();
 
     // Sign off the version on screen.

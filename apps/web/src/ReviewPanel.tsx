@@ -6,7 +6,7 @@
  */
 import { displayName, type SignOff, type ThreatModel } from '@bulwark/core';
 import { type SignOffState, signOffState, signOffWords } from '@bulwark/report';
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { History } from './actions/actions.js';
 import { addComment, type Comment, listComments, setResolved, signOff } from './reviewApi.js';
 
@@ -122,9 +122,21 @@ export function ReviewPanel(props: ReviewPanelProps) {
   );
   const [picked, setPicked] = useState<string | undefined>();
   const target = targets.find((t) => t.key === picked) ?? (targets[0] as Target);
-  // A new selection shows its own threads.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the selection changes
-  useEffect(() => setPicked(undefined), [selectedElement, selectedThreat]);
+  // What is selected next shows its threads (the picker offers the others); on opening, the
+  // selected element's come first.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current) setPicked(selectedElement ? `element:${selectedElement}` : undefined);
+  }, [selectedElement]);
+  useEffect(() => {
+    if (opened.current) setPicked(selectedThreat ? `threat:${selectedThreat}` : undefined);
+  }, [selectedThreat]);
+  useEffect(() => {
+    opened.current = true;
+    return () => {
+      opened.current = false;
+    };
+  }, []);
 
   useEffect(() => {
     let live = true;
