@@ -4,8 +4,14 @@
  * and exclude rules (RuleEditor), which interactions of the model they hit, mitigations and
  * references.
  */
-import type { Template, ThreatModel, ThreatType } from '@bulwark/core';
-import { useMemo, useState } from 'react';
+import {
+  computeInteractions,
+  type InteractionSet,
+  type Template,
+  type ThreatModel,
+  type ThreatType,
+} from '@bulwark/core';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { RuleEditor } from './RuleEditor.js';
 import { modelInteractions, previewThreat, ruleProblem, threatTypeMatches } from './templateTools.js';
 
@@ -18,24 +24,32 @@ const lines = (text: string): string[] | undefined => {
   return list.length > 0 ? list : undefined;
 };
 
+/** The model and its interactions, worked out once per model (not on every keystroke). */
+interface Trial {
+  model: ThreatModel;
+  interactions: InteractionSet;
+}
+
 function Matches({
-  model,
+  trial: { model, interactions },
   template,
-  type,
+  type: typed,
   onPick,
 }: {
-  model: ThreatModel;
+  trial: Trial;
   template: Template;
   type: ThreatType;
   onPick: (key: string) => void;
 }) {
+  // Typing stays quick on a large model: the list catches up when the browser is idle.
+  const type = useDeferredValue(typed);
   const ready =
     type.include.trim() !== '' &&
     !ruleProblem(type.include, type.scope) &&
     !ruleProblem(type.exclude ?? '', type.scope);
   const result = useMemo(
-    () => (ready ? threatTypeMatches(model, template, type) : undefined),
-    [model, template, type, ready],
+    () => (ready ? threatTypeMatches(model, template, type, interactions) : undefined),
+    [model, interactions, template, type, ready],
   );
   return (
     <section className="bw-tpl-matches" aria-label="Matches in this model">
@@ -73,21 +87,21 @@ function Matches({
 }
 
 function Preview({
-  model,
+  trial: { model, interactions },
   template,
   type,
   choice: key,
   onPick: setKey,
 }: {
-  model: ThreatModel;
+  trial: Trial;
   template: Template;
   type: ThreatType;
   choice: string | undefined;
   onPick: (key: string) => void;
 }) {
-  const choices = useMemo(() => modelInteractions(model), [model]);
+  const choices = useMemo(() => modelInteractions(model, interactions), [model, interactions]);
   const chosen = choices.find((c) => c.key === key) ?? choices[0];
-  const filled = chosen ? previewThreat(model, template, type, chosen.key) : undefined;
+  const filled = chosen ? previewThreat(model, template, type, chosen.key, interactions) : undefined;
   return (
     <section className="bw-tpl-preview" aria-label="Preview">
       <h3>Preview</h3>
@@ -133,6 +147,7 @@ export function ThreatTypeForm({
   const set = (patch: Partial<ThreatType>) => onChange({ ...type, ...patch });
   // The interaction the preview fills the text for (the first one until another is picked).
   const [previewOn, setPreviewOn] = useState<string | undefined>();
+  const trial = useMemo(() => (model ? { model, interactions: computeInteractions(model) } : undefined), [model]);
   const scope = type.scope ?? 'interaction';
   const priorities = template.priorities ?? ['High', 'Medium', 'Low'];
   return (
@@ -217,10 +232,10 @@ export function ThreatTypeForm({
         </label>
       </fieldset>
       <aside className="bw-tpl-side">
-        {model ? (
+        {trial ? (
           <>
-            <Matches model={model} template={template} type={type} onPick={setPreviewOn} />
-            <Preview model={model} template={template} type={type} choice={previewOn} onPick={setPreviewOn} />
+            <Matches trial={trial} template={template} type={type} onPick={setPreviewOn} />
+            <Preview trial={trial} template={template} type={type} choice={previewOn} onPick={setPreviewOn} />
           </>
         ) : (
           <p className="bw-muted">

@@ -14,6 +14,7 @@ import {
   type Element,
   GENERIC_TYPES,
   generateThreats,
+  type InteractionSet,
   oneLine,
   type ResolvedTemplate,
   type Result,
@@ -87,8 +88,8 @@ export interface InteractionChoice {
 }
 
 /** Every interaction of a model, "Source → Flow → Target", in diagram order. */
-export function modelInteractions(model: ThreatModel): InteractionChoice[] {
-  return directedInteractions(computeInteractions(model)).map((i) => ({
+export function modelInteractions(model: ThreatModel, interactions?: InteractionSet): InteractionChoice[] {
+  return directedInteractions(interactions ?? computeInteractions(model)).map((i) => ({
     key: i.key,
     label: `${oneLine(displayName(i.source))} → ${oneLine(displayName(i.flow))} → ${oneLine(displayName(i.target))}`,
   }));
@@ -105,12 +106,13 @@ export interface RuleMatch {
 
 /**
  * Which interactions (or elements) of `model` the threat type produces a threat for, with the
- * template as edited; an error when the template does not resolve or the rule does not compile.
+ * template as edited (`interactions`: the model's, when already computed); an error when the template does not resolve or the rule does not compile.
  */
 export function threatTypeMatches(
   model: ThreatModel,
   template: Template,
   threatType: ThreatType,
+  interactions?: InteractionSet,
 ): { ok: true; matches: RuleMatch[] } | { ok: false; message: string } {
   const resolved = resolvedWith(template, [threatType]);
   if (!resolved.ok) return { ok: false, message: resolved.error.message };
@@ -118,15 +120,17 @@ export function threatTypeMatches(
   if (problem) return { ok: false, message: `The ${problem.rule} rule: ${problem.error.message}` };
   const names = namesOf(model);
   const name = (id: string | undefined): string => (id === undefined ? '?' : (names.get(id) ?? id));
-  const matches = generateThreats(model, resolved.value).threats.map((t): RuleMatch => {
-    const i = t.interaction;
-    return {
-      threatId: t.id,
-      key: i ? `${i.sourceId}:${i.flowId}:${i.targetId}` : (t.elementId ?? t.id),
-      label: i ? `${name(i.sourceId)} → ${name(i.flowId)} → ${name(i.targetId)}` : name(t.elementId),
-      title: t.title,
-    };
-  });
+  const matches = generateThreats(model, resolved.value, interactions ? { interactions } : {}).threats.map(
+    (t): RuleMatch => {
+      const i = t.interaction;
+      return {
+        threatId: t.id,
+        key: i ? `${i.sourceId}:${i.flowId}:${i.targetId}` : (t.elementId ?? t.id),
+        label: i ? `${name(i.sourceId)} → ${name(i.flowId)} → ${name(i.targetId)}` : name(t.elementId),
+        title: t.title,
+      };
+    },
+  );
   return { ok: true, matches };
 }
 
@@ -139,10 +143,13 @@ export function previewThreat(
   template: Template,
   threatType: Pick<ThreatType, 'title' | 'description' | 'scope'>,
   interactionKey: string,
+  interactions?: InteractionSet,
 ): { title: string; description: string } | undefined {
   const resolved = resolvedWith(template, []);
   if (!resolved.ok) return undefined;
-  const interaction = directedInteractions(computeInteractions(model)).find((i) => i.key === interactionKey);
+  const interaction = directedInteractions(interactions ?? computeInteractions(model)).find(
+    (i) => i.key === interactionKey,
+  );
   if (!interaction) return undefined;
   const subject = (el: Element): TextSubject => {
     const type = typeOf(el, resolved.value);
