@@ -269,7 +269,10 @@ export function openApiDocument(): Record<string, unknown> {
         parameters: [idParam, versionQuery],
         get: {
           summary: 'One template: its newest version, or the one `version` names',
-          responses: { '200': ok('{ template, builtin }.'), ...errors },
+          responses: {
+            '200': ok('{ template, builtin, tb7Losses }: tb7Losses says what a .tb7 export leaves out.'),
+            ...errors,
+          },
         },
       },
       '/api/templates/{id}/versions': {

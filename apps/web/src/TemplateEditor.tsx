@@ -111,6 +111,7 @@ export function TemplateEditor({ id }: { id: string }) {
   const [draft, setDraft] = useState<Template | undefined>();
   const [baseVersion, setBaseVersion] = useState('');
   const [builtin, setBuiltin] = useState(false);
+  const [tb7Losses, setTb7Losses] = useState<string[]>([]);
   // Only administrators store templates (the server checks it too).
   const [mayEdit, setMayEdit] = useState(true);
   const [dirty, setDirty] = useState(false);
@@ -130,6 +131,7 @@ export function TemplateEditor({ id }: { id: string }) {
         setDraft(r.template);
         setBaseVersion(r.template.version);
         setBuiltin(r.builtin);
+        setTb7Losses(r.tb7Losses);
       },
       (e: Error) => setError(e.message),
     );
@@ -190,6 +192,10 @@ export function TemplateEditor({ id }: { id: string }) {
       setBroken(r.brokenRules);
       setError(undefined);
       setNotice(`Saved as version ${r.version}.`);
+      getTemplateAt(draft.id, r.version).then(
+        (saved) => setTb7Losses(saved.tb7Losses),
+        () => undefined,
+      );
     } catch (e) {
       setError(
         e instanceof ApiError && e.status === 409
@@ -234,9 +240,16 @@ export function TemplateEditor({ id }: { id: string }) {
         <a href={templateExportUrl(draft.id, 'json', baseVersion)} download>
           Export JSON
         </a>
-        <a href={templateExportUrl(draft.id, 'tb7', baseVersion)} download>
+        <a
+          href={templateExportUrl(draft.id, 'tb7', baseVersion)}
+          download
+          title={tb7Losses.length > 0 ? `A .tb7 leaves out: ${tb7Losses.join('; ')}.` : undefined}
+        >
           Export .tb7
         </a>
+        {tb7Losses.length > 0 && (
+          <span className="bw-muted bw-tpl-losses">A .tb7 leaves out: {tb7Losses.join('; ')}.</span>
+        )}
       </header>
       {error && (
         <p role="alert" className="bw-error">

@@ -4,10 +4,17 @@ import { ApiError, request } from './api.js';
 
 const base = (id: string): string => `/api/templates/${encodeURIComponent(id)}`;
 
+/** A stored template: built in or not, and what a .tb7 export of it leaves out. */
+export interface StoredTemplate {
+  template: Template;
+  builtin: boolean;
+  tb7Losses: string[];
+}
+
 /** A template at a stored version, or its newest version when none is named. */
-export async function getTemplateAt(id: string, version?: string): Promise<{ template: Template; builtin: boolean }> {
+export async function getTemplateAt(id: string, version?: string): Promise<StoredTemplate> {
   const query = version ? `?version=${encodeURIComponent(version)}` : '';
-  return (await request<{ template: Template; builtin: boolean }>(`${base(id)}${query}`, { cache: 'no-store' })).body;
+  return (await request<StoredTemplate>(`${base(id)}${query}`, { cache: 'no-store' })).body;
 }
 
 /** The template a model was last analysed with; its newest version when that one is not stored. */

@@ -30,6 +30,7 @@ describe.each(backends())('template routes on $name', (backend: Backend) => {
     const r = await app().inject('/api/templates/stride');
     expect(r.statusCode).toBe(200);
     expect(r.json().builtin).toBe(true);
+    expect(r.json().tb7Losses).toContain("the template's description");
     const versions = (await app().inject('/api/templates/stride/versions')).json().versions;
     expect(versions).toEqual([expect.objectContaining({ version: r.json().template.version, builtin: true })]);
     expect((await app().inject('/api/templates/nope/versions')).statusCode).toBe(422);

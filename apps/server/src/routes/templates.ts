@@ -4,7 +4,7 @@
  * template editor's Save). Versions are immutable rows of the `templates` table.
  */
 import { parseTemplate, type ResolvedTemplate, type Result, resolveTemplate, type Template } from '@bulwark/core';
-import { exportTb7 } from '@bulwark/formats';
+import { exportTb7, tb7ExportLosses } from '@bulwark/formats';
 import { BUILTIN_TEMPLATE_IDS } from '@bulwark/templates';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -84,7 +84,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: TemplateContex
 
   app.get<{ Params: { id: string }; Querystring: { version?: string } }>('/api/templates/:id', async (request) => {
     const template = await templateAt(request.params.id, request.query.version);
-    return { template, builtin: isBuiltin(template.id) };
+    return { template, builtin: isBuiltin(template.id), tb7Losses: tb7ExportLosses(template) };
   });
 
   app.get<{ Params: { id: string } }>('/api/templates/:id/versions', async (request) => {
