@@ -108,12 +108,13 @@ describe('exportTb7', () => {
   it('escapes every text it writes, and says nothing is lost when nothing is', () => {
     const r = importTb7(text, 'minimal.tb7');
     if (!r.ok) throw new Error(r.error.message);
-    const t = { ...r.value, name: 'A & B <x> "q"', description: undefined };
+    const t = { ...r.value, name: 'A & B <x> "q"', author: 'line one\nline\ttwo', description: undefined };
     const out = exportTb7(t);
     expect(out).toContain('name="A &amp; B &lt;x&gt; &quot;q&quot;"');
     const back = importTb7(out);
     if (!back.ok) throw new Error(back.error.message);
     expect(back.value.name).toBe('A & B <x> "q"');
+    expect(back.value.author).toBe('line one\nline\ttwo');
     expect(back.value.threatTypes).toEqual(r.value.threatTypes);
     expect(tb7ExportLosses(t)).toEqual([]);
   });

@@ -155,7 +155,9 @@ function threatType(t: ThreatType, shortDescription: string): string {
 export function exportTb7(template: Template): string {
   const { generic, standard, missing } = knowledgeBaseTypes(template);
   const categories = new Map(template.categories.map((c) => [c.id, c.description ?? '']));
-  const attr = (name: string, value: string): string => `${name}="${escapeXml(value)}"`;
+  // Line breaks and tabs in an attribute would read back as spaces: write them as references.
+  const attr = (name: string, value: string): string =>
+    `${name}="${escapeXml(value).replace(/\n/g, '&#xA;').replace(/\t/g, '&#x9;')}"`;
   const manifest = [
     attr('name', template.name),
     attr('id', template.id),
