@@ -7,22 +7,12 @@
 import { displayName, type SignOff, type ThreatModel } from '@bulwark/core';
 import { type SignOffState, signOffState, signOffWords } from '@bulwark/report';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { History } from './actions/actions.js';
 import { addComment, type Comment, listComments, setResolved, signOff } from './reviewApi.js';
 
 /** Where the model stands with its sign-offs, worked out when the editor has a moment (a digest is a hash of the whole model). */
 export function useSignOffState(model: ThreatModel | undefined): SignOffState {
   const deferred = useDeferredValue(model);
   return useMemo(() => (deferred ? signOffState(deferred) : { rows: [] }), [deferred]);
-}
-
-/** Every step of the undo history with the sign-off added, so no undo or redo takes it away again. */
-export function withSignOff(history: History, s: SignOff): History {
-  const add = (m: ThreatModel): ThreatModel => ({
-    ...m,
-    review: { ...m.review, signOffs: [...(m.review?.signOffs ?? []), s] },
-  });
-  return { past: history.past.map(add), present: add(history.present), future: history.future.map(add) };
 }
 
 /** The header's notice when the model has changed since its last sign-off (a way to the diff). */
