@@ -80,6 +80,17 @@ journeys('journey: build a template, use it in a new model, then re-apply a newe
     await expect.poll(() => page.locator('.bw-tpl-preview-title').innerText()).toBe(lastTitle);
     await page.screenshot({ path: join(SCREENSHOTS, 'template-rule-matches.png') });
 
+    // Leaving with unsaved changes asks first; saying no keeps the page and its changes.
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole('link', { name: 'Templates', exact: true }).click();
+    await expect.poll(() => asked).toEqual(['This template has unsaved changes. Leave without saving them?']);
+    expect(page.url()).toMatch(/#\/templates\/kiosk-template$/);
+    expect(await matches.count()).toBeGreaterThan(0);
+
     await page.getByRole('button', { name: 'Save as a new version' }).click();
     await expect.poll(() => page.locator('.bw-notice').innerText()).toBe('Saved as version 1.0.1.');
 

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { getMe, isSignedOut, type Me, onSignedOut, signOut } from './api.js';
+import { mayLeave } from './leaveGuard.js';
 import { ModelsPage } from './ModelsPage.js';
 import { ModelView } from './ModelView.js';
 import { AccountStrip, SignInPage } from './SignInPage.js';
@@ -28,7 +29,11 @@ export function App() {
   const [current, setCurrent] = useState(route);
   const [session, setSession] = useState<Session>({ state: 'checking' });
   useEffect(() => {
-    const onHash = () => setCurrent(route());
+    const onHash = (e: HashChangeEvent) => {
+      // A page with unsaved work may say no: then the address goes back and the page stays.
+      if (!mayLeave()) return window.history.replaceState(null, '', e.oldURL);
+      setCurrent(route());
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);

@@ -6,6 +6,7 @@
 import { parseTemplate, type Template, type ThreatModel, type ThreatType } from '@bulwark/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import { ApiError, getMe, getModel, listModels, type ModelSummary } from './api.js';
+import { setLeaveGuard } from './leaveGuard.js';
 import { CategoriesForm, ElementTypeForm } from './TemplateForms.js';
 import { ThreatTypeForm } from './ThreatTypeForm.js';
 import { type BrokenRule, getTemplateAt, saveTemplateVersion, templateExportUrl } from './templatesApi.js';
@@ -102,11 +103,6 @@ function ListEditor<T>({
   );
 }
 
-/** Asks before leaving when there are unsaved changes. */
-function confirmLeave(dirty: boolean): boolean {
-  return !dirty || window.confirm('This template has unsaved changes. Leave without saving them?');
-}
-
 export function TemplateEditor({ id }: { id: string }) {
   const [draft, setDraft] = useState<Template | undefined>();
   const [baseVersion, setBaseVersion] = useState('');
@@ -150,12 +146,19 @@ export function TemplateEditor({ id }: { id: string }) {
     );
   }, [modelId]);
 
-  // The browser asks before closing or reloading the tab while changes are unsaved.
+  // While changes are unsaved, the browser asks before closing or reloading the tab, and the app
+  // before going to another page (a link, or the browser's back button).
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
+    const unguard = setLeaveGuard(() =>
+      window.confirm('This template has unsaved changes. Leave without saving them?'),
+    );
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      unguard();
+    };
   }, [dirty]);
 
   if (error && !draft)
@@ -211,16 +214,7 @@ export function TemplateEditor({ id }: { id: string }) {
   return (
     <main className="bw-page bw-tpl-page">
       <header className="bw-tpl-header">
-        <button
-          type="button"
-          className="bw-link"
-          onClick={() => {
-            if (confirmLeave(dirty)) window.location.assign('#/templates');
-          }}
-        >
-          Templates
-        </button>{' '}
-        / <strong>{draft.name}</strong>{' '}
+        <a href="#/templates">Templates</a> / <strong>{draft.name}</strong>{' '}
         <span className="bw-muted">
           {draft.id} · version {baseVersion}
           {builtin
