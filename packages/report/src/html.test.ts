@@ -65,7 +65,7 @@ describe('the HTML report', () => {
 
     const edited: ThreatModel = { ...signed, metadata: { ...signed.metadata, owner: 'someone else' } };
     expect(await htmlReport(edited, template)).toContain(
-      '<tr><th>Sign-off</th><td class="changed">Changed since the last sign-off (by Rui &amp; Co on 2026-11-20 (version 5))</td></tr>',
+      '<tr><th>Sign-off</th><td class="changed">Changed since the last sign-off, by Rui &amp; Co on 2026-11-20 (version 5)</td></tr>',
     );
   });
 });

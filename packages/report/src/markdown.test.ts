@@ -36,7 +36,7 @@ describe('renderMarkdown', () => {
       ].join('\n'),
     );
     const edited = renderMarkdown({ ...signed, metadata: { ...signed.metadata, name: 'Renamed' } }, template);
-    expect(edited).toContain('- **Sign-off:** Changed since the last sign-off (by Rui on 2026-11-20 (version 5))\n');
+    expect(edited).toContain('- **Sign-off:** Changed since the last sign-off, by Rui on 2026-11-20 (version 5)\n');
   });
 
   it('has the metadata, summary, diagrams, interactions, threats, assets and notes in order', () => {

@@ -37,5 +37,5 @@ export function signOffWords(s: SignOff): string {
 export function signOffSummary(state: SignOffState): string {
   if (!state.last) return 'Not signed off';
   const words = signOffWords(state.last.signOff);
-  return state.last.changedSince ? `Changed since the last sign-off (by ${words})` : `Signed off by ${words}`;
+  return state.last.changedSince ? `Changed since the last sign-off, by ${words}` : `Signed off by ${words}`;
 }
