@@ -115,6 +115,32 @@ describe.each(backends())('comments and sign-off on $name', (backend: Backend) =
     expect(actions[0]?.subject).toBe(`element:${element} comment ${first.id}`);
   });
 
+  it('keeps a thread open to replies after its element leaves the model, and refuses new threads on it', async () => {
+    const { id, model } = await analysedModel();
+    const element = model.diagrams[0]?.elements.find((e) => e.kind === 'process')?.id ?? '';
+    const root = (await comment(local, id, { target: `element:${element}`, body: 'Still needed?' })).json().comment;
+    const without = {
+      ...model,
+      diagrams: model.diagrams.map((d) => ({
+        ...d,
+        elements: d.elements.filter(
+          (e) => e.id !== element && !('source' in e && (e.source === element || e.target === element)),
+        ),
+      })),
+      threats: [],
+    };
+    const put = await local.inject({
+      method: 'PUT',
+      url: `/api/models/${id}`,
+      payload: without,
+      headers: { 'if-match': '"2"' },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const reply = await comment(local, id, { target: `element:${element}`, body: 'No: removed.', parentId: root.id });
+    expect(reply.statusCode, reply.body).toBe(201);
+    expect((await comment(local, id, { target: `element:${element}`, body: 'Again?' })).statusCode).toBe(400);
+  });
+
   it('refuses comments on what the model does not have, empty ones and overlong ones, saying what to send', async () => {
     const { id } = await analysedModel();
     const element = await comment(local, id, { target: 'element:no-such-thing', body: 'Hm' });

@@ -69,11 +69,13 @@ export function checkTarget(model: ThreatModel, target: string): void {
 /** Registers the review routes on the app. */
 export function registerReviewRoutes(app: FastifyInstance, ctx: ReviewContext): void {
   const comments = new CommentStore(ctx.db);
-  const mustExist = async (id: string): Promise<StoredModel> =>
-    (await ctx.models.get(id)) ?? fail('NOT_FOUND', `No model with id "${id}".`);
+  const noModel = (id: string) => fail('NOT_FOUND', `No model with id "${id}".`);
+  const mustGet = async (id: string): Promise<StoredModel> => (await ctx.models.get(id)) ?? noModel(id);
 
   app.get<{ Params: { id: string } }>('/api/models/:id/comments', async (request) => {
-    await mustExist(request.params.id);
+    // Only whether the model is there: its document (large, for a large model) is not read.
+    const found = await ctx.db.selectFrom('models').select('id').where('id', '=', request.params.id).executeTakeFirst();
+    if (!found) noModel(request.params.id);
     return { comments: await comments.list(request.params.id) };
   });
 
@@ -84,20 +86,21 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: ReviewContext): 
       request.body,
       '{ "target": "model" | "element:<id>" | "threat:<id>", "body": "<text>", "parentId"?: "<comment id>" }',
     );
-    const model = await mustExist(request.params.id);
+    const modelId = request.params.id;
     let target = body.target;
     if (body.parentId !== undefined) {
-      const parent = await comments.get(model.id, body.parentId);
-      if (!parent) return fail('NOT_FOUND', `Model "${model.id}" has no comment "${body.parentId}" to reply to.`);
+      // A reply goes on its thread's target, even one no longer in the model (the thread stays open to answers).
+      const parent = await comments.get(modelId, body.parentId);
+      if (!parent) return fail('NOT_FOUND', `Model "${modelId}" has no comment "${body.parentId}" to reply to.`);
       if (parent.parentId !== null)
         fail('USAGE', "Reply to the thread's first comment (its parentId), not to a reply: threads are one level.");
       if (parent.target !== body.target)
         fail('USAGE', `A reply is on what its thread is on: "${parent.target}", not "${body.target}".`);
       target = parent.target;
     } else {
-      checkTarget(model.document, target);
+      checkTarget((await mustGet(modelId)).document, target);
     }
-    const created = await comments.add(model.id, {
+    const created = await comments.add(modelId, {
       target,
       parentId: body.parentId ?? null,
       author: actor.name,
