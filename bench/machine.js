@@ -21,5 +21,5 @@ export function machineCheck() {
 
 /** The line the tables print. */
 export function machineLine() {
-  return `Machine check: a fixed workload took ${machineCheck().toFixed(0)} ms (about 250 ms on this 2-core VM when it is quiet; higher means every figure below is slowed as much)`;
+  return `Machine check: a fixed workload took ${machineCheck().toFixed(0)} ms (about 290 ms on this 2-core VM with nothing else running; higher means the figures below are slowed about as much)`;
 }

@@ -4,7 +4,7 @@
  * reports the stored ones as they are). PDF is the HTML report printed by the Chromium or Chrome
  * on the machine.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, bulwarkError, type InteractionSet, type ResolvedTemplate, type ThreatModel } from '@bulwark/core';
@@ -12,7 +12,7 @@ import { htmlReportParts, REPORT_FORMATS, renderCsv, renderReportParts, renderSa
 import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail, VERSION } from '../context.js';
-import { drawDiagrams } from '../diagrams.js';
+import { diagramDrawer, WORKER_FILE_BYTES } from '../diagrams.js';
 import { type LoadedModel, writeFileAtomic } from '../io.js';
 import { out } from '../output.js';
 
@@ -35,6 +35,15 @@ function chooseFormat(format: string | undefined, output: string | undefined): F
   throw new CliFailure(
     bulwarkError('USAGE', `Cannot tell the report format from "${output}": pass --format (${FORMAT_NAMES}).`),
   );
+}
+
+/** A file's size in bytes (0 when it cannot be read: loading the model then says why). */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The model file as SARIF should point at it: relative to the working directory, with `/`. */
@@ -100,9 +109,18 @@ export function register(program: Command): void {
         if (format === 'pdf' && opts.output === undefined)
           throw new CliFailure(bulwarkError('USAGE', 'A PDF is written to a file: add -o report.pdf.'));
         const chromium = format === 'pdf' ? orFail(findChromium()) : undefined;
-        const { loaded, template } = loadModelAndTemplate(file, opts.template);
         // The HTML report's diagrams are drawn while the model is analysed (on another core when large).
-        const diagrams = format === 'html' || format === 'pdf' ? drawDiagrams(loaded.model.diagrams) : undefined;
+        const drawer =
+          format === 'html' || format === 'pdf' ? diagramDrawer(fileSize(file) > WORKER_FILE_BYTES) : undefined;
+        let loadedAndTemplate: ReturnType<typeof loadModelAndTemplate>;
+        try {
+          loadedAndTemplate = loadModelAndTemplate(file, opts.template);
+        } catch (e) {
+          drawer?.close();
+          throw e;
+        }
+        const { loaded, template } = loadedAndTemplate;
+        const diagrams = drawer?.draw(loaded.model.diagrams);
         const analysis = opts.analyze ? analyze(loaded.model, template) : undefined;
         const model = analysis?.model ?? loaded.model;
         const html = format === 'pdf' ? 'html' : format;
