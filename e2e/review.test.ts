@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { analyze, type ThreatModel } from '@bulwark/core';
+import type { ThreatModel } from '@bulwark/core';
 import { ModelStore, UserStore } from '@bulwark/server';
-import { loadResolvedTemplate } from '@bulwark/templates';
 import { expect, it } from 'vitest';
 import { journeys, SCREENSHOTS } from './browser.js';
 import { saved, shownVersion } from './editorPage.js';
@@ -108,15 +107,12 @@ const PASSWORD = 'correct horse battery staple';
 journeys(
   'journey: comments and sign-off in team mode',
   (env) => {
-    it('a viewer comments but is offered no sign-off; a reviewer signs off (each write with the CSRF token)', async () => {
+    it('a viewer comments but is offered no sign-off; a reviewer saves the generated threats and signs off (each write with the CSRF token)', async () => {
       const { page, browser, server, errors } = env();
       const users = new UserStore(server.store.db);
-      // Stored with its threats already generated: opening it changes nothing, so a reviewer's editor
-      // has nothing to save (saving a whole model needs editor).
-      const template = loadResolvedTemplate('infrastructure');
-      if (!template.ok) throw new Error(template.error.message);
-      const analysed = analyze(shopModel('Team review') as ThreatModel, template.value).model;
-      const { id } = await new ModelStore(server.store.db).create(analysed, 'owner');
+      // Stored without its threats: opening it generates them, and the reviewer's editor saves them
+      // (a reviewer may save threats and review progress, not the design).
+      const { id } = await new ModelStore(server.store.db).create(shopModel('Team review') as ThreatModel, 'owner');
       for (const [name, role] of [
         ['vi', 'viewer'],
         ['rev', 'reviewer'],
@@ -150,6 +146,10 @@ journeys(
       const reviewer = await signIn(second, 'rev');
       await reviewer.getByText('Who owns the orders database?').waitFor();
       await saved(second);
+      // The design is an editor's: no palette, no layout or delete buttons; triage and review are hers.
+      await second.getByText('Reviewer: triage and review').waitFor();
+      expect(await second.getByRole('button', { name: 'Auto-layout' }).count()).toBe(0);
+      expect(await second.getByRole('button', { name: 'Review mode' }).isEnabled()).toBe(true);
       const version = await shownVersion(second);
       await reviewer.getByRole('button', { name: `Sign off version ${version}` }).click();
       await reviewer.getByText(`Signed off version ${version} by rev · unchanged since`).waitFor();

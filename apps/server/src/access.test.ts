@@ -108,6 +108,20 @@ describe('access in team mode: every route, every role', () => {
       },
     },
     {
+      // Reviewers save triage and review progress, never the design (the entry above).
+      name: 'PUT model, triage and review only',
+      need: ['admin', 'owner', 'editor', 'reviewer'],
+      run: async (w) => {
+        const doc = (await call('admin', 'GET', `/api/models/${modelId}`)).json().model;
+        const threat = doc.threats.find((t: { id: string }) => t.id === threatId);
+        threat.justification = `triaged by ${w}`;
+        doc.review = {
+          reviewed: [{ interaction: threat.id.split(':').slice(1).join(':'), by: w, at: '2026-11-23T00:00:00Z' }],
+        };
+        return call(w, 'PUT', `/api/models/${modelId}`, doc, await etag());
+      },
+    },
+    {
       name: 'POST analyze',
       need: ['admin', 'owner', 'editor'],
       run: async (w) => call(w, 'POST', `/api/models/${modelId}/analyze`, undefined, await etag()),
@@ -176,6 +190,21 @@ describe('access in team mode: every route, every role', () => {
       modelId,
     ]);
     expect((await call('anonymous', 'GET', '/api/models')).statusCode).toBe(401);
+  });
+
+  it('lets a reviewer save triage but not a change to the diagram', async () => {
+    const doc = (await call('admin', 'GET', `/api/models/${modelId}`)).json().model;
+    const element = doc.diagrams[0].elements.find((e: { kind: string }) => e.kind === 'process');
+    element.name = 'Renamed by a reviewer';
+    const r = await call('reviewer', 'PUT', `/api/models/${modelId}`, doc, await etag());
+    expect(r.statusCode).toBe(403);
+    expect(r.json().message).toContain('changing the diagrams or the model details needs an editor');
+    element.position = { x: 5, y: 5, width: 100, height: 100 };
+    element.name = (await call('admin', 'GET', `/api/models/${modelId}`))
+      .json()
+      .model.diagrams[0].elements.find((e: { id: string }) => e.id === element.id).name;
+    // Where a shape sits is not the design (the editor lays out models written as code on opening).
+    expect((await call('reviewer', 'PUT', `/api/models/${modelId}`, doc, await etag())).statusCode).toBe(200);
   });
 
   it('lets only the owner delete', async () => {

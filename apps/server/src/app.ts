@@ -143,7 +143,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
    */
   const ROUTE_ROLES: Record<string, Role> = {
     'GET /api/models/:id': 'viewer',
-    'PUT /api/models/:id': 'editor',
+    // Reviewers too, for triage and review progress only: the handler checks what they change.
+    'PUT /api/models/:id': 'reviewer',
     'DELETE /api/models/:id': 'owner',
     'GET /api/models/:id/versions': 'viewer',
     'GET /api/models/:id/versions/:version': 'viewer',
@@ -282,6 +283,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     }
     return m;
+  }
+
+  /**
+   * What only editors change: the model without its threats and review, the template version an
+   * analysis records, and where shapes sit (the editor lays out a model written as code when a
+   * reviewer first opens it; reviewers cannot move shapes in the editor).
+   */
+  function designOf(model: ThreatModel): string {
+    const canonical = canonicalModel({ ...model, threats: undefined, review: undefined } as ThreatModel);
+    return JSON.stringify({
+      ...canonical,
+      template: { id: canonical.template.id },
+      diagrams: canonical.diagrams.map((d) => ({
+        ...d,
+        elements: d.elements.map((e) => ({ ...e, position: undefined, path: undefined })),
+      })),
+    });
   }
 
   async function save(
@@ -470,6 +488,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const actor = userOf(request);
     const expected = ifMatch(request);
     const doc = unwrap(parseModel(request.body, 'request body'));
+    if (roleOf.get(request) === 'reviewer') {
+      // A reviewer triages threats and records review progress (the review meeting), and the
+      // threats follow the diagram; the diagram and the model's details stay an editor's.
+      const current = await models.get(request.params.id);
+      if (current && designOf(current.document) !== designOf(doc))
+        fail(
+          'FORBIDDEN',
+          'As a reviewer you can triage threats and record review progress; changing the diagrams or the model details needs an editor.',
+        );
+    }
     return save(reply, actor, request.params.id, expected, doc, request.query.message ?? 'Saved');
   });
 

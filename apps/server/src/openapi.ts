@@ -123,7 +123,8 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': ok('The model.', ref('ModelRead')), ...errors, ...signedIn },
         },
         put: {
-          summary: 'Save a model',
+          summary:
+            'Save a model (editors; reviewers too when only threats, review progress and where shapes sit change)',
           parameters: [ifMatch],
           requestBody: body('ThreatModel'),
           responses: { '200': ok('Saved; ETag is the new version.'), ...errors, ...write },
@@ -333,7 +334,7 @@ export function openApiDocument(): Record<string, unknown> {
           type: 'string',
           enum: [...ROLES],
           description:
-            'Weakest first: viewer reads and comments, reviewer also triages threats, resolves any thread and signs off, editor also edits (but does not sign off), owner also deletes and gives roles. Administrators, and the one user of local mode, are owners of every model.',
+            'Weakest first: viewer reads and comments, reviewer also triages threats, saves review progress, resolves any thread and signs off, editor also edits (but does not sign off), owner also deletes and gives roles. Administrators, and the one user of local mode, are owners of every model.',
         },
         User: {
           type: 'object',

@@ -114,6 +114,8 @@ function Editor({ id }: { id: string }) {
   // The caller's role on the model: a viewer sees everything and changes nothing.
   const [role, setRole] = useState<string>('owner');
   const readOnly = role === 'viewer';
+  // Reviewers triage threats, walk the review and sign off; the diagrams and model details are an editor's.
+  const designReadOnly = readOnly || role === 'reviewer';
   const saved = useRef<ThreatModel | undefined>(undefined);
   // The edits since the last save, to re-apply on someone else's newer version; undefined once
   // undo has gone back past the last save (then only "mine" or "theirs" can be chosen).
@@ -277,8 +279,8 @@ function Editor({ id }: { id: string }) {
   }, []);
 
   // What the keyboard handler needs of the latest render, and the in-app clipboard.
-  const latest = useRef({ diagram, selected, apply, readOnly });
-  latest.current = { diagram, selected, apply, readOnly };
+  const latest = useRef({ diagram, selected, apply, readOnly, designReadOnly });
+  latest.current = { diagram, selected, apply, readOnly, designReadOnly };
   const clipboard = useRef<{ elements: Element[]; pastes: number } | undefined>(undefined);
 
   // Keyboard: undo/redo, copy/paste (Delete is React Flow's).
@@ -308,6 +310,7 @@ function Editor({ id }: { id: string }) {
         };
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'v') {
         const { diagram: d } = latest.current;
+        if (latest.current.designReadOnly) return;
         const clip = clipboard.current;
         if (!d || !clip || clip.elements.length === 0) return;
         e.preventDefault();
@@ -454,14 +457,14 @@ function Editor({ id }: { id: string }) {
   const diagramId = diagram?.id ?? '';
   const hooks = useMemo<EditorHooks>(
     () => ({
-      readOnly,
+      readOnly: designReadOnly,
       resize: (elementId, rect) => apply({ type: 'resize', diagramId, id: elementId, rect }),
       setPath: (elementId, path) => apply({ type: 'setPath', diagramId, id: elementId, path }),
       openDiagram,
       diagramNames,
       toDiagram: (p) => flowApi.screenToFlowPosition(p),
     }),
-    [readOnly, apply, diagramId, openDiagram, diagramNames, flowApi],
+    [designReadOnly, apply, diagramId, openDiagram, diagramNames, flowApi],
   );
 
   // A diagram whose shapes were never placed (a model written as code) is laid out when it is
@@ -593,7 +596,7 @@ function Editor({ id }: { id: string }) {
   };
 
   return (
-    <div className={`bw-editor${readOnly ? ' bw-editor-readonly' : ''}`}>
+    <div className={`bw-editor${designReadOnly ? ' bw-editor-readonly' : ''}`}>
       <header className="bw-header">
         <a href="#/">Models</a> / <strong>{model.metadata.name}</strong>{' '}
         <span className="bw-muted">
@@ -696,43 +699,55 @@ function Editor({ id }: { id: string }) {
           </span>
         ) : (
           <span className="bw-actions">
+            {designReadOnly && (
+              <span
+                className="bw-readonly"
+                title="As a reviewer you triage threats, walk the review and sign off; an editor changes the diagrams"
+              >
+                Reviewer: triage and review
+              </span>
+            )}
             <button type="button" onClick={undoStep} disabled={history.past.length === 0}>
               Undo
             </button>
             <button type="button" onClick={redoStep} disabled={history.future.length === 0}>
               Redo
             </button>
-            <button
-              type="button"
-              title="Lay the diagram out left to right along its flows (undo puts it back)"
-              disabled={!diagram.elements.some((e) => e.kind !== 'dataFlow')}
-              onClick={async () => {
-                // elkjs is large: it loads the first time it is used.
-                const { autoLayout } = await import('./layout.js');
-                const rects = await autoLayout(diagram);
-                apply({ type: 'layout', diagramId: diagram.id, rects });
-                setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
-              }}
-            >
-              Auto-layout
-            </button>
-            <button
-              type="button"
-              disabled={nodeIds.length !== 2}
-              onClick={() => connect(nodeIds[0] as string, nodeIds[1] as string)}
-            >
-              Connect selected
-            </button>
-            <button
-              type="button"
-              disabled={selected.length === 0}
-              onClick={() => {
-                apply({ type: 'delete', diagramId: diagram.id, ids: selected });
-                setSelected([]);
-              }}
-            >
-              Delete
-            </button>
+            {!designReadOnly && (
+              <>
+                <button
+                  type="button"
+                  title="Lay the diagram out left to right along its flows (undo puts it back)"
+                  disabled={!diagram.elements.some((e) => e.kind !== 'dataFlow')}
+                  onClick={async () => {
+                    // elkjs is large: it loads the first time it is used.
+                    const { autoLayout } = await import('./layout.js');
+                    const rects = await autoLayout(diagram);
+                    apply({ type: 'layout', diagramId: diagram.id, rects });
+                    setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
+                  }}
+                >
+                  Auto-layout
+                </button>
+                <button
+                  type="button"
+                  disabled={nodeIds.length !== 2}
+                  onClick={() => connect(nodeIds[0] as string, nodeIds[1] as string)}
+                >
+                  Connect selected
+                </button>
+                <button
+                  type="button"
+                  disabled={selected.length === 0}
+                  onClick={() => {
+                    apply({ type: 'delete', diagramId: diagram.id, ids: selected });
+                    setSelected([]);
+                  }}
+                >
+                  Delete
+                </button>
+              </>
+            )}
           </span>
         )}
       </header>
@@ -740,7 +755,7 @@ function Editor({ id }: { id: string }) {
         <TemplateUpdate
           model={model}
           template={template}
-          readOnly={readOnly || conflict !== undefined}
+          readOnly={designReadOnly || conflict !== undefined}
           onTemplate={setTemplate}
           onApply={(t) => {
             setTemplate(t);
@@ -828,13 +843,13 @@ function Editor({ id }: { id: string }) {
                 setDiagramIndex(i);
                 setSelected([]);
               }}
-              onDoubleClick={() => setRenaming(!readOnly)}
+              onDoubleClick={() => setRenaming(!designReadOnly)}
             >
               {d.name}
             </button>
           ),
         )}
-        {!readOnly && (
+        {!designReadOnly && (
           <>
             <button
               type="button"
@@ -869,7 +884,7 @@ function Editor({ id }: { id: string }) {
           </>
         )}
       </nav>
-      {template && !readOnly && <Palette template={template} onAdd={addAtCentre} />}
+      {template && !designReadOnly && <Palette template={template} onAdd={addAtCentre} />}
       <div
         role="application"
         aria-label="Diagram"
@@ -879,7 +894,7 @@ function Editor({ id }: { id: string }) {
         onDrop={onDrop}
         onKeyUp={(e) => {
           // Arrow keys move the selected shapes (React Flow); the move is committed when the key is let go.
-          if (readOnly || !e.key.startsWith('Arrow')) return;
+          if (designReadOnly || !e.key.startsWith('Arrow')) return;
           if (!(e.target as HTMLElement).closest('.react-flow__node, .react-flow__nodesselection')) return;
           commitMove(flowApi.getNodes().filter((n) => n.selected));
         }}
@@ -920,8 +935,8 @@ function Editor({ id }: { id: string }) {
             snapToGrid
             snapGrid={[10, 10]}
             onNodesChange={onNodesChange}
-            nodesDraggable={!readOnly}
-            nodesConnectable={!readOnly}
+            nodesDraggable={!designReadOnly}
+            nodesConnectable={!designReadOnly}
             onNodeDragStart={(_e, _node, dragged) => onNodeDragStart(dragged)}
             onNodeDrag={(_e, _node, dragged) => onNodeDrag(dragged)}
             onNodeDragStop={(_e, _node, dragged) => commitMove(dragged)}
@@ -935,7 +950,7 @@ function Editor({ id }: { id: string }) {
               const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];
               if (ids.length > 0) apply({ type: 'delete', diagramId: diagram.id, ids });
             }}
-            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+            deleteKeyCode={designReadOnly ? null : ['Delete', 'Backspace']}
             multiSelectionKeyCode="Shift"
             proOptions={{ hideAttribution: true }}
           >
@@ -982,7 +997,7 @@ function Editor({ id }: { id: string }) {
             template={template}
             crosses={(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0}
             sections={sections}
-            readOnly={readOnly}
+            readOnly={designReadOnly}
             detail={
               'childDiagramId' in selectedElement && selectedElement.childDiagramId
                 ? {
@@ -1004,7 +1019,7 @@ function Editor({ id }: { id: string }) {
             }}
           />
         ) : (
-          <ModelPanel model={model} onAction={apply} readOnly={readOnly} user={user} />
+          <ModelPanel model={model} onAction={apply} readOnly={designReadOnly} user={user} />
         )}
       </aside>
       <ThreatsPanel
