@@ -3,6 +3,9 @@
  * recognise its files by content, what it reads and, for .tm7, what it writes.
  */
 
+/** What every model format offers, and the list of them (detection by content). */
+export type { FormatOutput, ModelFormat, ModelImport, ReadOptions } from './format.js';
+export { detectFormat, formatById, MODEL_FORMATS } from './registry.js';
 /** .tb7 templates: read and written. */
 export { exportTb7, importTb7, looksLikeTb7, tb7ExportLosses } from './tb7.js';
 /** .tm7 models: read and written. */
@@ -12,6 +15,7 @@ export {
   looksLikeTm7,
   type Tm7Import,
   tm7ExportWarnings,
+  tm7Format,
   tm7Guid,
   tm7ReverseGuid,
 } from './tm7.js';

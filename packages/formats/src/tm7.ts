@@ -5,6 +5,7 @@
  * compared one for one with the ones the tool stored. Read with `importTm7`, written with
  * `exportTm7`; writing what was read gives back the same model and template.
  */
+
 import {
   bulwarkError,
   centre,
@@ -32,6 +33,7 @@ import {
   type ThreatModel,
   type ThreatStatus,
 } from '@bulwark/core';
+import type { ModelFormat } from './format.js';
 import { knowledgeBaseToTemplate, NS, STATIC_PROPERTY_NOTE, templateToKnowledgeBase } from './tmtKnowledgeBase.js';
 import {
   child,
@@ -920,3 +922,13 @@ export function tm7ExportWarnings(model: ThreatModel, template: Template): strin
     warnings.push(`${count(elementTypes, 'element-scoped threat type')} left out of the embedded template`);
   return warnings;
 }
+
+/** The Microsoft Threat Modeling Tool's .tm7 as a model format (see format.ts). */
+export const tm7Format: ModelFormat = {
+  id: 'tm7',
+  name: 'Microsoft Threat Modeling Tool (.tm7)',
+  extensions: ['.tm7'],
+  detect: looksLikeTm7,
+  read: (text, file) => importTm7(text, file),
+  write: (model, template) => ({ text: exportTm7(model, template), warnings: tm7ExportWarnings(model, template) }),
+};

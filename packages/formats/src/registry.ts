@@ -1,0 +1,19 @@
+/**
+ * Every model format this package reads or writes (see format.ts), in the order detection tries
+ * them: the most specific first. Each format's own file exports its `ModelFormat`; this list is
+ * the one place that names them all.
+ */
+import type { ModelFormat } from './format.js';
+import { tm7Format } from './tm7.js';
+
+export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format];
+
+/** The format of a file's text, by content; undefined when no format knows it (a Bulwark model, say). */
+export function detectFormat(text: string): ModelFormat | undefined {
+  return MODEL_FORMATS.find((f) => f.detect?.(text) === true);
+}
+
+/** A format by id. */
+export function formatById(id: string): ModelFormat | undefined {
+  return MODEL_FORMATS.find((f) => f.id === id);
+}
