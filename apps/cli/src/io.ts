@@ -3,7 +3,7 @@
  * writing them atomically (temp file + fsync + rename), so a crash never leaves a torn file.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type BulwarkError,
   bulwarkError,
@@ -16,7 +16,7 @@ import {
   type Template,
   type ThreatModel,
 } from '@bulwark/core';
-import { importTm7, looksLikeTm7 } from '@bulwark/formats';
+import { detectFormat, tm7Format } from '@bulwark/formats';
 import { parseYamlText } from '@bulwark/templates';
 import { Document, isDocument, type LineCounter } from 'yaml';
 
@@ -26,7 +26,8 @@ export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 /** A model read from disk, with what is needed to write it back the same way. */
 export interface LoadedModel {
   file: string;
-  format: 'json' | 'yaml' | 'tm7';
+  /** `json` or `yaml` for Bulwark's own files, else the id of the other tool's format it was read from (`tm7`, ...). */
+  format: string;
   model: ThreatModel;
   /** For YAML files: the parsed document, so that writing back keeps comments. */
   yamlDocument?: Document;
@@ -34,6 +35,11 @@ export interface LoadedModel {
   template?: Template;
   /** What an import could not carry across. */
   warnings?: string[];
+}
+
+/** Whether a loaded model came from Bulwark's own file (JSON or YAML), not another tool's. */
+export function isNative(loaded: LoadedModel): boolean {
+  return loaded.format === 'json' || loaded.format === 'yaml';
 }
 
 /** Is this path a YAML model (by extension)? */
@@ -97,11 +103,15 @@ function withYamlLines(error: BulwarkError, doc: Document, lines: LineCounter): 
 export function loadModel(file: string): Result<LoadedModel> {
   const text = readText(file);
   if (!text.ok) return text;
-  if (looksLikeTm7(text.value) || /\.tm7$/i.test(file)) {
-    const imported = importTm7(text.value, file);
+  // Another tool's file, recognised by content (a .tm7 by its name too, so a broken one says so).
+  const foreign = /\.tm7$/i.test(file) ? tm7Format : detectFormat(text.value);
+  if (foreign?.read) {
+    const imported = foreign.read(text.value, file, {
+      readRelated: (path) => readText(resolve(dirname(file), path)),
+    });
     if (!imported.ok) return imported;
     const { model, template, warnings } = imported.value;
-    return ok({ file, format: 'tm7', model, template, warnings });
+    return ok({ file, format: foreign.id, model, ...(template ? { template } : {}), warnings });
   }
   if (isYamlPath(file)) {
     const yaml = parseYamlText(text.value, file);

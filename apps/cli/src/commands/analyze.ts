@@ -11,7 +11,7 @@ import {
 import { exportTm7, tm7ExportWarnings } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail, printWarning } from '../context.js';
-import { modelText, writeFileAtomic } from '../io.js';
+import { isNative, modelText, writeFileAtomic } from '../io.js';
 import { out, textTable } from '../output.js';
 
 /** The JSON shape `analyze --format json` prints for a threat. */
@@ -105,6 +105,14 @@ export function register(program: Command): void {
       const warningCount = problems.length - errors.length;
       if (warningCount > 0)
         printWarning(`${file}: ${warningCount} warning(s) about the model; \`bulwark validate ${file}\` lists them.`);
+      if (opts.write && !isNative(loaded) && loaded.format !== 'tm7')
+        throw new CliFailure(
+          bulwarkError(
+            'USAGE',
+            `--write keeps a model in its own file, and ${file} is another tool's (${loaded.format}): convert it first (bulwark convert ${file} -o model.bulwark.json), then analyse that.`,
+            { file },
+          ),
+        );
       if (opts.write && errors.length > 0) {
         throw new CliFailure(
           bulwarkError(

@@ -6,33 +6,37 @@
  */
 import { existsSync } from 'node:fs';
 import { bulwarkError, type Template } from '@bulwark/core';
-import { exportTm7, tm7ExportWarnings } from '@bulwark/formats';
+import { formatById, MODEL_FORMATS } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, findTemplate, orFail, printWarning } from '../context.js';
 import { loadModel, modelText, writeFileAtomic } from '../io.js';
 import { out } from '../output.js';
 import { findUserTemplate, saveUserTemplate } from '../templateStore.js';
 
-/** The formats convert writes, by name and by file extension. */
-const OUTPUTS: Record<string, { extensions: RegExp }> = {
-  json: { extensions: /\.json$/i },
-  yaml: { extensions: /\.ya?ml$/i },
-  tm7: { extensions: /\.tm7$/i },
-};
+/** Bulwark's own formats. */
+const NATIVE: Record<string, RegExp> = { json: /\.json$/i, yaml: /\.ya?ml$/i };
+/** Endings too general to name another tool's format (a .json is Bulwark's unless --to says otherwise). */
+const GENERIC = new Set(['.json', '.yaml', '.yml']);
+
+/** The formats convert writes: Bulwark's own, then every format of @bulwark/formats that writes. */
+function outputNames(): string[] {
+  return [...Object.keys(NATIVE), ...MODEL_FORMATS.filter((f) => f.write).map((f) => f.id)];
+}
 
 function outputFormat(file: string, to?: string): string {
   if (to !== undefined) {
-    if (!OUTPUTS[to])
-      throw new CliFailure(
-        bulwarkError('USAGE', `Unknown output format "${to}": use ${Object.keys(OUTPUTS).join(', ')}.`),
-      );
+    if (!outputNames().includes(to))
+      throw new CliFailure(bulwarkError('USAGE', `Unknown output format "${to}": use ${outputNames().join(', ')}.`));
     return to;
   }
-  for (const [name, f] of Object.entries(OUTPUTS)) if (f.extensions.test(file)) return name;
+  const lower = file.toLowerCase();
+  for (const f of MODEL_FORMATS)
+    if (f.write && f.extensions.some((ext) => !GENERIC.has(ext) && lower.endsWith(ext))) return f.id;
+  for (const [name, pattern] of Object.entries(NATIVE)) if (pattern.test(file)) return name;
   throw new CliFailure(
     bulwarkError(
       'USAGE',
-      `Cannot tell the output format from "${file}": name it .bulwark.json or .bulwark.yaml, or pass --to (${Object.keys(OUTPUTS).join(', ')}).`,
+      `Cannot tell the output format from "${file}": name it .bulwark.json or .bulwark.yaml, or pass --to (${outputNames().join(', ')}).`,
     ),
   );
 }
@@ -56,11 +60,11 @@ export function register(program: Command): void {
   program
     .command('convert')
     .description(
-      'convert a model between formats (input recognised by content): .tm7, Bulwark JSON and YAML, either way',
+      `convert a model between formats (input recognised by content): Bulwark JSON and YAML, and ${MODEL_FORMATS.map((f) => f.name).join(', ')}`,
     )
-    .argument('<input>', 'the model to read (.bulwark.json, .bulwark.yaml, .tm7)')
+    .argument('<input>', "the model to read (.bulwark.json, .bulwark.yaml, or another tool's file)")
     .requiredOption('-o, --output <file>', 'where to write the converted model')
-    .option('--to <format>', `output format: ${Object.keys(OUTPUTS).join(', ')} (default: from the output's extension)`)
+    .option('--to <format>', `output format: ${outputNames().join(', ')} (default: from the output's extension)`)
     .option('--force', 'replace the output file if it exists')
     .option('--format <format>', 'how to report: text or json', 'text')
     .action((input: string, opts: { output: string; to?: string; force?: boolean; format: string }) => {
@@ -75,10 +79,12 @@ export function register(program: Command): void {
       const loaded = orFail(loadModel(input));
       const warnings = [...(loaded.warnings ?? [])];
       let text: string;
-      if (format === 'tm7') {
+      const foreign = formatById(format);
+      if (foreign?.write) {
         const template = loaded.template ?? orFail(findTemplate(loaded.model.template.id));
-        warnings.push(...tm7ExportWarnings(loaded.model, template));
-        text = exportTm7(loaded.model, template);
+        const written = foreign.write(loaded.model, template);
+        warnings.push(...written.warnings);
+        text = written.text;
       } else {
         if (loaded.template) keepTemplate(loaded.template, warnings);
         else if (!findTemplate(loaded.model.template.id).ok)

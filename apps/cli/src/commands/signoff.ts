@@ -8,7 +8,7 @@
 import { analyze, bulwarkError, modelDigest, type SignOff, type ThreatModel } from '@bulwark/core';
 import type { Command } from 'commander';
 import { CliFailure, EXIT, loadModelAndTemplate, orFail } from '../context.js';
-import { modelText, writeFileAtomic } from '../io.js';
+import { isNative, modelText, writeFileAtomic } from '../io.js';
 import { out } from '../output.js';
 
 /** The model's last sign-off and whether the model changed after it. */
@@ -47,11 +47,11 @@ export function register(program: Command): void {
       }
       if (opts.by === undefined || opts.by.trim() === '')
         throw new CliFailure(bulwarkError('USAGE', 'Say who signs off: --by "Your Name" (or --status to only look).'));
-      if (loaded.format === 'tm7')
+      if (!isNative(loaded))
         throw new CliFailure(
           bulwarkError(
             'USAGE',
-            `A .tm7 file cannot hold a sign-off: convert it first (bulwark convert ${file} -o model.bulwark.json).`,
+            `A ${loaded.format === 'tm7' ? '.tm7' : `${loaded.format}`} file cannot hold a sign-off: convert it first (bulwark convert ${file} -o model.bulwark.json).`,
           ),
         );
       const analysed = analyze(loaded.model, template).model;
