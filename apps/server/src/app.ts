@@ -16,7 +16,7 @@ import {
   type Template,
   type ThreatModel,
 } from '@bulwark/core';
-import { exportTm7, importTb7, importTm7, looksLikeTb7, looksLikeTm7 } from '@bulwark/formats';
+import { detectFormat, formatById, importTb7, looksLikeTb7 } from '@bulwark/formats';
 import { isReportFormat, REPORT_CSP, REPORT_FORMATS, renderReport } from '@bulwark/report';
 import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
@@ -425,11 +425,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const body = request.body;
     let doc: ThreatModel;
     let message = 'Created';
-    if (typeof body === 'string' && looksLikeTm7(body)) {
-      const imported = unwrap(importTm7(body, 'upload.tm7'));
-      await keepTemplate(imported.template);
+    let warnings: string[] = [];
+    // Another tool's file, recognised by content (JSON ones arrive parsed).
+    const text =
+      typeof body === 'string' ? body : body !== null && typeof body === 'object' ? JSON.stringify(body) : '';
+    const foreign = text !== '' ? detectFormat(text) : undefined;
+    if (foreign?.read) {
+      const imported = unwrap(foreign.read(text, `upload${foreign.extensions[0] ?? ''}`));
+      if (imported.template) await keepTemplate(imported.template);
       doc = imported.model;
-      message = 'Imported from .tm7';
+      warnings = imported.warnings;
+      message = `Imported from ${foreign.name}`;
     } else if (typeof body === 'string') {
       // A Bulwark model as YAML (or JSON sent as text).
       const yaml = parseYamlText(body, 'upload');
@@ -459,7 +465,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .status(201)
       .header('etag', etag(created.version))
       .header('location', `/api/models/${created.id}`)
-      .send(created);
+      .send({ ...created, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 
   app.get<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
@@ -593,12 +599,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           .type('application/json')
           .send(serializeModel(m.document));
       }
-      if (format === 'tm7') {
-        const template = await rawTemplate(m.templateId);
+      const foreign = formatById(format);
+      if (foreign?.write) {
+        // Another tool's format: what it cannot hold is listed in a header (JSON, URI-encoded).
+        const written = foreign.write(m.document, await rawTemplate(m.templateId));
         return reply
-          .header('content-disposition', `attachment; filename="${base}.tm7"`)
-          .type('application/xml')
-          .send(exportTm7(m.document, template));
+          .header('content-disposition', `attachment; filename="${base}${foreign.extensions[0] ?? '.txt'}"`)
+          .header('x-bulwark-warnings', encodeURIComponent(JSON.stringify(written.warnings)))
+          .type(foreign.mediaType ?? 'text/plain; charset=utf-8')
+          .send(written.text);
       }
       if (format === 'yaml') {
         return reply

@@ -2,7 +2,10 @@
  * The OpenAPI document of the JSON API, generated from the zod schemas that validate requests
  * (so it cannot drift from what the server accepts). Served at /api/docs/json.
  */
+
 import { TemplateSchema, ThreatModelSchema, ThreatSchema } from '@bulwark/core';
+import { MODEL_FORMATS } from '@bulwark/formats';
+import { REPORT_FORMATS } from '@bulwark/report';
 import { z } from 'zod';
 import {
   CommentCreateSchema,
@@ -244,9 +247,25 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/models/{id}/export': {
         parameters: [
           idParam,
-          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'yaml', 'tm7'] } },
+          {
+            name: 'format',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: [
+                'json',
+                'yaml',
+                ...MODEL_FORMATS.filter((f) => f.write).map((f) => f.id),
+                ...Object.keys(REPORT_FORMATS),
+              ],
+            },
+          },
         ],
-        get: { summary: 'Export a model', responses: { '200': ok('The file.'), ...errors } },
+        get: {
+          summary:
+            "Export a model: Bulwark JSON or YAML, another tool's format (what it cannot hold is listed in the X-Bulwark-Warnings header, URI-encoded JSON), or a report",
+          responses: { '200': ok('The file.'), ...errors },
+        },
       },
       '/api/templates': {
         get: { summary: 'List templates', responses: { '200': ok('Built-in and stored templates.') } },

@@ -40,6 +40,8 @@ export interface ModelFormat {
   name: string;
   /** File name endings it is usually saved with, most usual first (e.g. `.tm7`, `.json`). */
   extensions: readonly string[];
+  /** The media type of what `write` makes (default: `text/plain; charset=utf-8`). */
+  mediaType?: string;
   /** Whether a file's text is in this format, by content (never by name). */
   detect?: (text: string) => boolean;
   /** Reads a file's text (the file name is for messages). */

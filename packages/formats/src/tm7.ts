@@ -928,6 +928,7 @@ export const tm7Format: ModelFormat = {
   id: 'tm7',
   name: 'Microsoft Threat Modeling Tool (.tm7)',
   extensions: ['.tm7'],
+  mediaType: 'application/xml',
   detect: looksLikeTm7,
   read: (text, file) => importTm7(text, file),
   write: (model, template) => ({ text: exportTm7(model, template), warnings: tm7ExportWarnings(model, template) }),
