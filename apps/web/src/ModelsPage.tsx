@@ -25,6 +25,8 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
   const [name, setName] = useState('');
   const [template, setTemplate] = useState('stride');
   const [error, setError] = useState<string | undefined>();
+  // An import that could not carry everything across: what was left out, before opening it.
+  const [imported, setImported] = useState<{ id: string; file: string; warnings: string[] } | undefined>();
   const [confirming, setConfirming] = useState<string | undefined>();
   const [dropping, setDropping] = useState(false);
 
@@ -50,7 +52,9 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
   async function onImport(file: File | undefined) {
     if (!file) return;
     try {
-      open(await importModel(await file.text()));
+      const { id, warnings } = await importModel(await file.text());
+      if (warnings.length === 0) open(id);
+      else setImported({ id, file: file.name, warnings });
     } catch (e) {
       setError(`${file.name}: ${(e as Error).message}`);
     }
@@ -86,6 +90,22 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
       <p>
         <a href="#/templates">Templates</a>: build your own, import a .tb7, export one
       </p>
+      {imported && (
+        <section className="bw-import-warnings" role="status" aria-label="Import notes">
+          <p>
+            {imported.file} was imported; {imported.warnings.length} thing{imported.warnings.length === 1 ? '' : 's'}{' '}
+            could not be carried across:
+          </p>
+          <ul>
+            {imported.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => open(imported.id)}>
+            Open the model
+          </button>
+        </section>
+      )}
       {error && (
         <p role="alert" className="bw-error">
           {error}
@@ -112,7 +132,7 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
           <button type="submit">Create</button>
         </form>
         <label className="bw-import">
-          Import a file (.bulwark.json, .yaml, .tm7), or drop one on this page{' '}
+          Import a file (Bulwark .json or .yaml, .tm7, or another tool's model), or drop one on this page{' '}
           <input type="file" onChange={(e) => onImport(e.target.files?.[0])} />
         </label>
       </section>

@@ -130,10 +130,13 @@ export async function createModel(name: string, template: string): Promise<strin
   return body.id;
 }
 
-/** Uploads a model file (Bulwark JSON/YAML or .tm7). */
-export async function importModel(text: string): Promise<string> {
+/**
+ * Uploads a model file: Bulwark JSON or YAML, or another tool's file the server recognises by its
+ * content; `warnings` lists what could not be carried across.
+ */
+export async function importModel(text: string): Promise<{ id: string; warnings: string[] }> {
   const isJson = text.trimStart().startsWith('{');
-  const { body } = await request<{ id: string }>('/api/models', {
+  const { body } = await request<{ id: string; warnings?: string[] }>('/api/models', {
     method: 'POST',
     headers: {
       'content-type': isJson
@@ -144,7 +147,7 @@ export async function importModel(text: string): Promise<string> {
     },
     body: text,
   });
-  return body.id;
+  return { id: body.id, warnings: body.warnings ?? [] };
 }
 
 /** The templates a new model can start from. */
