@@ -236,9 +236,14 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
       headers: { 'if-match': '"1"' },
     });
     expect(analysed.statusCode, analysed.body).toBe(200);
+    expect(r.json().warnings).toBeUndefined();
     const xml = await app.inject(`/api/models/${id}/export?format=tm7`);
     expect(xml.statusCode).toBe(200);
     expect(xml.body).toMatch(/^<ThreatModel /);
+    expect(xml.headers['content-type']).toContain('application/xml');
+    expect(xml.headers['content-disposition']).toBe('attachment; filename="Shop.tm7"');
+    // What the format cannot hold is listed (URI-encoded JSON): here nothing.
+    expect(JSON.parse(decodeURIComponent(String(xml.headers['x-bulwark-warnings'])))).toBeInstanceOf(Array);
     const json = await app.inject(`/api/models/${id}/export?format=json`);
     expect(JSON.parse(json.body).metadata.name).toBe('Shop');
     const yaml = await app.inject(`/api/models/${id}/export?format=yaml`);
