@@ -8,6 +8,8 @@ export type { FormatOutput, ModelFormat, ModelImport, ReadOptions } from './form
 export { detectFormat, formatById, MODEL_FORMATS } from './registry.js';
 /** .tb7 templates: read and written. */
 export { exportTb7, importTb7, looksLikeTb7, tb7ExportLosses } from './tb7.js';
+/** Threagile YAML models: read, includes followed through readRelated. */
+export { importThreagile, looksLikeThreagile, threagileFormat } from './threagile.js';
 /** .tm7 models: read and written. */
 export {
   exportTm7,

@@ -4,9 +4,10 @@
  * the one place that names them all.
  */
 import type { ModelFormat } from './format.js';
+import { threagileFormat } from './threagile.js';
 import { tm7Format } from './tm7.js';
 
-export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format];
+export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format, threagileFormat];
 
 /** The format of a file's text, by content; undefined when no format knows it (a Bulwark model, say). */
 export function detectFormat(text: string): ModelFormat | undefined {
