@@ -47,16 +47,26 @@ journeys('journeys: the models page imports, exports and deletes', (env) => {
     await page.goto(server.url);
     const row = page.locator('.bw-table tbody tr', { hasText: 'Shop' }).first();
     await row.waitFor();
+    const fetched = async (href: string | null) => {
+      const response = await page.request.get(new URL(href ?? '', server.url).toString());
+      expect(response.status(), href ?? '').toBe(200);
+      return response.text();
+    };
     for (const [format, marker] of [
       ['JSON', '"diagrams"'],
       ['YAML', 'diagrams:'],
-      ['.tm7', '<ThreatModel'],
     ] as const) {
       const href = await row.getByRole('link', { name: `Export Shop as ${format}` }).getAttribute('href');
-      const response = await page.request.get(new URL(href ?? '', server.url).toString());
-      expect(response.status(), format).toBe(200);
-      expect(await response.text(), format).toContain(marker);
+      expect(await fetched(href), format).toContain(marker);
     }
+    // Other tools' formats, as the server lists them (GET /api/formats): each one downloads.
+    await row.getByText('Other…').click();
+    const others = row.locator('.bw-export-more a');
+    expect(await others.count()).toBeGreaterThan(0);
+    for (const link of await others.all())
+      expect((await fetched(await link.getAttribute('href'))).length).toBeGreaterThan(0);
+    const tm7 = row.getByRole('link', { name: 'Microsoft Threat Modeling Tool (.tm7)' });
+    expect(await fetched(await tm7.getAttribute('href'))).toContain('<ThreatModel');
     await row.getByRole('button', { name: 'Delete Shop' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Delete Shop?' });
     await page.screenshot({ path: join(SCREENSHOTS, 'models-page-delete.png') });

@@ -16,7 +16,7 @@ import {
   type Template,
   type ThreatModel,
 } from '@bulwark/core';
-import { detectFormat, formatById, importTb7, looksLikeTb7 } from '@bulwark/formats';
+import { detectFormat, formatById, importTb7, looksLikeTb7, MODEL_FORMATS } from '@bulwark/formats';
 import { isReportFormat, REPORT_CSP, REPORT_FORMATS, renderReport } from '@bulwark/report';
 import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
 import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
@@ -655,6 +655,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     mustGetAt,
     commit,
   });
+
+  // The other tools' formats: which the server reads (uploads, recognised by content) and writes (export).
+  app.get('/api/formats', async () => ({
+    formats: MODEL_FORMATS.map((f) => ({
+      id: f.id,
+      name: f.name,
+      extensions: f.extensions,
+      reads: f.read !== undefined,
+      writes: f.write !== undefined,
+    })),
+  }));
 
   app.get('/api/templates', async () => {
     const rows = await options.store.db

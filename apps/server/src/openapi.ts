@@ -267,6 +267,13 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': ok('The file.'), ...errors },
         },
       },
+      '/api/formats': {
+        get: {
+          summary:
+            "Other tools' model formats: which the server reads (uploads to POST /api/models, recognised by content) and writes (export)",
+          responses: { '200': ok('The formats.'), ...errors },
+        },
+      },
       '/api/templates': {
         get: { summary: 'List templates', responses: { '200': ok('Built-in and stored templates.') } },
         post: {

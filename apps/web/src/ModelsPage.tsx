@@ -8,9 +8,11 @@ import {
   createModel,
   deleteModel,
   exportUrl,
+  getFormats,
   importModel,
   listModels,
   listTemplates,
+  type ModelFormatInfo,
   type ModelSummary,
   roleAtLeast,
 } from './api.js';
@@ -25,6 +27,14 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
   const [name, setName] = useState('');
   const [template, setTemplate] = useState('stride');
   const [error, setError] = useState<string | undefined>();
+  // The other tools' formats the server writes (export).
+  const [formats, setFormats] = useState<ModelFormatInfo[]>([]);
+  useEffect(() => {
+    getFormats().then(
+      (all) => setFormats(all.filter((f) => f.writes)),
+      () => setFormats([]),
+    );
+  }, []);
   // An import that could not carry everything across: what was left out, before opening it.
   const [imported, setImported] = useState<{ id: string; file: string; warnings: string[] } | undefined>();
   const [confirming, setConfirming] = useState<string | undefined>();
@@ -168,9 +178,20 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
                   <a href={exportUrl(m.id, 'yaml')} download aria-label={`Export ${m.name} as YAML`}>
                     YAML
                   </a>{' '}
-                  <a href={exportUrl(m.id, 'tm7')} download aria-label={`Export ${m.name} as .tm7`}>
-                    .tm7
-                  </a>
+                  {formats.length > 0 && (
+                    <details className="bw-export-more">
+                      <summary aria-label={`Export ${m.name} for another tool`}>Other…</summary>
+                      <ul>
+                        {formats.map((f) => (
+                          <li key={f.id}>
+                            <a href={exportUrl(m.id, f.id)} download>
+                              {f.name}
+                            </a>
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
                 </td>
                 <td>
                   {!canDelete(m) ? null : confirming === m.id ? (

@@ -176,11 +176,23 @@ export async function deleteModel(id: string, version: number): Promise<void> {
 }
 
 /** Where a model downloads from in a format the server exports. */
-export function exportUrl(
-  id: string,
-  format: 'json' | 'yaml' | 'tm7' | 'html' | 'pdf' | 'md' | 'csv' | 'sarif',
-): string {
+export function exportUrl(id: string, format: string): string {
   return `/api/models/${encodeURIComponent(id)}/export?format=${format}`;
+}
+
+/** Another tool's model format the server reads and/or writes. */
+export interface ModelFormatInfo {
+  id: string;
+  name: string;
+  extensions: string[];
+  reads: boolean;
+  writes: boolean;
+}
+
+/** The other tools' formats the server reads and writes. */
+export async function getFormats(): Promise<ModelFormatInfo[]> {
+  const { body } = await request<{ formats: ModelFormatInfo[] }>('/api/formats');
+  return body.formats;
 }
 
 /**
