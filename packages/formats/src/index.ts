@@ -10,6 +10,14 @@ export { detectFormat, formatById, MODEL_FORMATS } from './registry.js';
 export { exportTb7, importTb7, looksLikeTb7, tb7ExportLosses } from './tb7.js';
 /** Threagile YAML models: read, includes followed through readRelated. */
 export { importThreagile, looksLikeThreagile, threagileFormat } from './threagile.js';
+/** AWS Threat Composer (.tc.json) workspaces: read, statements rendered as sentences. */
+export {
+  importThreatComposer,
+  looksLikeThreatComposer,
+  renderStatement,
+  threatComposerFormat,
+  threatStatement,
+} from './threatComposer.js';
 /** .tm7 models: read and written. */
 export {
   exportTm7,

@@ -5,9 +5,10 @@
  */
 import type { ModelFormat } from './format.js';
 import { threagileFormat } from './threagile.js';
+import { threatComposerFormat } from './threatComposer.js';
 import { tm7Format } from './tm7.js';
 
-export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format, threagileFormat];
+export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format, threagileFormat, threatComposerFormat];
 
 /** The format of a file's text, by content; undefined when no format knows it (a Bulwark model, say). */
 export function detectFormat(text: string): ModelFormat | undefined {
