@@ -14,6 +14,8 @@ import { exportOtm, importOtm, looksLikeOtm, otmFormat } from './otm.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CORPUS = join(ROOT, '../shared/corpus/otm');
+/** Threat Dragon ships OTM demos and test models too. */
+const TD_CORPUS = join(ROOT, '../shared/corpus/threat-dragon/td.vue');
 const SCHEMA = join(CORPUS, 'OpenThreatModel/otm_schema.json');
 const present = existsSync(SCHEMA);
 if (!present)
@@ -195,18 +197,20 @@ function corpusFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return corpusFiles(path);
+    if (name === 'node_modules') return [];
     return /\.(otm|json|ya?ml)$/.test(name) && !name.includes('schema') ? [path] : [];
   });
 }
 
 describe.skipIf(!present)('OTM corpus', () => {
-  const files = present ? corpusFiles(CORPUS).filter((f) => looksLikeOtm(readFileSync(f, 'utf8'))) : [];
+  const roots = [CORPUS, TD_CORPUS].filter((dir) => existsSync(dir));
+  const files = roots.flatMap(corpusFiles).filter((f) => looksLikeOtm(readFileSync(f, 'utf8')));
 
   it('finds the OTM files', () => {
     expect(files.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(files.map((f) => [f.slice(CORPUS.length + 1), f]))(
+  it.each(files.map((f) => [f.slice(join(ROOT, '../shared/corpus').length + 1), f]))(
     '%s imports with matching counts, round-trips and validates',
     (_name, file) => {
       const text = readFileSync(file, 'utf8');

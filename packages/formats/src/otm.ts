@@ -418,7 +418,11 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
     const { typeId, kind } = elementType(str(comp.type) ?? '');
     const parentComponent = str(parentOf(comp).component);
     const zone = zoneOf(comp);
-    if (zone === undefined) warnings.push(`Component "${str(comp.name)}" is in no trust zone of the file.`);
+    const missingZone = str(parentOf(comp).trustZone);
+    if (zone === undefined)
+      warnings.push(
+        `Component "${str(comp.name)}" is in no trust zone of the file${missingZone ? ` ("${missingZone}" is not defined)` : ''}; it was placed outside every boundary.`,
+      );
     const assets = isObject(comp.assets) ? comp.assets : {};
     const mapAssets = (v: unknown) => list(v).flatMap((a) => (typeof a === 'string' ? [assetIds.get(a) ?? a] : []));
     elements.push({
@@ -429,6 +433,7 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
       properties: {
         ...attributeProperties(comp.attributes),
         ...bookkeeping(comp, id, typeId),
+        ...(zone === undefined && missingZone !== undefined ? { 'otm:parentZone': missingZone } : {}),
         ...(parentComponent !== undefined && componentIds.has(parentComponent)
           ? { 'otm:parentComponent': componentIds.get(parentComponent) ?? '' }
           : {}),
@@ -731,12 +736,14 @@ export function exportOtm(model: ThreatModel, template: Template): FormatOutput 
     if (e.kind !== 'process' && e.kind !== 'dataStore' && e.kind !== 'externalEntity') return [];
     const parentComponent = e.properties?.['otm:parentComponent'];
     const zone = parents.get(e.id);
+    // A zone the file named without defining it is named again, as it was.
+    const danglingZone = e.properties?.['otm:parentZone'];
     const parent =
       typeof parentComponent === 'string' && byId.has(parentComponent)
         ? { component: otmId(byId.get(parentComponent) as Element) }
         : zone
           ? { trustZone: otmId(byId.get(zone) as Element) }
-          : { trustZone: DEFAULT_ZONE };
+          : { trustZone: typeof danglingZone === 'string' ? danglingZone : DEFAULT_ZONE };
     const type = e.properties?.['otm:type'];
     const processed = assetRefs(e.properties?.['otm:assetsProcessed']);
     const stored = assetRefs(e.properties?.['otm:assetsStored']);
