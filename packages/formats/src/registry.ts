@@ -4,11 +4,12 @@
  * the one place that names them all.
  */
 import type { ModelFormat } from './format.js';
+import { otmFormat } from './otm.js';
 import { threagileFormat } from './threagile.js';
 import { threatComposerFormat } from './threatComposer.js';
 import { tm7Format } from './tm7.js';
 
-export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format, threagileFormat, threatComposerFormat];
+export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format, threagileFormat, otmFormat, threatComposerFormat];
 
 /** The format of a file's text, by content; undefined when no format knows it (a Bulwark model, say). */
 export function detectFormat(text: string): ModelFormat | undefined {
