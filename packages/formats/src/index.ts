@@ -3,6 +3,17 @@
  * recognise its files by content, what it reads and, for .tm7, what it writes.
  */
 
+/** Diagrams as Mermaid flowcharts and Graphviz DOT digraphs: written only. */
+export {
+  dotDiagram,
+  dotFormat,
+  dotText,
+  mermaidDiagram,
+  mermaidFormat,
+  mermaidText,
+  writeDot,
+  writeMermaid,
+} from './diagramText.js';
 /** What every model format offers, and the list of them (detection by content). */
 export type { FormatOutput, ModelFormat, ModelImport, ReadOptions } from './format.js';
 /** Open Threat Model (OTM 0.1.0 / 0.2.0, JSON or YAML): read and written. */
@@ -21,6 +32,8 @@ export {
   threatComposerFormat,
   threatStatement,
 } from './threatComposer.js';
+/** OWASP Threat Dragon models (v1 and v2): read, and written as v2. */
+export { exportThreatDragon, importThreatDragon, looksLikeThreatDragon, threatDragonFormat } from './threatDragon.js';
 /** .tm7 models: read and written. */
 export {
   exportTm7,

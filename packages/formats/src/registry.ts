@@ -3,13 +3,23 @@
  * them: the most specific first. Each format's own file exports its `ModelFormat`; this list is
  * the one place that names them all.
  */
+import { dotFormat, mermaidFormat } from './diagramText.js';
 import type { ModelFormat } from './format.js';
 import { otmFormat } from './otm.js';
 import { threagileFormat } from './threagile.js';
 import { threatComposerFormat } from './threatComposer.js';
+import { threatDragonFormat } from './threatDragon.js';
 import { tm7Format } from './tm7.js';
 
-export const MODEL_FORMATS: readonly ModelFormat[] = [tm7Format, threagileFormat, otmFormat, threatComposerFormat];
+export const MODEL_FORMATS: readonly ModelFormat[] = [
+  tm7Format,
+  threagileFormat,
+  otmFormat,
+  threatComposerFormat,
+  threatDragonFormat,
+  mermaidFormat,
+  dotFormat,
+];
 
 /** The format of a file's text, by content; undefined when no format knows it (a Bulwark model, say). */
 export function detectFormat(text: string): ModelFormat | undefined {
