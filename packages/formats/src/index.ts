@@ -3,6 +3,17 @@
  * recognise its files by content, what it reads and, for .tm7, what it writes.
  */
 
+/** Diagrams as Mermaid flowcharts and Graphviz DOT digraphs: written only. */
+export {
+  dotDiagram,
+  dotFormat,
+  dotText,
+  mermaidDiagram,
+  mermaidFormat,
+  mermaidText,
+  writeDot,
+  writeMermaid,
+} from './diagramText.js';
 /** What every model format offers, and the list of them (detection by content). */
 export type { FormatOutput, ModelFormat, ModelImport, ReadOptions } from './format.js';
 /** Open Threat Model (OTM 0.1.0 / 0.2.0, JSON or YAML): read and written. */

@@ -3,6 +3,7 @@
  * them: the most specific first. Each format's own file exports its `ModelFormat`; this list is
  * the one place that names them all.
  */
+import { dotFormat, mermaidFormat } from './diagramText.js';
 import type { ModelFormat } from './format.js';
 import { otmFormat } from './otm.js';
 import { threagileFormat } from './threagile.js';
@@ -16,6 +17,8 @@ export const MODEL_FORMATS: readonly ModelFormat[] = [
   otmFormat,
   threatComposerFormat,
   threatDragonFormat,
+  mermaidFormat,
+  dotFormat,
 ];
 
 /** The format of a file's text, by content; undefined when no format knows it (a Bulwark model, say). */
