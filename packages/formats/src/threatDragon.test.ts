@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildModel, type Template, type ThreatModel } from '@bulwark/core';
-import { loadBuiltinTemplate } from '@bulwark/templates';
+import { buildModel, parseModel, resolveTemplate, type Template, type ThreatModel, validateModel } from '@bulwark/core';
+import { loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './registry.js';
@@ -30,6 +30,14 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { messag
 }
 
 const stride: Template = unwrap(loadBuiltinTemplate('stride'));
+const resolvedStride = unwrap(resolveTemplate(stride));
+
+/** Problems the stride template finds in an imported model that are errors, not warnings. */
+function errorsOf(model: ThreatModel): string[] {
+  return validateModel(model, resolvedStride)
+    .filter((p) => p.severity === 'error')
+    .map((p) => `${p.code}: ${p.message}`);
+}
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const v1Text = fixture('threat-dragon-v1.json');
 const v2Text = fixture('threat-dragon-v2.json');
@@ -71,6 +79,8 @@ describe('importThreatDragon, version 1 (JointJS cells)', () => {
     });
     expect(v1.model.template.id).toBe('stride');
     expect(v1.warnings).toEqual([]);
+    expect(errorsOf(v1.model)).toEqual([]);
+    expect(errorsOf(v2.model)).toEqual([]);
   });
 
   it('reads actors, processes, stores, flows and boundary curves with their geometry', () => {
@@ -369,6 +379,19 @@ describe('exportThreatDragon', () => {
   });
 });
 
+describe('exportThreatDragon on the example models', () => {
+  it.each(['infrastructure.bulwark.json', 'webshop.bulwark.yaml'])('%s: a valid file that reads back', (name) => {
+    const text = readFileSync(join(ROOT, 'examples', name), 'utf8');
+    const model = unwrap(parseModel(unwrap(parseYamlText(text, name)).data, name));
+    const template = unwrap(loadBuiltinTemplate(model.template.id));
+    const out = exportThreatDragon(model, template);
+    expectValid(out.text);
+    const back = unwrap(importThreatDragon(out.text, name));
+    const count = (m: ThreatModel) => m.diagrams.flatMap((d) => d.elements).length;
+    expect(count(back.model)).toBe(count(model));
+  });
+});
+
 describe('threatDragonFormat', () => {
   it('recognises Threat Dragon files by content, and only them', () => {
     expect(looksLikeThreatDragon(v1Text)).toBe(true);
@@ -447,6 +470,7 @@ describe.skipIf(!present)('the Threat Dragon corpus', () => {
     expect(count('annotation')).toBe(src.texts);
     expect(r.model.threats ?? []).toHaveLength(src.threats);
     expect(r.warnings.filter((w) => w.includes('not connected'))).toHaveLength(src.looseFlows);
+    expect(errorsOf(r.model)).toEqual([]);
     expect(looksLikeThreatDragon(text)).toBe(true);
   });
 

@@ -499,7 +499,7 @@ export function importThreatDragon(text: string, file = 'model.json'): Result<Mo
     const type = str(rawDiagram.diagramType);
     if (type && type !== 'STRIDE')
       warnings.push(
-        `Diagram "${name}" is a ${type} diagram in Threat Dragon; Bulwark reads it with the stride template (its own threats keep their ${type} types), and writes it back as STRIDE.`,
+        `Diagram "${name}" is a ${type} diagram in Threat Dragon; Bulwark reads every diagram with the stride template, so its analysis adds STRIDE threats; the diagram's own threats keep their ${type} types.`,
       );
     if (str(rawDiagram.description))
       notes.push({ id: `${DIAGRAM_NOTE}${diagramId}`, text: str(rawDiagram.description) });
@@ -619,22 +619,32 @@ function label(text: string): Json[] {
   ];
 }
 
-/** Threat Dragon fields back from an element's properties. */
-function tdData(el: Element, tdType: string, losses: Losses): Json {
-  const out: Json = {};
-  const reverse = Object.fromEntries(Object.entries(MAPPED[tdType] ?? {}).map(([td, b]) => [b, td]));
-  const props = el.properties ?? {};
+/** Threat Dragon fields kept as `threatDragon:` (and `threatDragon:json:`) keys, as they were; other keys apart. */
+function keptFields(props: Record<string, PropertyValue>): { fields: Json; others: string[] } {
+  const fields: Json = {};
+  const others: string[] = [];
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith(TD_JSON_PREFIX)) {
-      const field = key.slice(TD_JSON_PREFIX.length);
-      if (field === 'vertices') continue;
       try {
-        out[field] = JSON.parse(String(value)) as unknown;
+        fields[key.slice(TD_JSON_PREFIX.length)] = JSON.parse(String(value)) as unknown;
       } catch {
-        out[field] = value;
+        fields[key.slice(TD_JSON_PREFIX.length)] = value;
       }
-    } else if (key.startsWith(TD_PREFIX)) out[key.slice(TD_PREFIX.length)] = value;
-    else if (reverse[key]) out[reverse[key]] = value;
+    } else if (key.startsWith(TD_PREFIX)) fields[key.slice(TD_PREFIX.length)] = value;
+    else others.push(key);
+  }
+  return { fields, others };
+}
+
+/** Threat Dragon fields back from an element's properties. */
+function tdData(el: Element, tdType: string, losses: Losses): Json {
+  const reverse = Object.fromEntries(Object.entries(MAPPED[tdType] ?? {}).map(([td, b]) => [b, td]));
+  const props = el.properties ?? {};
+  const { fields: out, others } = keptFields(props);
+  delete out.vertices; // written as the cell's bend points
+  for (const key of others) {
+    const field = reverse[key];
+    if (field) out[field] = props[key];
     else if (key !== 'protocol' || tdType !== 'tm.Flow')
       losses.add('Properties Threat Dragon has no field for were left out', `${key} (${el.name || el.id})`);
   }
@@ -685,6 +695,40 @@ function edge(
   return { shape, attrs: { line }, ...common, source, target, vertices: vertices(el, losses), data };
 }
 
+/** A threat as Threat Dragon writes it; a kept Threat Dragon value wins while it still means what the threat says. */
+function writeThreat(t: Threat, categoryNames: Map<string, string>, losses: Losses): Json {
+  const who = t.title || t.id;
+  const { fields, others } = keptFields(t.properties ?? {});
+  for (const key of others)
+    losses.add('Threat properties Threat Dragon has no field for were left out', `${key} (${who})`);
+  const kept = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
+  const keptStatus = kept('status');
+  const status = keptStatus !== undefined && statusIn(keptStatus) === t.status ? keptStatus : STATUS_OUT[t.status];
+  const keptSeverity = kept('severity');
+  const severity = keptSeverity !== undefined && priorityIn(keptSeverity) === t.priority ? keptSeverity : t.priority;
+  const keptType = kept('type');
+  const type =
+    keptType !== undefined && categoryIn(keptType) === t.category
+      ? keptType
+      : (STRIDE_TYPES[t.category] ?? categoryNames.get(t.category) ?? t.category);
+  if (t.status === 'needs-investigation' && status === 'Open')
+    losses.add('Threats needing investigation were written as Open (Threat Dragon has no such status)', who);
+  if (t.justification) losses.add('Threat justifications were left out', who);
+  if (t.changedBy || t.changedAt) losses.add('Who changed a threat and when were left out', who);
+  if (t.origin === 'generated')
+    losses.add('Generated threats were written as Threat Dragon threats (read back, they are manual)', who);
+  return {
+    ...fields,
+    id: t.id,
+    title: t.title,
+    status,
+    severity,
+    type,
+    description: t.description,
+    mitigation: t.mitigations ?? '',
+  };
+}
+
 /** Writes a model as a Threat Dragon version 2 file, with what that file cannot hold. */
 export function exportThreatDragon(model: ThreatModel, template: Template): FormatOutput {
   const losses = new Losses();
@@ -696,7 +740,6 @@ export function exportThreatDragon(model: ThreatModel, template: Template): Form
 
   const threatsByElement = new Map<string, Threat[]>();
   const elementIds = new Set(model.diagrams.flatMap((d) => d.elements.map((e) => e.id)));
-  let threatTop = 0;
   for (const t of model.threats ?? []) {
     const on = t.elementId ?? t.interaction?.flowId;
     if (!on || !elementIds.has(on)) {
@@ -710,56 +753,6 @@ export function exportThreatDragon(model: ThreatModel, template: Template): Form
     list.push(t);
     threatsByElement.set(on, list);
   }
-
-  const writeThreat = (t: Threat): Json => {
-    const props = t.properties ?? {};
-    const extra: Json = {};
-    for (const [key, value] of Object.entries(props)) {
-      if (key.startsWith(TD_JSON_PREFIX)) {
-        try {
-          extra[key.slice(TD_JSON_PREFIX.length)] = JSON.parse(value) as unknown;
-        } catch {
-          extra[key.slice(TD_JSON_PREFIX.length)] = value;
-        }
-      } else if (key.startsWith(TD_PREFIX)) extra[key.slice(TD_PREFIX.length)] = value;
-      else losses.add('Threat properties Threat Dragon has no field for were left out', `${key} (${t.title || t.id})`);
-    }
-    // a kept Threat Dragon value wins while it still means what the threat says
-    const kept = (key: string) => (typeof extra[key] === 'string' ? (extra[key] as string) : undefined);
-    const keptStatus = kept('status');
-    const status = keptStatus !== undefined && statusIn(keptStatus) === t.status ? keptStatus : STATUS_OUT[t.status];
-    const keptSeverity = kept('severity');
-    const severity = keptSeverity !== undefined && priorityIn(keptSeverity) === t.priority ? keptSeverity : t.priority;
-    const keptType = kept('type');
-    const type =
-      keptType !== undefined && categoryIn(keptType) === t.category
-        ? keptType
-        : (STRIDE_TYPES[t.category] ?? categoryNames.get(t.category) ?? t.category);
-    if (t.status === 'needs-investigation' && status === 'Open')
-      losses.add(
-        'Threats needing investigation were written as Open (Threat Dragon has no such status)',
-        t.title || t.id,
-      );
-    if (t.justification) losses.add('Threat justifications were left out', t.title || t.id);
-    if (t.changedBy || t.changedAt) losses.add('Who changed a threat and when were left out', t.title || t.id);
-    if (t.origin === 'generated')
-      losses.add(
-        'Generated threats were written as Threat Dragon threats (read back, they are manual)',
-        t.title || t.id,
-      );
-    const number = num(extra.number);
-    if (number !== undefined && number > threatTop) threatTop = number;
-    return {
-      ...extra,
-      id: t.id,
-      title: t.title,
-      status,
-      severity,
-      type,
-      description: t.description,
-      mitigation: t.mitigations ?? '',
-    };
-  };
 
   let unplaced = 0;
   const usedDiagramIds = new Set(model.diagrams.filter((d) => /^\d{1,9}$/.test(d.id)).map((d) => Number(d.id)));
@@ -787,7 +780,7 @@ export function exportThreatDragon(model: ThreatModel, template: Template): Form
       if ('childDiagramId' in el && el.childDiagramId) losses.add('Links to detail diagrams were left out', who);
       if ('boundaryId' in el && el.boundaryId)
         losses.add('Boundary membership without a position was left out (place the element inside its box)', who);
-      const threats = (threatsByElement.get(el.id) ?? []).map(writeThreat);
+      const threats = (threatsByElement.get(el.id) ?? []).map((t) => writeThreat(t, categoryNames, losses));
       const data: Json = { type: tdType, name: el.name, description: el.description ?? '' };
       if (kind !== 'annotation' && kind !== 'box' && kind !== 'line') {
         data.outOfScope = el.outOfScope === true;
@@ -822,16 +815,9 @@ export function exportThreatDragon(model: ThreatModel, template: Template): Form
         return edge(el, 'trust-boundary-curve', { targetMarker: '', sourceMarker: '' }, zIndex, ends, data, losses);
       }
       const place = 'position' in el ? el.position : undefined;
-      if (!place) {
-        unplaced++;
-        losses.add('Elements without a position were placed on a grid (lay them out in Threat Dragon)', who);
-      }
-      const position = place ?? {
-        x: 40 + (unplaced % 6) * 200,
-        y: 40 + Math.floor(unplaced / 6) * 160,
-        width: 0,
-        height: 0,
-      };
+      if (!place) losses.add('Elements without a position were placed on a grid (lay them out in Threat Dragon)', who);
+      const grid = place ? 0 : unplaced++;
+      const position = place ?? { x: 40 + (grid % 6) * 200, y: 40 + Math.floor(grid / 6) * 160, width: 0, height: 0 };
       const size = {
         width: Math.max(10, position.width || 160),
         height: Math.max(10, position.height || 80),
@@ -886,7 +872,9 @@ export function exportThreatDragon(model: ThreatModel, template: Template): Form
       diagrams,
       diagramTop: Math.max(diagrams.length, ...diagrams.map((d) => d.id + 1)),
       reviewer: meta.reviewer ?? '',
-      threatTop: Math.max(threatTop, (model.threats ?? []).length),
+      threatTop: diagrams
+        .flatMap((d) => d.cells.flatMap((c) => ((c.data as Json).threats ?? []) as Json[]))
+        .reduce((top, t) => Math.max(top, num(t.number) ?? 0), (model.threats ?? []).length),
     },
   };
   return { text: `${JSON.stringify(file, null, 2)}\n`, warnings: [...warnings, ...losses.list()] };
