@@ -264,11 +264,19 @@ describe('importThreatDragon errors', () => {
   it('leaves out cells of unknown types, with a warning', () => {
     const text = JSON.stringify({
       summary: { title: 'x' },
-      detail: { diagrams: [{ id: 0, title: 'D', cells: [{ id: 'c1', shape: 'edge', data: { type: 'tm.Odd' } }] }] },
+      detail: {
+        diagrams: [
+          {
+            id: 0,
+            title: 'D',
+            cells: [{ id: 'c1', shape: 'edge', data: { type: 'tm.Odd', threats: [{ title: 't' }] } }],
+          },
+        ],
+      },
     });
     const r = unwrap(importThreatDragon(text, 'odd.json'));
     expect(r.model.diagrams[0]?.elements).toEqual([]);
-    expect(r.warnings[0]).toMatch(/unknown type "tm.Odd"/);
+    expect(r.warnings[0]).toMatch(/unknown type "tm.Odd"; it was left out, with its 1 threat\(s\)/);
   });
 });
 

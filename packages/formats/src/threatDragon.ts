@@ -286,8 +286,10 @@ function readCell(raw: unknown, index: number, path: string, warnings: string[])
   const kind = KIND_BY_TYPE[tdType] ?? KIND_BY_SHAPE[str(raw.shape)];
   const rawId = str(raw.id);
   if (!kind || !rawId) {
+    const threats = Array.isArray(data.threats) ? data.threats.length : 0;
+    const what = tdType ? `the unknown type "${tdType}"` : 'no type';
     warnings.push(
-      `${path} (${rawId || 'no id'}) has ${tdType ? `the unknown type "${tdType}"` : 'no type'}${rawId ? '' : ' or no id'}; it was left out.`,
+      `${path} (${rawId || 'no id'}) has ${what}${rawId ? '' : ' or no id'}; it was left out${threats > 0 ? `, with its ${threats} threat(s)` : ''}.`,
     );
     return undefined;
   }
