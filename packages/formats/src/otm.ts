@@ -29,9 +29,8 @@ import {
 } from '@bulwark/core';
 import { parseDocument } from 'yaml';
 import type { FormatOutput, ModelFormat, ModelImport } from './format.js';
+import { isObject, type Json, list, type NodeKind, objects } from './formatUtil.js';
 
-type Json = Record<string, unknown>;
-type NodeKind = 'process' | 'dataStore' | 'externalEntity';
 type Box = Extract<Element, { kind: NodeKind | 'trustBoundary' }>;
 
 /** The OTM version `exportOtm` writes (the one the published schema describes). */
@@ -169,20 +168,8 @@ function priorityOf(likelihood: unknown, impact: unknown): string {
 
 // ---- small helpers -------------------------------------------------------------------------
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-}
-
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-function objects(v: unknown): Json[] {
-  return list(v).filter(isObject);
 }
 
 /** Hands out model ids: OTM ids as they are when Bulwark accepts them, else a cleaned, unique form. */

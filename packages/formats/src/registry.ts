@@ -10,11 +10,13 @@ import { threagileFormat } from './threagile.js';
 import { threatComposerFormat } from './threatComposer.js';
 import { threatDragonFormat } from './threatDragon.js';
 import { tm7Format } from './tm7.js';
+import { tmBomFormat } from './tmBom.js';
 
 export const MODEL_FORMATS: readonly ModelFormat[] = [
   tm7Format,
   threagileFormat,
   otmFormat,
+  tmBomFormat,
   threatComposerFormat,
   threatDragonFormat,
   mermaidFormat,

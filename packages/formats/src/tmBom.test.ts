@@ -1,0 +1,164 @@
+/**
+ * OWASP TM-BOM import and export: our own fixture, then every TM-BOM of
+ * ../shared/corpus/threat-dragon (read, never copied): the library JSON and the CycloneDX
+ * wrapping import with their source's counts, library files read back the same after export,
+ * and what is written validates against the library's published schema.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ThreatModel } from '@bulwark/core';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { exportTmBom, importTmBom, looksLikeTmBom, tmBomFormat } from './tmBom.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const CORPUS = join(ROOT, '../shared/corpus/threat-dragon');
+const SCHEMA = join(CORPUS, 'td.vue/src/assets/schema/threat-model.schema.json');
+const present = existsSync(SCHEMA);
+if (!present)
+  console.warn(
+    `skipping the TM-BOM corpus tests: ${CORPUS} is absent (the corpus lives in ../shared beside the repository)`,
+  );
+
+function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+function validator(): ((data: unknown) => boolean) & { errors?: unknown } {
+  const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const schema = JSON.parse(readFileSync(SCHEMA, 'utf8'));
+  delete schema.$schema;
+  return ajv.compile(schema);
+}
+
+const fixtureText = readFileSync(new URL('../fixtures/minimal.tmbom.json', import.meta.url), 'utf8');
+const model = unwrap(importTmBom(fixtureText, 'minimal.tmbom.json')).model;
+const elements = new Map(model.diagrams.flatMap((d) => d.elements).map((e) => [e.id, e]));
+
+function again(source: ThreatModel): ThreatModel {
+  return unwrap(importTmBom(exportTmBom(source).text, 'exported.json')).model;
+}
+
+describe('importTmBom', () => {
+  it('recognises TM-BOM by its content', () => {
+    expect(looksLikeTmBom(fixtureText)).toBe(true);
+    expect(tmBomFormat.detect?.('{"otmVersion": "0.2.0"}')).toBe(false);
+  });
+
+  it('reads zones, actors, components, stores and flows', () => {
+    expect(model.metadata).toMatchObject({ name: 'Recipe box', assumptions: ['The hosting provider patches hosts.'] });
+    expect(elements.get('cloud')).toMatchObject({ kind: 'trustBoundary', shape: 'box' });
+    expect(elements.get('cook')).toMatchObject({ kind: 'externalEntity', typeId: 'human-user' });
+    expect(elements.get('recipes-api')).toMatchObject({ kind: 'process', boundaryId: 'cloud' });
+    expect(elements.get('recipes-db')).toMatchObject({
+      kind: 'dataStore',
+      typeId: 'sql-database',
+      boundaryId: 'cloud',
+    });
+    expect(elements.get('save-recipe')).toMatchObject({
+      kind: 'dataFlow',
+      source: 'cook',
+      target: 'recipes-api',
+      properties: { encrypted: true, carriesSensitiveData: false },
+    });
+    expect(model.assets).toEqual([
+      { id: 'recipes', name: 'Recipes', classification: 'confidential', description: 'What cooks save.' },
+    ]);
+  });
+
+  it('turns threats into manual threats, status from their controls', () => {
+    expect(model.threats).toMatchObject([
+      {
+        id: 'stolen-session',
+        origin: 'manual',
+        status: 'needs-investigation',
+        priority: 'High',
+        elementId: 'recipes-api',
+        mitigations: 'Short sessions (scheduled)',
+      },
+    ]);
+  });
+
+  it('says what is wrong with a broken file', () => {
+    const broken = importTmBom('{"scope": {}, "trust_zones": [{"title": "x"}]}', 'bad.json');
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.error).toMatchObject({ code: 'SCHEMA_INVALID', path: 'trust_zones[0]' });
+    const syntax = importTmBom('{"scope": ', 'bad.json');
+    if (!syntax.ok) expect(syntax.error.code).toBe('PARSE_SYNTAX');
+  });
+});
+
+describe('exportTmBom', () => {
+  it('writes what it read back', () => {
+    expect(again(model)).toEqual(model);
+  });
+
+  it.skipIf(!present)('writes files the published schema accepts', () => {
+    const validate = validator();
+    const out = JSON.parse(exportTmBom(model).text);
+    expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
+
+function corpusFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules') return [];
+    if (statSync(path).isDirectory()) return corpusFiles(path);
+    return name.endsWith('.json') && !name.includes('schema') ? [path] : [];
+  });
+}
+
+describe.skipIf(!present)('TM-BOM corpus', () => {
+  const files = present ? corpusFiles(CORPUS).filter((f) => looksLikeTmBom(readFileSync(f, 'utf8'))) : [];
+  const validate = present ? validator() : undefined;
+
+  it('finds the TM-BOM files', () => {
+    expect(files.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(files.map((f) => [f.slice(CORPUS.length + 1), f]))('%s imports with its counts and exports', (_n, file) => {
+    const text = readFileSync(file, 'utf8');
+    const source = JSON.parse(text);
+    const imported = unwrap(importTmBom(text, file));
+    const m = imported.model;
+    const all = m.diagrams.flatMap((d) => d.elements);
+    const count = (kind: string) => all.filter((e) => e.kind === kind).length;
+    if (source.bomFormat === 'CycloneDX') {
+      const children = source.components.flatMap((c: { components?: unknown[] }) => c.components ?? []);
+      const typed = (t: string) =>
+        children.filter((c: { properties?: { name: string; value: string }[] }) =>
+          c.properties?.some((p) => p.name === 'cdx:model:type' && p.value === t),
+        ).length;
+      expect(count('trustBoundary')).toBe(typed('boundary'));
+      expect(count('dataFlow')).toBe(typed('dataflow'));
+      expect(count('externalEntity') + count('process') + count('dataStore')).toBe(
+        typed('actor') + typed('server') + typed('process') + typed('lambda') + typed('datastore'),
+      );
+    } else {
+      expect(count('trustBoundary')).toBe(source.trust_zones.length);
+      // Flows whose ends the file never defines (two Threat Dragon test models have them) are left out, with a warning.
+      const defined = new Set(
+        [...source.actors, ...source.components, ...source.data_stores].map((x) => x.symbolic_name),
+      );
+      const whole = source.data_flows.filter(
+        (f: { source: { object: string }; destination: { object: string } }) =>
+          defined.has(f.source.object) && defined.has(f.destination.object),
+      );
+      expect(count('dataFlow')).toBe(whole.length);
+      expect(imported.warnings.filter((w) => w.startsWith('Data flow')).length).toBe(
+        source.data_flows.length - whole.length,
+      );
+      expect(count('externalEntity')).toBe(source.actors.length);
+      expect(count('process')).toBe(source.components.length);
+      expect(count('dataStore')).toBe(source.data_stores.length);
+      expect((m.threats ?? []).length).toBe((source.threats ?? []).length);
+      expect(again(m)).toEqual(m);
+    }
+    const out = JSON.parse(exportTmBom(m).text);
+    expect(validate?.(out), JSON.stringify(validate?.errors)).toBe(true);
+  });
+});
