@@ -4,6 +4,7 @@ import { analyze, bulwarkError, type Element, err, ok, type Result, validateMode
 import { loadResolvedTemplate } from '@bulwark/templates';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { detectFormat } from './registry.js';
 import { importThreagile, looksLikeThreagile, relativePath } from './threagile.js';
 
 const CORPUS = new URL('../../../../shared/corpus/threagile/', import.meta.url).pathname;
@@ -317,6 +318,7 @@ describe.skipIf(!present)('Threagile corpus', () => {
 
   it.each(models.map((f) => [relative(CORPUS, f), f]))('%s imports with the counts of its source', (_, file) => {
     const text = readFileSync(file, 'utf8');
+    expect(detectFormat(text)?.id).toBe('threagile');
     const result = importThreagile(text, relative(CORPUS, file), { readRelated: readFrom(CORPUS) });
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     const source = parse(text, { merge: true });
@@ -343,6 +345,23 @@ describe.skipIf(!present)('Threagile corpus', () => {
     const ids = (m: typeof split.value.model) => m.diagrams.flatMap((d) => d.elements.map((e) => e.id)).sort();
     expect(ids(split.value.model)).toEqual(ids(whole.value.model));
     expect(split.value.model.threats?.length).toBe(whole.value.model.threats?.length);
+  });
+
+  it('gives full models the infrastructure template accepts', () => {
+    const template = loadResolvedTemplate('infrastructure');
+    if (!template.ok) throw new Error(template.error.message);
+    for (const file of [
+      'threagile-example-model.yaml',
+      'real-world/argo-cd-threagile.yaml',
+      'test-split-model/main.yaml',
+    ]) {
+      const result = importThreagile(readFileSync(join(CORPUS, file), 'utf8'), file, { readRelated: readFrom(CORPUS) });
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
+      expect(
+        validateModel(result.value.model, template.value).filter((p) => p.severity === 'error'),
+        file,
+      ).toEqual([]);
+    }
   });
 
   it('keeps the 21 tracked risks of the Argo CD model', () => {

@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { validateModel } from '@bulwark/core';
+import { loadResolvedTemplate } from '@bulwark/templates';
 import { describe, expect, it } from 'vitest';
+import { detectFormat } from './registry.js';
 import { importThreatComposer, looksLikeThreatComposer, renderStatement, threatStatement } from './threatComposer.js';
 
 const CORPUS = new URL('../../../../shared/corpus/threat-composer/', import.meta.url).pathname;
@@ -153,6 +156,9 @@ function tcFiles(dir: string): string[] {
 
 describe.skipIf(!present)('Threat Composer corpus', () => {
   const files = present ? tcFiles(CORPUS) : [];
+  const resolved = loadResolvedTemplate('stride');
+  if (!resolved.ok) throw new Error(resolved.error.message);
+  const stride = resolved.value;
 
   it('finds the exports', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
@@ -160,7 +166,7 @@ describe.skipIf(!present)('Threat Composer corpus', () => {
 
   it.each(files.map((f) => [relative(CORPUS, f), f]))('%s imports with its threats and mitigations', (_, file) => {
     const text = readFileSync(file, 'utf8');
-    expect(looksLikeThreatComposer(text)).toBe(true);
+    expect(detectFormat(text)?.id).toBe('threat-composer');
     const result = importThreatComposer(text, file);
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     const source = JSON.parse(text) as {
@@ -170,6 +176,7 @@ describe.skipIf(!present)('Threat Composer corpus', () => {
     };
     const threats = source.threats ?? [];
     const { model } = result.value;
+    expect(validateModel(model, stride).filter((p) => p.severity === 'error')).toEqual([]);
     expect(model.threats?.length ?? 0).toBe(threats.length);
     // Every mitigation is on a threat it is linked to, or a note of its own.
     const threatIds = new Set(threats.map((t) => t.id));
