@@ -185,13 +185,18 @@ class IdMaker {
   }
 }
 
-/** OTM attributes as properties: scalars as they are, anything else as JSON under `otm:json:<key>`. */
+/** Where OTM attributes are kept: namespaced, so validation leaves them alone (like `tm7:` keys). */
+const ATTRIBUTE = 'otm:attribute:';
+const JSON_ATTRIBUTE = 'otm:json:';
+
+/** OTM attributes as properties: scalars under `otm:attribute:<key>`, anything else as JSON under `otm:json:<key>`. */
 function attributeProperties(attributes: unknown): Record<string, PropertyValue> {
   const out: Record<string, PropertyValue> = {};
   if (!isObject(attributes)) return out;
   for (const [key, value] of Object.entries(attributes)) {
-    if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') out[key] = value;
-    else out[`otm:json:${key}`] = JSON.stringify(value ?? null);
+    if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+      out[`${ATTRIBUTE}${key}`] = value;
+    else out[`${JSON_ATTRIBUTE}${key}`] = JSON.stringify(value ?? null);
   }
   return out;
 }
@@ -200,7 +205,10 @@ function attributeProperties(attributes: unknown): Record<string, PropertyValue>
 function propertyAttributes(properties: Record<string, PropertyValue> | undefined): Json | undefined {
   const out: Json = {};
   for (const [key, value] of Object.entries(properties ?? {})) {
-    if (key.startsWith('otm:json:') && typeof value === 'string') out[key.slice(9)] = parseJson(value);
+    if (key.startsWith(JSON_ATTRIBUTE) && typeof value === 'string')
+      out[key.slice(JSON_ATTRIBUTE.length)] = parseJson(value);
+    else if (key.startsWith(ATTRIBUTE)) out[key.slice(ATTRIBUTE.length)] = value;
+    // Bulwark's own typed properties go out as attributes too, so nothing is lost.
     else if (!key.startsWith('otm:')) out[key] = value;
   }
   return Object.keys(out).length > 0 ? out : undefined;

@@ -6,10 +6,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ThreatModel } from '@bulwark/core';
+import { resolveTemplate, type ThreatModel, validateModel } from '@bulwark/core';
+import { loadBuiltinTemplate } from '@bulwark/templates';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { detectFormat } from './registry.js';
 import { exportTmBom, importTmBom, looksLikeTmBom, tmBomFormat } from './tmBom.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -25,6 +27,8 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { messag
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
 }
+
+const stride = unwrap(resolveTemplate(unwrap(loadBuiltinTemplate('stride'))));
 
 function validator(): ((data: unknown) => boolean) & { errors?: unknown } {
   const ajv = new Ajv2020.default({ allErrors: true, strict: false });
@@ -125,6 +129,9 @@ describe.skipIf(!present)('TM-BOM corpus', () => {
     const source = JSON.parse(text);
     const imported = unwrap(importTmBom(text, file));
     const m = imported.model;
+    expect(detectFormat(text)?.id).toBe('tm-bom');
+    const problems = validateModel(m, stride).filter((p) => p.severity === 'error' || p.code === 'UNKNOWN_PROPERTY');
+    expect(problems).toEqual([]);
     const all = m.diagrams.flatMap((d) => d.elements);
     const count = (kind: string) => all.filter((e) => e.kind === kind).length;
     if (source.bomFormat === 'CycloneDX') {
