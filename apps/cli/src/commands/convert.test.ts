@@ -59,4 +59,37 @@ describe('bulwark convert', () => {
     expect(zip.stderr).toContain('ZIP archive');
     expect(existsSync(join(dir, 'x.bulwark.json'))).toBe(false);
   });
+
+  it("converts between other tools' formats through Bulwark, listing what each cannot carry", () => {
+    const dir = tempDir();
+    const td = join(ROOT, 'packages/formats/fixtures/threat-dragon-v2.json');
+    // Threat Dragon (recognised by content) -> OTM, -> Graphviz by extension, -> Bulwark and back to Threat Dragon.
+    const otm = runCli(['convert', td, '--to', 'otm', '-o', 'model.otm.json', '--format', 'json'], dir);
+    expect(otm.code, otm.stderr).toBe(0);
+    const report = JSON.parse(otm.stdout);
+    expect(report).toMatchObject({ from: 'threat-dragon', to: 'otm' });
+    expect(Array.isArray(report.warnings)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'model.otm.json'), 'utf8')).otmVersion).toBeDefined();
+    const dot = runCli(['convert', td, '-o', 'model.dot'], dir);
+    expect(dot.code, dot.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'model.dot'), 'utf8')).toMatch(/^digraph /m);
+    expect(runCli(['convert', td, '-o', 'model.bulwark.json'], dir).code).toBe(0);
+    const back = runCli(['convert', 'model.bulwark.json', '--to', 'threat-dragon', '-o', 'again.json'], dir);
+    expect(back.code, back.stderr).toBe(0);
+    expect(runCli(['convert', 'again.json', '-o', 'again.bulwark.json'], dir).stdout).toContain('(threat-dragon)');
+  });
+
+  it("will not overwrite another tool's file with Bulwark JSON: analyze --write and signoff refuse it", () => {
+    const dir = tempDir();
+    const file = join(dir, 'td.json');
+    const original = readFileSync(join(ROOT, 'packages/formats/fixtures/threat-dragon-v2.json'), 'utf8');
+    writeFileSync(file, original);
+    const analysed = runCli(['analyze', file, '--write'], dir);
+    expect(analysed.code).toBe(2);
+    expect(analysed.stderr).toContain('bulwark convert');
+    expect(runCli(['signoff', file, '--by', 'Rita'], dir).code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    // Reading it is fine: the threats of the imported model.
+    expect(runCli(['analyze', file, '--format', 'json'], dir).code).toBe(0);
+  });
 });
