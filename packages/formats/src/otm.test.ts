@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveTemplate, type Template, type ThreatModel, validateModel } from '@bulwark/core';
+import { analyze, parseModel, resolveTemplate, type Template, type ThreatModel, validateModel } from '@bulwark/core';
 import { loadBuiltinTemplate } from '@bulwark/templates';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -252,5 +252,35 @@ describe.skipIf(!present)('OTM corpus', () => {
   it('refuses a file that only looks like OTM by name', () => {
     const tm7Json = join(CORPUS, 'startleft/slp_mtmt/tests/resources/otm/test_model_tm7.otm');
     if (existsSync(tm7Json)) expect(looksLikeOtm(readFileSync(tm7Json, 'utf8'))).toBe(false);
+  });
+});
+
+describe.skipIf(!present)('exportOtm of a model drawn in Bulwark', () => {
+  it('writes the example model, analysed, as valid OTM that reads back with the same shapes and threats', () => {
+    const text = readFileSync(new URL('../../../examples/infrastructure.bulwark.json', import.meta.url), 'utf8');
+    const source = unwrap(parseModel(JSON.parse(text)));
+    const template = unwrap(loadBuiltinTemplate(source.template.id));
+    const analysed = analyze(source, unwrap(resolveTemplate(template))).model;
+    const out = exportOtm(analysed, template);
+    expect(validate?.(JSON.parse(out.text)), JSON.stringify(validate?.errors)).toBe(true);
+    const back = unwrap(importOtm(out.text, 'example.otm')).model;
+    const kinds = (m: ThreatModel) =>
+      m.diagrams
+        .flatMap((d) => d.elements)
+        .filter((e) => e.kind !== 'annotation' && !(e.kind === 'trustBoundary' && e.shape === 'line'))
+        .map((e) => `${e.kind}:${e.name}`)
+        .sort();
+    expect(kinds(back)).toEqual(kinds(analysed));
+    expect(back.threats?.length).toBe(analysed.threats?.length);
+    expect(back.template.id).toBe('infrastructure');
+    // Typed properties (keys without a namespace) come back as they were.
+    const typed = (m: ThreatModel) =>
+      m.diagrams
+        .flatMap((d) => d.elements)
+        .filter((e) => e.kind !== 'annotation')
+        .map((e) => [e.name, Object.entries(e.properties ?? {}).filter(([k]) => !k.includes(':'))])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(typed(back)).toEqual(typed(analysed));
+    expect(validateModel(back, unwrap(resolveTemplate(template))).filter((p) => p.severity === 'error')).toEqual([]);
   });
 });

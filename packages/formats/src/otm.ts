@@ -187,15 +187,31 @@ class IdMaker {
 
 /** Where OTM attributes are kept: namespaced, so validation leaves them alone (like `tm7:` keys). */
 const ATTRIBUTE = 'otm:attribute:';
+/** The project attribute naming a model's template when it is not stride, and each shape's kind then. */
+const TEMPLATE_ATTRIBUTE = 'bulwark:template';
+const KIND_ATTRIBUTE = 'bulwark:kind';
+const NODE_KINDS: readonly string[] = ['process', 'dataStore', 'externalEntity'];
+
+/** A component's type and kind as Bulwark wrote them. */
+function ownType(comp: Json): { typeId: string; kind: NodeKind } {
+  const kind = isObject(comp.attributes) ? str(comp.attributes[KIND_ATTRIBUTE]) : undefined;
+  const typeId = str(comp.type) ?? 'GE.P';
+  return { typeId, kind: kind && NODE_KINDS.includes(kind) ? (kind as NodeKind) : elementType(typeId).kind };
+}
 const JSON_ATTRIBUTE = 'otm:json:';
 
-/** OTM attributes as properties: scalars under `otm:attribute:<key>`, anything else as JSON under `otm:json:<key>`. */
-function attributeProperties(attributes: unknown): Record<string, PropertyValue> {
+/**
+ * OTM attributes as properties: scalars under `otm:attribute:<key>` (as they are when `typed`: a
+ * file Bulwark wrote, whose attributes were its typed properties), anything else as JSON under
+ * `otm:json:<key>`.
+ */
+function attributeProperties(attributes: unknown, typed = false): Record<string, PropertyValue> {
   const out: Record<string, PropertyValue> = {};
   if (!isObject(attributes)) return out;
   for (const [key, value] of Object.entries(attributes)) {
+    if (key === KIND_ATTRIBUTE) continue;
     if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
-      out[`${ATTRIBUTE}${key}`] = value;
+      out[typed ? key : `${ATTRIBUTE}${key}`] = value;
     else out[`${JSON_ATTRIBUTE}${key}`] = JSON.stringify(value ?? null);
   }
   return out;
@@ -332,6 +348,10 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
   const warnings: string[] = [];
   const ids = new IdMaker();
 
+  // A file Bulwark wrote from a model on another template names it: types are then taken as they are.
+  const projectAttributes = isObject(project.attributes) ? { ...project.attributes } : undefined;
+  const ownTemplate = str(projectAttributes?.[TEMPLATE_ATTRIBUTE]);
+  if (projectAttributes) delete projectAttributes[TEMPLATE_ATTRIBUTE];
   const representations = objects(otm.representations);
   const diagramReps = representations.filter((r) => str(r.type) === 'diagram');
   const diagramRep = diagramReps[0];
@@ -394,7 +414,8 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
     const rating = isObject(zone.risk) ? zone.risk.trustRating : undefined;
     if (parent !== undefined && !zoneIds.has(parent))
       warnings.push(`Trust zone "${str(zone.name)}" names a parent zone "${parent}" that is not in the file.`);
-    const typeId = zoneType(str(zone.type) ?? '', str(zone.name) ?? '');
+    const typeId =
+      ownTemplate && str(zone.type) ? (str(zone.type) ?? '') : zoneType(str(zone.type) ?? '', str(zone.name) ?? '');
     elements.push({
       kind: 'trustBoundary',
       shape: 'box',
@@ -402,7 +423,7 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
       ...common(zone, id),
       ...(parent !== undefined && zoneIds.has(parent) ? { boundaryId: zoneIds.get(parent) } : {}),
       properties: {
-        ...attributeProperties(zone.attributes),
+        ...attributeProperties(zone.attributes, ownTemplate !== undefined),
         ...bookkeeping(zone, id, typeId),
         ...(typeof rating === 'number' ? { 'otm:trustRating': rating } : {}),
       },
@@ -410,7 +431,7 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
   }
   for (const comp of components) {
     const id = componentIds.get(str(comp.id) ?? '') ?? '';
-    const { typeId, kind } = elementType(str(comp.type) ?? '');
+    const { typeId, kind } = ownTemplate ? ownType(comp) : elementType(str(comp.type) ?? '');
     const parentComponent = str(parentOf(comp).component);
     const zone = zoneOf(comp);
     const missingZone = str(parentOf(comp).trustZone);
@@ -426,7 +447,7 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
       ...common(comp, id),
       ...(zone !== undefined ? { boundaryId: zone } : {}),
       properties: {
-        ...attributeProperties(comp.attributes),
+        ...attributeProperties(comp.attributes, ownTemplate !== undefined),
         ...bookkeeping(comp, id, typeId),
         ...(zone === undefined && missingZone !== undefined ? { 'otm:parentZone': missingZone } : {}),
         ...(parentComponent !== undefined && componentIds.has(parentComponent)
@@ -459,7 +480,7 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
       target,
       ...(flow.bidirectional === true ? { bidirectional: true } : {}),
       properties: {
-        ...attributeProperties(flow.attributes),
+        ...attributeProperties(flow.attributes, ownTemplate !== undefined),
         ...bookkeeping(flow, id, 'GE.DF'),
         ...jsonProperty(
           'otm:assets',
@@ -480,7 +501,7 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
     id: str(project.id),
     ...(project.ownerContact != null ? { ownerContact: project.ownerContact } : {}),
     ...(list(project.tags).length > 0 ? { tags: project.tags } : {}),
-    ...(isObject(project.attributes) ? { attributes: project.attributes } : {}),
+    ...(projectAttributes && Object.keys(projectAttributes).length > 0 ? { attributes: projectAttributes } : {}),
     ...(representations.length > 0 ? { representations } : {}),
   };
   const notes: Note[] = [{ id: PROJECT_NOTE, text: PROJECT_NOTE_LEAD + JSON.stringify(extras) }];
@@ -491,7 +512,7 @@ export function importOtm(text: string, file: string): Result<ModelImport> {
       ...(str(project.owner) ? { owner: str(project.owner) } : {}),
       ...(str(project.description) ? { description: str(project.description) } : {}),
     },
-    template: { id: 'stride' },
+    template: { id: ownTemplate ?? 'stride' },
     ...(assets.length > 0 ? { assets } : {}),
     notes,
     diagrams: [{ id: diagramId, name: str(diagramRep?.name) ?? str(project.name) ?? 'Diagram', elements }],
@@ -703,9 +724,14 @@ export function exportOtm(model: ThreatModel, template: Template): FormatOutput 
     const t = stringList(e.properties?.['otm:tags']);
     return t.length > 0 ? { tags: t } : {};
   };
+  // A model on another template than stride says so, and each shape its kind, so it reads back the same.
+  const ownTemplate = model.template.id !== 'stride';
   const attributes = (e: Element) => {
-    const a = propertyAttributes(e.properties);
-    return a ? { attributes: a } : {};
+    const a = {
+      ...propertyAttributes(e.properties),
+      ...(ownTemplate && e.kind !== 'dataFlow' && e.kind !== 'trustBoundary' ? { [KIND_ATTRIBUTE]: e.kind } : {}),
+    };
+    return Object.keys(a).length > 0 ? { attributes: a } : {};
   };
   const assetIds = new Map((model.assets ?? []).map((a) => [a.id, a.id]));
   const assetRefs = (v: PropertyValue | undefined) => stringList(v).map((a) => assetIds.get(a) ?? a);
@@ -807,7 +833,14 @@ export function exportOtm(model: ThreatModel, template: Template): FormatOutput 
       ...(model.metadata.owner ? { owner: model.metadata.owner } : {}),
       ...(extras.ownerContact != null ? { ownerContact: extras.ownerContact } : {}),
       ...(Array.isArray(extras.tags) ? { tags: extras.tags } : {}),
-      ...(isObject(extras.attributes) ? { attributes: extras.attributes } : {}),
+      ...(isObject(extras.attributes) || ownTemplate
+        ? {
+            attributes: {
+              ...(isObject(extras.attributes) ? extras.attributes : {}),
+              ...(ownTemplate ? { [TEMPLATE_ATTRIBUTE]: model.template.id } : {}),
+            },
+          }
+        : {}),
     },
     representations,
     ...((model.assets ?? []).length > 0 ? { assets: (model.assets ?? []).map(assetOut) } : {}),

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveTemplate, type ThreatModel, validateModel } from '@bulwark/core';
+import { analyze, parseModel, resolveTemplate, type ThreatModel, validateModel } from '@bulwark/core';
 import { loadBuiltinTemplate } from '@bulwark/templates';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -167,5 +167,28 @@ describe.skipIf(!present)('TM-BOM corpus', () => {
     }
     const out = JSON.parse(exportTmBom(m).text);
     expect(validate?.(out), JSON.stringify(validate?.errors)).toBe(true);
+  });
+});
+
+describe.skipIf(!present)('exportTmBom of a model drawn in Bulwark', () => {
+  it('writes the example model, analysed, as a valid TM-BOM that reads back with the same nodes and flows', () => {
+    const text = readFileSync(new URL('../../../examples/infrastructure.bulwark.json', import.meta.url), 'utf8');
+    const source = unwrap(parseModel(JSON.parse(text)));
+    const analysed = analyze(source, unwrap(resolveTemplate(unwrap(loadBuiltinTemplate(source.template.id))))).model;
+    const out = exportTmBom(analysed);
+    const validate = validator();
+    expect(validate(JSON.parse(out.text)), JSON.stringify(validate.errors)).toBe(true);
+    const back = unwrap(importTmBom(out.text, 'example.json')).model;
+    const names = (m: ThreatModel, kinds: string[]) =>
+      m.diagrams
+        .flatMap((d) => d.elements)
+        .filter((e) => kinds.includes(e.kind) && !(e.kind === 'trustBoundary' && e.shape === 'line'))
+        .map((e) => e.name)
+        .sort();
+    const nodes = ['process', 'dataStore', 'externalEntity', 'trustBoundary'];
+    expect(names(back, nodes)).toEqual(names(analysed, nodes));
+    expect(names(back, ['dataFlow']).length).toBeGreaterThan(0);
+    expect(back.threats?.length).toBe(analysed.threats?.length);
+    expect(new Set(back.threats?.map((t) => t.id)).size).toBe(back.threats?.length);
   });
 });

@@ -485,6 +485,7 @@ export function exportTmBom(model: ThreatModel): FormatOutput {
     ];
   });
   const personas = objects(extras.threat_personas);
+  const threatNames = symbolicNames((model.threats ?? []).map((t) => t.id));
   const threats = (model.threats ?? []).map((t) => {
     const own = parseJson(t.properties?.['tmbom:threat'] ?? '');
     const base: Json = isObject(own) ? own : {};
@@ -495,7 +496,7 @@ export function exportTmBom(model: ThreatModel): FormatOutput {
         : undefined;
     return {
       ...base,
-      symbolic_name: isObject(own) ? (str(base.symbolic_name) ?? sym(t.id)) : symbolicNames([t.id]).get(t.id),
+      symbolic_name: str(base.symbolic_name) ?? threatNames.get(t.id),
       title: t.title,
       description: t.description,
       ...(affected ? { components_affected: affected } : {}),
