@@ -98,6 +98,12 @@ describe('importTmBom', () => {
 describe('exportTmBom', () => {
   it('writes what it read back', () => {
     expect(again(model)).toEqual(model);
+    expect(exportTmBom(model).warnings).toEqual([]);
+  });
+
+  it('says when a threat status can no longer be carried by its controls', () => {
+    const triaged = { ...model, threats: model.threats?.map((t) => ({ ...t, status: 'mitigated' as const })) };
+    expect(exportTmBom(triaged).warnings.join('\n')).toMatch(/status of 1 threat \(e\.g\. "Stolen session"\)/);
   });
 
   it.skipIf(!present)('writes files the published schema accepts', () => {

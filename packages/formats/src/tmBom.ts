@@ -541,7 +541,17 @@ export function exportTmBom(model: ThreatModel): FormatOutput {
     ...(threats.length > 0 ? { threats } : {}),
     ...(assumptions.length > 0 ? { assumptions } : {}),
   };
-  if (objects(extras.controls).length === 0 && (model.threats ?? []).some((t) => t.mitigations))
+  // Status lives in the controls, which are written as they were read: say where triage moved on.
+  const controls = objects(extras.controls);
+  const drifted = (model.threats ?? []).filter((t, i) => {
+    const name = threats[i]?.symbolic_name;
+    return statusFrom(controls.filter((c) => Array.isArray(c.threats) && c.threats.includes(name))) !== t.status;
+  });
+  if (drifted.length > 0)
+    warnings.push(
+      `TM-BOM keeps a threat's status in its controls, written as they were read: the status of ${drifted.length} threat${drifted.length === 1 ? '' : 's'} (e.g. "${drifted[0]?.title}") is not carried.`,
+    );
+  if (controls.length === 0 && (model.threats ?? []).some((t) => t.mitigations))
     warnings.push("TM-BOM keeps mitigations as controls: threats' mitigation text was not written.");
   return { text: `${JSON.stringify(bom, null, 2)}\n`, warnings };
 }
