@@ -32,8 +32,15 @@ export {
   threatComposerFormat,
   threatStatement,
 } from './threatComposer.js';
-/** OWASP Threat Dragon models (v1 and v2): read, and written as v2. */
-export { exportThreatDragon, importThreatDragon, looksLikeThreatDragon, threatDragonFormat } from './threatDragon.js';
+/** OWASP Threat Dragon models (v1 and v2): read, and written as v2 or v1. */
+export {
+  exportThreatDragon,
+  exportThreatDragonV1,
+  importThreatDragon,
+  looksLikeThreatDragon,
+  threatDragonFormat,
+  threatDragonV1Format,
+} from './threatDragon.js';
 /** .tm7 models: read and written. */
 export {
   exportTm7,

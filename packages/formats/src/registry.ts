@@ -8,7 +8,7 @@ import type { ModelFormat } from './format.js';
 import { otmFormat } from './otm.js';
 import { threagileFormat } from './threagile.js';
 import { threatComposerFormat } from './threatComposer.js';
-import { threatDragonFormat } from './threatDragon.js';
+import { threatDragonFormat, threatDragonV1Format } from './threatDragon.js';
 import { tm7Format } from './tm7.js';
 import { tmBomFormat } from './tmBom.js';
 
@@ -19,6 +19,7 @@ export const MODEL_FORMATS: readonly ModelFormat[] = [
   tmBomFormat,
   threatComposerFormat,
   threatDragonFormat,
+  threatDragonV1Format,
   mermaidFormat,
   dotFormat,
 ];

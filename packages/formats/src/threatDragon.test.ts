@@ -11,11 +11,19 @@ import { loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './registry.js';
-import { exportThreatDragon, importThreatDragon, looksLikeThreatDragon, threatDragonFormat } from './threatDragon.js';
+import {
+  exportThreatDragon,
+  exportThreatDragonV1,
+  importThreatDragon,
+  looksLikeThreatDragon,
+  threatDragonFormat,
+  threatDragonV1Format,
+} from './threatDragon.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CORPUS = join(ROOT, '../shared/corpus/threat-dragon');
 const SCHEMA = join(CORPUS, 'td.vue/src/assets/schema/threat-dragon-v2.schema.json');
+const SCHEMA_V1 = join(CORPUS, 'td.vue/src/assets/schema/threat-dragon-v1.schema.json');
 const present = existsSync(SCHEMA);
 if (!present)
   console.warn(
@@ -59,10 +67,20 @@ const validateV2 = present
   ? // a CommonJS module whose `default` is the class
     new Ajv.default({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')))
   : undefined;
-function expectValid(text: string): void {
-  if (!validateV2) return;
-  const ok = validateV2(JSON.parse(text));
-  expect(ok, JSON.stringify(validateV2.errors?.slice(0, 5), null, 2)).toBe(true);
+const validateV1 = present
+  ? new Ajv.default({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_V1, 'utf8')))
+  : undefined;
+function expectValid(text: string, validate = validateV2): void {
+  if (!validate) return;
+  const ok = validate(JSON.parse(text));
+  expect(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
+}
+
+/** import(export as version 1(model)). */
+function roundTripV1(model: ThreatModel) {
+  const out = exportThreatDragonV1(model, stride);
+  const back = unwrap(importThreatDragon(out.text, 'exported-v1.json'));
+  return { out, back };
 }
 
 describe('importThreatDragon, version 1 (JointJS cells)', () => {
@@ -387,6 +405,42 @@ describe('exportThreatDragon', () => {
   });
 });
 
+describe('exportThreatDragonV1', () => {
+  it('writes what it read from a version 1 file back as version 1: the same model, a valid file', () => {
+    const { out, back } = roundTripV1(v1.model);
+    expect(back.model).toEqual(v1.model);
+    expect(out.warnings).toEqual([]);
+    expectValid(out.text, validateV1);
+    const file = JSON.parse(out.text) as Json;
+    expect(file.version).toBe('1.6.1');
+    const diagram = (file.detail as { diagrams: Json[] }).diagrams[0] as Json;
+    expect(diagram).toMatchObject({ id: 0, title: 'Checkout', diagramType: 'STRIDE' });
+    expect(diagram.cells).toBeUndefined();
+    const cells = (diagram.diagramJson as { cells: Json[] }).cells;
+    const flow = cells.find((c) => c.type === 'tm.Flow' && c.protocol === 'https');
+    expect(flow).toMatchObject({
+      isEncrypted: true,
+      isPublicNetwork: true,
+      source: { id: '6f2d1c4e-0a51-4c0e-9a57-1f0c3f7d2a01' },
+      labels: [{ attrs: { text: { text: 'Place order' } } }],
+    });
+    expect(flow?.data).toBeUndefined();
+  });
+
+  it('shares the version 2 mapping: a version 2 model written as version 1 reads back the same', () => {
+    const { out, back } = roundTripV1(v2.model);
+    expect(back.model).toEqual({ ...v2.model, threats: v2.model.threats?.filter((t) => !t.orphaned) });
+    expect(out.warnings.join('\n')).toMatch(/Threat Dragon 1 does not draw them/);
+  });
+
+  it('is a write-only format beside threat-dragon, which keeps detection', () => {
+    expect(threatDragonV1Format).toMatchObject({ id: 'threat-dragon-v1', write: exportThreatDragonV1 });
+    expect(threatDragonV1Format.detect).toBeUndefined();
+    expect(threatDragonV1Format.read).toBeUndefined();
+    expect(detectFormat(exportThreatDragonV1(v1.model, stride).text)?.id).toBe('threat-dragon');
+  });
+});
+
 describe('exportThreatDragon on the example models', () => {
   it.each(['infrastructure.bulwark.json', 'webshop.bulwark.yaml'])('%s: a valid file that reads back', (name) => {
     const text = readFileSync(join(ROOT, 'examples', name), 'utf8');
@@ -490,6 +544,29 @@ describe.skipIf(!present)('the Threat Dragon corpus', () => {
     // what was read is written back: losses are only threats on flows Bulwark could not keep
     for (const w of out.warnings) expect(w).toMatch(/^Threats on no element/);
   });
+
+  /** Version 1 models: JointJS cells under diagramJson, or no diagrams and no 2.x version. */
+  const v1Corpus = wellFormed.filter((f) => {
+    const data = modelJson(f);
+    const diagrams = ((data.detail as Json).diagrams ?? []) as Json[];
+    if (diagrams.length === 0) return !String(data.version ?? '').startsWith('2');
+    return diagrams.some((d) => 'diagramJson' in d);
+  });
+  it('holds version 1 models, and a version 1 schema that refuses what is not one', () => {
+    expect(v1Corpus.length).toBeGreaterThanOrEqual(8);
+    expect(validateV1?.({ summary: {} })).toBe(false);
+  });
+
+  it.each(v1Corpus.map((f) => [relative(CORPUS, f)]))(
+    '%s: import, export as version 1, import is stable and valid',
+    (name) => {
+      const first = unwrap(importThreatDragon(readFileSync(join(CORPUS, name), 'utf8'), name));
+      const { out, back } = roundTripV1(first.model);
+      expect(back.model).toEqual({ ...first.model, threats: first.model.threats?.filter((t) => !t.orphaned) });
+      expectValid(out.text, validateV1);
+      for (const w of out.warnings) expect(w).toMatch(/^Threats on no element/);
+    },
+  );
 
   it.each(malformed.map((f) => [relative(CORPUS, f)]))('%s: refused with a clear error', (name) => {
     const r = importThreatDragon(readFileSync(join(CORPUS, name), 'utf8'), name);

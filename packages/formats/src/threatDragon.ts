@@ -1,7 +1,7 @@
 /**
  * OWASP Threat Dragon's model file: version 1 (JointJS cells under `diagramJson`) and version 2
- * (X6 cells with a `data` object). Read with `importThreatDragon`, written (always as version 2)
- * with `exportThreatDragon`.
+ * (X6 cells with a `data` object). Read with `importThreatDragon`, written as version 2 with
+ * `exportThreatDragon` and as version 1 with `exportThreatDragonV1` (the same mapping, drawn as JointJS cells).
  *
  * Elements take the `stride` template's generic types (an actor is `GE.EI`, a curve `GE.TB.L`, a
  * box `GE.TB.B`, a text block `GE.A`). Threat Dragon's fields that mean the same as a stride
@@ -731,8 +731,8 @@ function writeThreat(t: Threat, categoryNames: Map<string, string>, losses: Loss
   };
 }
 
-/** Writes a model as a Threat Dragon version 2 file, with what that file cannot hold. */
-export function exportThreatDragon(model: ThreatModel, template: Template): FormatOutput {
+/** A model as a Threat Dragon version 2 file's JSON, with what that file cannot hold. */
+function writeV2(model: ThreatModel, template: Template): { file: Json; warnings: string[] } {
   const losses = new Losses();
   const warnings: string[] = [];
   const typeNames = new Map(template.elementTypes.map((t) => [t.id, t.name]));
@@ -879,7 +879,90 @@ export function exportThreatDragon(model: ThreatModel, template: Template): Form
         .reduce((top, t) => Math.max(top, num(t.number) ?? 0), (model.threats ?? []).length),
     },
   };
-  return { text: `${JSON.stringify(file, null, 2)}\n`, warnings: [...warnings, ...losses.list()] };
+  return { file, warnings: [...warnings, ...losses.list()] };
+}
+
+const asText = (file: Json) => `${JSON.stringify(file, null, 2)}\n`;
+
+/** Writes a model as a Threat Dragon version 2 file, with what that file cannot hold. */
+export function exportThreatDragon(model: ThreatModel, template: Template): FormatOutput {
+  const { file, warnings } = writeV2(model, template);
+  return { text: asText(file), warnings };
+}
+
+// ---- Writing (version 1) ----------------------------------------------------------------------
+
+/** The Threat Dragon version written into version 1 files (the last 1.x release). */
+const TD_V1_VERSION = '1.6.1';
+
+/** A version 2 edge end as version 1 writes it: `{ id, port }` with the port's side, or a point. */
+function v1End(value: unknown): unknown {
+  if (!isObj(value) || !str(value.cell)) return value;
+  const cell = str(value.cell);
+  const port = str(value.port);
+  const side = port.startsWith(`${cell}-`) ? port.slice(cell.length + 1) : port;
+  return { id: cell, ...(side ? { port: side } : {}) };
+}
+
+/** A version 2 cell (see writeV2) as a JointJS cell: the same data, drawn the version 1 way. */
+function v1Cell(cell: Json, losses: Losses): Json {
+  const { type, name, ...fields } = cell.data as Json;
+  const text = str(name);
+  const state = `${fields.hasOpenThreats ? 'hasOpenThreats' : 'hasNoOpenThreats'} ${fields.outOfScope ? 'isOutOfScope' : 'isInScope'}`;
+  const common = { type, id: cell.id, z: cell.zIndex, ...fields };
+  if (str(cell.id).length < 36)
+    losses.add("Ids shorter than a UUID were kept (Threat Dragon 1's schema expects UUIDs)", text || str(cell.id));
+  if (type === 'tm.BoundaryBox' || type === 'tm.Text')
+    losses.add('Boundary boxes and text blocks were written, but Threat Dragon 1 does not draw them', text);
+  if (cell.shape === 'flow' || cell.shape === 'trust-boundary-curve') {
+    const flow = type === 'tm.Flow';
+    const labels = text
+      ? [{ position: 0.5, attrs: { text: { text, 'font-weight': '400', 'font-size': 'small' } } }]
+      : [];
+    const attrs = flow
+      ? { '.connection': { class: `connection ${state}` }, '.marker-target': { class: `marker-target ${state}` } }
+      : {};
+    const ends = { source: v1End(cell.source), target: v1End(cell.target) };
+    return {
+      ...common,
+      size: { width: 10, height: 10 },
+      smooth: true,
+      ...ends,
+      vertices: cell.vertices,
+      labels,
+      attrs,
+    };
+  }
+  const attrs = {
+    '.element-shape': { class: `element-shape ${state}` },
+    text: { text },
+    '.element-text': { class: `element-text ${state}` },
+  };
+  return { ...common, size: cell.size, position: cell.position, angle: 0, attrs };
+}
+
+/** Writes a model as a Threat Dragon version 1 file (JointJS cells), with what that file cannot hold. */
+export function exportThreatDragonV1(model: ThreatModel, template: Template): FormatOutput {
+  const { file, warnings } = writeV2(model, template);
+  const losses = new Losses();
+  const detail = file.detail as Json;
+  const diagrams = (detail.diagrams as Json[]).map(({ cells, version: _, ...diagram }) => {
+    const nodes = (cells as Json[]).filter((c) => isObj(c.position) && isObj(c.size));
+    const extent = (axis: 'x' | 'y', side: 'width' | 'height') =>
+      Math.ceil(
+        Math.max(
+          50,
+          ...nodes.map((c) => (num((c.position as Json)[axis]) ?? 0) + (num((c.size as Json)[side]) ?? 0) + 40),
+        ),
+      );
+    return {
+      ...diagram,
+      size: { width: extent('x', 'width'), height: extent('y', 'height') },
+      diagramJson: { cells: (cells as Json[]).map((c) => v1Cell(c, losses)) },
+    };
+  });
+  const v1 = { ...file, version: TD_V1_VERSION, detail: { ...detail, diagrams } };
+  return { text: asText(v1), warnings: [...warnings, ...losses.list()] };
 }
 
 /** OWASP Threat Dragon models: version 1 and 2 read, version 2 written. */
@@ -890,4 +973,13 @@ export const threatDragonFormat: ModelFormat = {
   detect: looksLikeThreatDragon,
   read: (text, file) => importThreatDragon(text, file),
   write: exportThreatDragon,
+};
+
+/** Threat Dragon version 1 files, written only: reading (of both versions) stays with `threatDragonFormat`. */
+export const threatDragonV1Format: ModelFormat = {
+  id: 'threat-dragon-v1',
+  name: 'OWASP Threat Dragon (v1)',
+  extensions: ['.json'],
+  mediaType: 'application/json',
+  write: exportThreatDragonV1,
 };
