@@ -52,8 +52,15 @@ export {
   tm7Guid,
   tm7ReverseGuid,
 } from './tm7.js';
-/** OWASP TM-BOM (the Threat Model Library's JSON; its CycloneDX wrapping read too): read and written. */
-export { exportTmBom, importTmBom, looksLikeTmBom, tmBomFormat } from './tmBom.js';
+/** OWASP TM-BOM (the Threat Model Library's JSON and its CycloneDX wrapping): read and written. */
+export {
+  exportTmBom,
+  exportTmBomCycloneDx,
+  importTmBom,
+  looksLikeTmBom,
+  tmBomCycloneDxFormat,
+  tmBomFormat,
+} from './tmBom.js';
 /** The Microsoft Threat Modeling Tool's knowledge base as a Bulwark template, and back. */
 export {
   knowledgeBaseToTemplate,

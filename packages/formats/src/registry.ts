@@ -10,13 +10,14 @@ import { threagileFormat } from './threagile.js';
 import { threatComposerFormat } from './threatComposer.js';
 import { threatDragonFormat, threatDragonV1Format } from './threatDragon.js';
 import { tm7Format } from './tm7.js';
-import { tmBomFormat } from './tmBom.js';
+import { tmBomCycloneDxFormat, tmBomFormat } from './tmBom.js';
 
 export const MODEL_FORMATS: readonly ModelFormat[] = [
   tm7Format,
   threagileFormat,
   otmFormat,
   tmBomFormat,
+  tmBomCycloneDxFormat,
   threatComposerFormat,
   threatDragonFormat,
   threatDragonV1Format,

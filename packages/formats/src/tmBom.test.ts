@@ -2,7 +2,9 @@
  * OWASP TM-BOM import and export: our own fixture, then every TM-BOM of
  * ../shared/corpus/threat-dragon (read, never copied): the library JSON and the CycloneDX
  * wrapping import with their source's counts, library files read back the same after export,
- * and what is written validates against the library's published schema.
+ * and what is written validates against the library's published schema. The CycloneDX wrapping
+ * written back (fixture and corpus) reads back the same and has the structure the reader needs (the
+ * corpus holds no CycloneDX schema).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +14,14 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './registry.js';
-import { exportTmBom, importTmBom, looksLikeTmBom, tmBomFormat } from './tmBom.js';
+import {
+  exportTmBom,
+  exportTmBomCycloneDx,
+  importTmBom,
+  looksLikeTmBom,
+  tmBomCycloneDxFormat,
+  tmBomFormat,
+} from './tmBom.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CORPUS = join(ROOT, '../shared/corpus/threat-dragon');
@@ -122,6 +131,105 @@ function corpusFiles(dir: string): string[] {
   });
 }
 
+// ---- The CycloneDX wrapping, written ---------------------------------------------------------
+
+type Cdx = { name?: string; type?: string; 'bom-ref'?: string; properties?: { name: string; value: string }[] };
+const cdxType = (c: Cdx) => c.properties?.find((p) => p.name === 'cdx:model:type')?.value;
+const cdxProp = (c: Cdx, name: string) => c.properties?.find((p) => p.name === name)?.value;
+
+/** What the CycloneDX reader needs of a file: CycloneDX 1.6, diagrams of typed components whose references resolve. */
+function expectCdxStructure(text: string): void {
+  const bom = JSON.parse(text);
+  expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1 });
+  expect(typeof bom.metadata.component.name).toBe('string');
+  const refs = new Set<string>();
+  for (const diagram of bom.components as (Cdx & { components: Cdx[] })[]) {
+    expect(diagram).toMatchObject({ type: 'threat-model', 'bom-ref': expect.any(String), name: expect.any(String) });
+    expect(Array.isArray(diagram.components)).toBe(true);
+    const inDiagram = new Map(diagram.components.map((c) => [c['bom-ref'], c]));
+    for (const c of diagram.components) {
+      expect(c.type).toBe('threat-model');
+      expect(refs.has(String(c['bom-ref'])), `duplicate bom-ref ${c['bom-ref']}`).toBe(false);
+      refs.add(String(c['bom-ref']));
+      for (const p of c.properties ?? []) expect([typeof p.name, typeof p.value]).toEqual(['string', 'string']);
+      expect(['actor', 'process', 'server', 'lambda', 'datastore', 'boundary', 'dataflow', 'asset']).toContain(
+        cdxType(c),
+      );
+      if (cdxType(c) === 'dataflow')
+        for (const end of ['source', 'destination'])
+          expect(inDiagram.has(cdxProp(c, `cdx:model:dataflow:${end}`)), `${c.name} ${end}`).toBe(true);
+      const zone = cdxProp(c, 'cdx:model:inBoundary');
+      if (zone !== undefined) expect(cdxType(inDiagram.get(zone) ?? {})).toBe('boundary');
+    }
+  }
+}
+
+function againCdx(source: ThreatModel) {
+  const out = exportTmBomCycloneDx(source);
+  return { out, back: unwrap(importTmBom(out.text, 'exported.cdx.json')) };
+}
+
+describe('exportTmBomCycloneDx', () => {
+  const cdxText = readFileSync(new URL('../fixtures/minimal.tmbom.cdx.json', import.meta.url), 'utf8');
+  const cdx = unwrap(importTmBom(cdxText, 'minimal.tmbom.cdx.json'));
+
+  it('writes what it read from a CycloneDX file back: the same model, no warnings', () => {
+    expect(cdx.warnings).toEqual([]);
+    expect(cdx.model.assets).toHaveLength(1);
+    expect(cdx.model.diagrams[0]?.elements).toHaveLength(7);
+    const { out, back } = againCdx(cdx.model);
+    expect(back.model).toEqual(cdx.model);
+    expect(back.warnings).toEqual([]);
+    expect(out.warnings).toEqual([]);
+    expectCdxStructure(out.text);
+    expect(detectFormat(out.text)?.id).toBe('tm-bom');
+    const written = JSON.parse(out.text).components[0].components as Cdx[];
+    expect(written.find((c) => c['bom-ref'] === 'browse')?.properties).toEqual([
+      { name: 'cdx:model:type', value: 'dataflow' },
+      { name: 'cdx:model:dataflow:source', value: 'cook' },
+      { name: 'cdx:model:dataflow:destination', value: 'recipes-api' },
+      { name: 'cdx:model:dataflow:isBidirectional', value: 'true' },
+      { name: 'cdx:model:dataflow:protocol', value: 'HTTPS' },
+    ]);
+  });
+
+  it('follows Bulwark edits: a changed type, direction and zone are written as they now are', () => {
+    const model = structuredClone(cdx.model);
+    const els = model.diagrams[0]?.elements ?? [];
+    const api = els.find((e) => e.id === 'recipes-api');
+    const save = els.find((e) => e.id === 'save');
+    if (api?.kind !== 'process' || save?.kind !== 'dataFlow') throw new Error('fixture changed');
+    api.typeId = 'serverless-function';
+    delete api.boundaryId;
+    save.bidirectional = true;
+    const back = againCdx(model).back.model;
+    const backEls = new Map(back.diagrams[0]?.elements.map((e) => [e.id, e]));
+    expect(backEls.get('recipes-api')).toMatchObject({
+      typeId: 'serverless-function',
+      properties: { 'cdx:model:type': 'lambda' },
+    });
+    expect(backEls.get('recipes-api')).not.toHaveProperty('boundaryId');
+    expect(backEls.get('save')).toMatchObject({ bidirectional: true });
+  });
+
+  it('names what the CycloneDX wrapping cannot hold, and the model reads back with its nodes and flows', () => {
+    const text = readFileSync(new URL('../fixtures/minimal.tmbom.json', import.meta.url), 'utf8');
+    const library = unwrap(importTmBom(text, 'minimal.tmbom.json')).model;
+    const { out, back } = againCdx(library);
+    expectCdxStructure(out.text);
+    expect(out.warnings.join('\n')).toMatch(/Left out, as the CycloneDX wrapping holds the diagram only.*threat\(s\)/);
+    const kinds = (m: ThreatModel) => m.diagrams.flatMap((d) => d.elements.map((e) => `${e.id}:${e.kind}`));
+    expect(kinds(back.model)).toEqual(kinds(library));
+  });
+
+  it('is a write-only format beside tm-bom, which keeps detection', () => {
+    expect(tmBomCycloneDxFormat).toMatchObject({ id: 'tm-bom-cyclonedx' });
+    expect(tmBomCycloneDxFormat.detect).toBeUndefined();
+    expect(tmBomCycloneDxFormat.read).toBeUndefined();
+    expect(tmBomCycloneDxFormat.write?.(cdx.model, {} as never).text).toBe(exportTmBomCycloneDx(cdx.model).text);
+  });
+});
+
 describe.skipIf(!present)('TM-BOM corpus', () => {
   const files = present ? corpusFiles(CORPUS).filter((f) => looksLikeTmBom(readFileSync(f, 'utf8'))) : [];
   const validate = present ? validator() : undefined;
@@ -174,6 +282,20 @@ describe.skipIf(!present)('TM-BOM corpus', () => {
     const out = JSON.parse(exportTmBom(m).text);
     expect(validate?.(out), JSON.stringify(validate?.errors)).toBe(true);
   });
+
+  const cdxFiles = files.filter((f) => JSON.parse(readFileSync(f, 'utf8')).bomFormat === 'CycloneDX');
+  it('holds CycloneDX-wrapped files', () => expect(cdxFiles.length).toBeGreaterThanOrEqual(3));
+
+  it.each(cdxFiles.map((f) => [f.slice(CORPUS.length + 1), f]))(
+    '%s: import, export as CycloneDX, import is stable',
+    (_n, file) => {
+      const first = unwrap(importTmBom(readFileSync(file, 'utf8'), file)).model;
+      const { out, back } = againCdx(first);
+      expect(back.model).toEqual(first);
+      expect(out.warnings).toEqual([]);
+      expectCdxStructure(out.text);
+    },
+  );
 });
 
 describe.skipIf(!present)('exportTmBom of a model drawn in Bulwark', () => {

@@ -2,7 +2,8 @@
  * OWASP TM-BOM, the Threat Model Library's format: the library's own JSON (schema v1.0.2: trust
  * zones, actors, components, data stores, data sets, data flows, threats, controls, risks) and
  * the CycloneDX 1.6 wrapping Threat Dragon ships (`threat-model` components typed by
- * `cdx:model:type` properties, nested per diagram). Both are read; the library JSON is written.
+ * `cdx:model:type` properties, nested per diagram). Both are read and written (`exportTmBom`,
+ * `exportTmBomCycloneDx`); the CycloneDX wrapping holds the diagram only, so it is the second choice.
  * Zones become box boundaries with `boundaryId` membership (no positions, so Bulwark lays the
  * diagram out), except where the CycloneDX shapes give them. What Bulwark has no field for
  * (scope, personas, controls, risks, trust boundaries between zones ...) is kept in a note and
@@ -556,6 +557,165 @@ export function exportTmBom(model: ThreatModel): FormatOutput {
   return { text: `${JSON.stringify(bom, null, 2)}\n`, warnings };
 }
 
+// ---- export: CycloneDX -----------------------------------------------------------------------
+
+/** The `cdx:model:type` values the reader takes back to the same kind and type, generic ones first. */
+const CDX_WRITE_TYPES = ['actor', 'process', 'datastore', 'server', 'lambda'];
+/** Properties the CycloneDX writer derives from the element itself (its type, flow ends, direction). */
+const CDX_DERIVED = new Set([
+  'cdx:model:type',
+  'cdx:model:dataflow:source',
+  'cdx:model:dataflow:destination',
+  'cdx:model:dataflow:isBidirectional',
+]);
+
+/** The kind and type the CycloneDX reader gives a `cdx:model:type` (see importCycloneDx). */
+function cdxReading(type: string): { kind: string | undefined; typeId: string } {
+  const kind = CDX_KINDS[type];
+  const generic = kind === 'process' ? 'GE.P' : kind === 'dataStore' ? 'GE.DS' : 'GE.EI';
+  return { kind, typeId: CDX_TYPES[type] ?? generic };
+}
+
+/** The `cdx:model:type` of a node: the one it was read with while it still fits, else one that reads back the same. */
+function cdxNodeType(e: Element & { kind: NodeKind }, warnings: Set<string>): string {
+  const fits = (t: string) => cdxReading(t).kind === e.kind && cdxReading(t).typeId === e.typeId;
+  const kept = e.properties?.['cdx:model:type'];
+  if (typeof kept === 'string' && fits(kept)) return kept;
+  const found = CDX_WRITE_TYPES.find(fits);
+  if (found) return found;
+  warnings.add(
+    `Element types CycloneDX has no model type for were written as their basic kind: "${e.name}" (${e.typeId}).`,
+  );
+  return CDX_WRITE_TYPES.find((t) => cdxReading(t).kind === e.kind) ?? 'process';
+}
+
+function cdxProperty(name: string, value: string): Json {
+  return { name, value };
+}
+
+/** An element's own properties as CycloneDX properties (what the writer derives left out). */
+function cdxKept(e: Element, warnings: Set<string>): Json[] {
+  return Object.entries(e.properties ?? {}).flatMap(([name, value]) => {
+    if (CDX_DERIVED.has(name)) return [];
+    if (typeof value !== 'string')
+      warnings.add(
+        `Properties that are not text were written as text (CycloneDX properties are strings): "${name}" on "${e.name}".`,
+      );
+    return [cdxProperty(name, String(value))];
+  });
+}
+
+const CONFIDENTIALITY: Record<string, number> = { restricted: 100, confidential: 60, internal: 20 };
+
+/** One element as a CycloneDX `threat-model` component, or undefined (with a warning) when it has no CycloneDX shape. */
+function cdxComponent(e: Element, warnings: Set<string>): Json | undefined {
+  const props: Json[] = [];
+  if (e.kind === 'dataFlow') {
+    props.push(
+      cdxProperty('cdx:model:type', 'dataflow'),
+      cdxProperty('cdx:model:dataflow:source', e.source),
+      cdxProperty('cdx:model:dataflow:destination', e.target),
+    );
+    const keptDirection = e.properties?.['cdx:model:dataflow:isBidirectional'] !== undefined;
+    if (e.bidirectional || keptDirection)
+      props.push(cdxProperty('cdx:model:dataflow:isBidirectional', String(e.bidirectional === true)));
+    if (e.path) warnings.add(`Flow bend points and ports were left out: "${e.name}".`);
+  } else if (e.kind === 'trustBoundary' && e.shape === 'box') props.push(cdxProperty('cdx:model:type', 'boundary'));
+  else if (e.kind === 'externalEntity' || e.kind === 'process' || e.kind === 'dataStore')
+    props.push(cdxProperty('cdx:model:type', cdxNodeType(e, warnings)));
+  else {
+    warnings.add(
+      `Boundary lines and notes were left out (the CycloneDX wrapping has no such shape): "${e.name || e.id}".`,
+    );
+    return undefined;
+  }
+  if ('position' in e && e.position)
+    for (const k of ['x', 'y', 'width', 'height'] as const)
+      props.push(cdxProperty(`cdx:model:shape:${k}`, String(e.position[k])));
+  if ('boundaryId' in e && e.boundaryId) {
+    if (e.kind === 'trustBoundary')
+      warnings.add(`Boundaries inside boundaries were written side by side: "${e.name}".`);
+    else props.push(cdxProperty('cdx:model:inBoundary', e.boundaryId));
+  }
+  if (e.outOfScope || e.outOfScopeReason) warnings.add(`Out-of-scope marks were left out: "${e.name}".`);
+  if ('childDiagramId' in e && e.childDiagramId) warnings.add(`Links to detail diagrams were left out: "${e.name}".`);
+  props.push(...cdxKept(e, warnings));
+  return {
+    type: 'threat-model',
+    'bom-ref': e.id,
+    name: e.name,
+    ...(e.description ? { description: e.description } : {}),
+    properties: props,
+  };
+}
+
+/**
+ * Writes a model as the CycloneDX 1.6 wrapping of TM-BOM that Threat Dragon ships: one
+ * `threat-model` component per diagram holding its elements (and, in the first, the assets).
+ * That wrapping carries the diagram, not the analysis: threats, notes and review are named in the
+ * warnings; the library JSON (`exportTmBom`) keeps them.
+ */
+export function exportTmBomCycloneDx(model: ThreatModel): FormatOutput {
+  const warnings = new Set<string>();
+  const assets = (model.assets ?? []).map((a) => {
+    const confidentiality = CONFIDENTIALITY[a.classification];
+    if (confidentiality === undefined)
+      warnings.add(
+        `Asset classifications other than restricted, confidential and internal read back as internal: "${a.name}" (${a.classification}).`,
+      );
+    return {
+      type: 'threat-model',
+      'bom-ref': a.id,
+      name: a.name,
+      ...(a.description ? { description: a.description } : {}),
+      properties: [
+        cdxProperty('cdx:model:type', 'asset'),
+        cdxProperty('cdx:model:risk:confidentiality', String(confidentiality ?? 20)),
+      ],
+    };
+  });
+  const components = model.diagrams.map((d, i) => ({
+    type: 'threat-model',
+    'bom-ref': d.id,
+    name: d.name,
+    properties: [cdxProperty('cdx:model:type', 'diagram')],
+    components: [...d.elements.flatMap((e) => cdxComponent(e, warnings) ?? []), ...(i === 0 ? assets : [])],
+  }));
+  const meta = model.metadata;
+  const authors = [meta.owner, ...(meta.contributors ?? [])].filter((n): n is string => !!n);
+  if (!meta.owner && authors.length > 0)
+    warnings.add(
+      'With no owner, the first contributor was written first among the authors and reads back as the owner.',
+    );
+  const lost: string[] = [];
+  if ((model.threats ?? []).length > 0) lost.push(`${model.threats?.length} threat(s)`);
+  if ((model.notes ?? []).length > 0) lost.push(`${model.notes?.length} note(s)`);
+  if (meta.reviewer) lost.push('the reviewer');
+  if ((meta.assumptions ?? []).length > 0) lost.push('the assumptions');
+  if ((meta.externalDependencies ?? []).length > 0) lost.push('the external dependencies');
+  if (model.review) lost.push('review progress and sign-offs');
+  if (lost.length > 0)
+    warnings.add(
+      `Left out, as the CycloneDX wrapping holds the diagram only (the TM-BOM library JSON keeps more): ${lost.join(', ')}.`,
+    );
+  const bom = {
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    version: 1,
+    metadata: {
+      component: {
+        type: 'application',
+        'bom-ref': 'application',
+        name: meta.name,
+        ...(meta.description ? { description: meta.description } : {}),
+      },
+      ...(authors.length > 0 ? { authors: authors.map((name) => ({ name })) } : {}),
+    },
+    components,
+  };
+  return { text: `${JSON.stringify(bom, null, 2)}\n`, warnings: [...warnings] };
+}
+
 /** OWASP TM-BOM as a model format (see format.ts). */
 export const tmBomFormat: ModelFormat = {
   id: 'tm-bom',
@@ -565,4 +725,13 @@ export const tmBomFormat: ModelFormat = {
   detect: looksLikeTmBom,
   read: (text, file) => importTmBom(text, file),
   write: (model) => exportTmBom(model),
+};
+
+/** TM-BOM in its CycloneDX wrapping, written only: reading (of both) stays with `tmBomFormat`. */
+export const tmBomCycloneDxFormat: ModelFormat = {
+  id: 'tm-bom-cyclonedx',
+  name: 'OWASP TM-BOM (CycloneDX 1.6)',
+  extensions: ['.cdx.json', '.json'],
+  mediaType: 'application/vnd.cyclonedx+json',
+  write: (model) => exportTmBomCycloneDx(model),
 };
