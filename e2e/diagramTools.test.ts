@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Element, Rect, ThreatModel } from '@bulwark/core';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { boundaryMembers } from '../apps/web/src/actions/actions.js';
 import { journeys, ROOT, SCREENSHOTS } from './browser.js';
@@ -39,6 +39,19 @@ async function open(page: Page, url: string, id: string): Promise<void> {
 }
 
 /** Drags with the mouse from one point to another, in small steps as a hand would. */
+/** A handle's box once it has stopped moving (the canvas redraws after each drag; on a busy machine, later). */
+async function settledBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await locator.boundingBox();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await locator.boundingBox();
+    if (now && last && now.x === last.x && now.y === last.y) return now;
+    last = now;
+  }
+  if (!last) throw new Error('the handle is not on the page');
+  return last;
+}
+
 async function drag(page: Page, from: { x: number; y: number }, by: { x: number; y: number }): Promise<void> {
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
@@ -207,11 +220,9 @@ journeys('journeys: boundaries, flows and detail diagrams on the canvas', (env) 
     await page.locator('button.bw-stencil', { hasText: 'Trust boundary (line)' }).click();
     const end = page.locator('.bw-point-target');
     await end.waitFor();
-    const box = await end.boundingBox();
-    if (!box) throw new Error('no end handle');
+    const box = await settledBox(end);
     await drag(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 }, { x: 200, y: 0 });
-    const bend = await page.locator('.bw-point-handle').boundingBox();
-    if (!bend) throw new Error('no bend handle');
+    const bend = await settledBox(page.locator('.bw-point-handle'));
     await drag(page, { x: bend.x + bend.width / 2, y: bend.y + bend.height / 2 }, { x: -60, y: 40 });
     const line = async () => {
       const m = await stored(server.url, id);
