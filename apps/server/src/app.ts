@@ -28,6 +28,7 @@ import { z } from 'zod';
 import { sameSecret } from './auth.js';
 import { errorBody, fail, HTTP_STATUS, HttpError } from './errors.js';
 import { docsPage, homePage } from './homePage.js';
+import { type LoginLimit, LoginLimiter } from './loginLimiter.js';
 import { openApiDocument } from './openapi.js';
 import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
 import { REVIEW_ROUTE_ROLES, registerReviewRoutes } from './routes/review.js';
@@ -50,7 +51,27 @@ export interface AppOptions {
   models?: ModelStore;
   /** The built web app to serve at `/` (apps/web/dist); without it, `/` is a plain list of models. */
   webRoot?: string;
+  /** Wrong passwords allowed per name and address before logins are refused for a while. */
+  loginLimit?: LoginLimit;
 }
+
+/**
+ * The web app's Content-Security-Policy: scripts only from this origin (no inline scripts, no
+ * eval); inline style attributes are allowed because React Flow positions shapes with them.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 function unwrap<T>(r: Result<T>): T {
   if (!r.ok) throw new HttpError(r.error);
@@ -81,6 +102,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const teamMode = options.auth === 'local';
   const localUser: User = { id: 'local', name: options.localUser ?? 'local', isAdmin: true };
   await app.register(cookie);
+  const loginLimiter = new LoginLimiter(options.loginLimit);
+
+  // Security headers on every answer; HTML gets the CSP unless a route set its own (reports).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', APP_CSP);
+    return payload;
+  });
 
   // Who is asking: in local mode the one local user; in team mode an API token (Bearer) or a
   // session cookie, and for a cookie every unsafe method must carry the session's CSRF token.
@@ -370,8 +403,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!teamMode) return { user: localUser, csrfToken: null };
     const body = z.object({ name: z.string().min(1), password: z.string().min(1) }).safeParse(request.body);
     if (!body.success) fail('SCHEMA_INVALID', 'Send { "name", "password" }.');
-    const u = await users.verify(body.data?.name ?? '', body.data?.password ?? '');
-    if (!u) fail('UNAUTHENTICATED', 'Wrong name or password.');
+    const name = body.data?.name ?? '';
+    const wait = loginLimiter.retryAfter(name, request.ip);
+    if (wait > 0)
+      return reply
+        .status(429)
+        .header('retry-after', String(wait))
+        .send({
+          code: 'TOO_MANY_ATTEMPTS',
+          message: `Too many wrong passwords for "${name}": try again in ${Math.ceil(wait / 60)} minute(s).`,
+        });
+    const u = await users.verify(name, body.data?.password ?? '');
+    if (!u) {
+      loginLimiter.fail(name, request.ip);
+      fail('UNAUTHENTICATED', 'Wrong name or password.');
+    }
+    loginLimiter.succeed(name, request.ip);
     const session = await users.createSession((u as User).id);
     reply.setCookie('bulwark_session', session.sessionId, {
       httpOnly: true,
@@ -592,7 +639,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (request, reply) => {
       const m = await mustGet(request.params.id);
       const format = request.query.format ?? 'json';
-      const base = m.name.replace(/[^A-Za-z0-9._-]+/g, '-') || 'model';
+      const base = m.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '') || 'model';
       if (format === 'json') {
         return reply
           .header('content-disposition', `attachment; filename="${base}.bulwark.json"`)
