@@ -125,3 +125,5 @@ export {
 // Validation and diff
 /** Problems beyond the schema: dangling flows, unknown types, bad property values. */
 export { type Problem, type ProblemCode, validateModel } from './validateModel.js';
+/** How deeply a YAML text nests, checked before parsing so deep input fails fast. */
+export { MAX_YAML_NESTING, yamlNesting } from './yamlNesting.js';

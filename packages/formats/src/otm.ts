@@ -16,6 +16,7 @@ import {
   type Diagram,
   type Element,
   err,
+  MAX_YAML_NESTING,
   type Note,
   ok,
   type PropertyValue,
@@ -26,6 +27,7 @@ import {
   type Threat,
   type ThreatModel,
   type ThreatStatus,
+  yamlNesting,
 } from '@bulwark/core';
 import { parseDocument } from 'yaml';
 import type { FormatOutput, ModelFormat, ModelImport } from './format.js';
@@ -256,6 +258,11 @@ function count(n: number, what: string): string {
 
 /** Parses OTM text (JSON or YAML) into its plain data, with the line of a syntax error. */
 function parseText(text: string, file: string): Result<unknown> {
+  if (yamlNesting(text) > MAX_YAML_NESTING) {
+    return err(
+      bulwarkError('PARSE_SYNTAX', `Not a usable OTM file: it nests deeper than ${MAX_YAML_NESTING} levels.`, { file }),
+    );
+  }
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const first = document.errors[0];
   if (first) {
@@ -268,7 +275,12 @@ function parseText(text: string, file: string): Result<unknown> {
       ),
     );
   }
-  return ok(document.toJS({ maxAliasCount: 1000 }));
+  try {
+    return ok(document.toJS({ maxAliasCount: 1000 }));
+  } catch (e) {
+    // toJS throws on an alias bomb (too many aliases): an expected failure, not a bug.
+    return err(bulwarkError('PARSE_SYNTAX', `Not a usable OTM file: ${(e as Error).message}.`, { file }));
+  }
 }
 
 function invalid(file: string, path: string, what: string): Result<never> {

@@ -13,6 +13,7 @@ import {
   bulwarkError,
   type Element,
   err,
+  MAX_YAML_NESTING,
   type Note,
   ok,
   type PropertyValue,
@@ -20,6 +21,7 @@ import {
   type Result,
   type Threat,
   type ThreatStatus,
+  yamlNesting,
 } from '@bulwark/core';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ModelFormat, ModelImport, ReadOptions } from './format.js';
@@ -72,6 +74,13 @@ export function relativePath(from: string, path: string): string {
 }
 
 function parseYaml(text: string, file: string): Result<YamlMap> {
+  if (yamlNesting(text) > MAX_YAML_NESTING) {
+    return err(
+      bulwarkError('PARSE_SYNTAX', `Not a readable Threagile model: it nests deeper than ${MAX_YAML_NESTING} levels.`, {
+        file,
+      }),
+    );
+  }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
   const first = document.errors[0];

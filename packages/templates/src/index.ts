@@ -8,12 +8,14 @@ import {
   type BulwarkError,
   bulwarkError,
   err,
+  MAX_YAML_NESTING,
   ok,
   parseTemplate,
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
   type Template,
+  yamlNesting,
 } from '@bulwark/core';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 
@@ -44,6 +46,11 @@ export interface ParsedYaml {
  * reporting syntax errors with line and column.
  */
 export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
+  if (yamlNesting(text) > MAX_YAML_NESTING) {
+    return err(
+      bulwarkError('PARSE_SYNTAX', `Not usable YAML: it nests deeper than ${MAX_YAML_NESTING} levels.`, { file }),
+    );
+  }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const first = document.errors[0];
