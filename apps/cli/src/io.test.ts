@@ -46,4 +46,13 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('ünïcode');
     expect([...readFileSync(join(dir, 'b.bin'))]).toEqual([0, 255, 1]);
   });
+
+  it('removes the temp files of a killed write of the same file, not those of a running process', () => {
+    const dir = scratch();
+    // 4194305 is above Linux's highest process id: that process is gone (killed mid-write).
+    const left = ['.m.json.4194305.1.tmp', `.m.json.${process.pid}.2.tmp`, '.other.json.4194305.3.tmp'];
+    for (const f of left) writeFileSync(join(dir, f), 'partial');
+    expect(writeFileAtomic(join(dir, 'm.json'), '{}').ok).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual([`.m.json.${process.pid}.2.tmp`, '.other.json.4194305.3.tmp', 'm.json']);
+  });
 });

@@ -2,7 +2,17 @@
  * Files for the CLI: reading models (JSON or YAML, with line numbers for YAML problems) and
  * writing them atomically (temp file + fsync + rename), so a crash never leaves a torn file.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type BulwarkError,
@@ -178,6 +188,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array | Ite
       closeSync(fd);
     }
     renameSync(tmp, file);
+    removeStaleTemps(file);
     return ok(undefined);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -186,6 +197,35 @@ export function writeFileAtomic(file: string, content: string | Uint8Array | Ite
         file,
       }),
     );
+  }
+}
+
+/**
+ * Removes the temp files an earlier write of `file` left when its process was killed (kill -9,
+ * power loss) before its rename: `.<name>.<pid>.<time>.tmp` whose process is gone. A temp file
+ * of a process that is still running (a concurrent write) is left alone.
+ */
+function removeStaleTemps(file: string): void {
+  const prefix = `.${basename(file)}.`;
+  try {
+    for (const name of readdirSync(dirname(file))) {
+      if (!name.startsWith(prefix)) continue;
+      const m = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
+      if (!m || processAlive(Number(m[1]))) continue;
+      rmSync(join(dirname(file), name), { force: true });
+    }
+  } catch {
+    // Tidying up is best effort: the file itself was written.
+  }
+}
+
+/** Whether a process with this id exists (signal 0 checks without signalling). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
