@@ -131,6 +131,11 @@ journeys('journey: hostile texts stay text (XSS)', (env) => {
     await page.screenshot({ path: join(SCREENSHOTS, 'xss-template-editor.png') });
 
     expect(dialogs).toEqual([]);
+    // The built app's page comes with a CSP that allows no inline script, and may not be framed.
+    const headers = (await fetch(server.url)).headers;
+    expect(headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
     // The check itself finds an injected element.
     await page.evaluate(`document.body.appendChild(Object.assign(document.createElement('img'), { src: 'x' }))`);
     expect(await injected(page)).toHaveLength(1);
