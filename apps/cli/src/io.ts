@@ -161,7 +161,8 @@ const WRITE_BUFFER = 4 << 20;
 /**
  * Writes text, bytes, or text in pieces (written as they come, so a large report never sits in
  * memory whole) to a file atomically: a temp file beside it, fsync, then rename over it. When
- * anything fails, the temp file goes and the old file is as it was.
+ * anything fails, the temp file goes and the old file is as it was. The directory is synced after
+ * the rename, and the temp files that earlier, killed writes of the file left are removed.
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array | Iterable<string>): Result<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
@@ -188,6 +189,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array | Ite
       closeSync(fd);
     }
     renameSync(tmp, file);
+    syncDirectory(dirname(file));
     removeStaleTemps(file);
     return ok(undefined);
   } catch (e) {
@@ -197,6 +199,22 @@ export function writeFileAtomic(file: string, content: string | Uint8Array | Ite
         file,
       }),
     );
+  }
+}
+
+/**
+ * fsync of the directory, so the rename itself survives a power loss or an OS crash (a kill -9
+ * needs no more than the rename). Best effort: some systems (Windows) cannot open a directory.
+ */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // The file is written; only its durability across a power loss is less certain here.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
