@@ -16,6 +16,8 @@ import { parseRule } from './parseRule.js';
 const RUNS = Number(process.env.BULWARK_FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.BULWARK_FUZZ_SEED ?? 9);
 const params = { numRuns: RUNS, seed: SEED };
+/** Vitest's per-test limit, grown with the number of runs. */
+const TIMEOUT = 30_000 + RUNS * 10;
 const FIXTURES = new URL('./fuzz-fixtures/', import.meta.url);
 
 /** The Result contract: never a throw, an error has a catalogue code, a column inside the input. */
@@ -104,42 +106,58 @@ function parseBoth(rule: string): void {
 }
 
 describe('rule language fuzzing', () => {
-  it('parses and compiles arbitrary strings to a value or a typed error', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => parseBoth(s)),
-      params,
-    );
-  });
+  it(
+    'parses and compiles arbitrary strings to a value or a typed error',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => parseBoth(s)),
+        params,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('parses and compiles token soup to a value or a typed error', () => {
-    fc.assert(
-      fc.property(tokenSoup, (s) => parseBoth(s)),
-      params,
-    );
-  });
+  it(
+    'parses and compiles token soup to a value or a typed error',
+    () => {
+      fc.assert(
+        fc.property(tokenSoup, (s) => parseBoth(s)),
+        params,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('compiles grammar-shaped rules, and evaluates them on random interactions without throwing', () => {
-    fc.assert(
-      fc.property(grammarRule, fc.array(context, { minLength: 1, maxLength: 5 }), (rule, contexts) => {
-        const compiled = compileRule(rule, 'interaction');
-        checkResult(rule, compiled);
-        if (!compiled.ok) return;
-        for (const ctx of contexts) expect(typeof compiled.value.test(ctx)).toBe('boolean');
-      }),
-      params,
-    );
-  });
+  it(
+    'compiles grammar-shaped rules, and evaluates them on random interactions without throwing',
+    () => {
+      fc.assert(
+        fc.property(grammarRule, fc.array(context, { minLength: 1, maxLength: 5 }), (rule, contexts) => {
+          const compiled = compileRule(rule, 'interaction');
+          checkResult(rule, compiled);
+          if (!compiled.ok) return;
+          for (const ctx of contexts) expect(typeof compiled.value.test(ctx)).toBe('boolean');
+        }),
+        params,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('evaluates element rules made of token soup on random elements without throwing', () => {
-    fc.assert(
-      fc.property(tokenSoup, context, (rule, ctx) => {
-        const compiled = compileRule(rule, 'element');
-        checkResult(rule, compiled);
-        if (compiled.ok) expect(typeof compiled.value.test(ctx)).toBe('boolean');
-      }),
-      params,
-    );
-  });
+  it(
+    'evaluates element rules made of token soup on random elements without throwing',
+    () => {
+      fc.assert(
+        fc.property(tokenSoup, context, (rule, ctx) => {
+          const compiled = compileRule(rule, 'element');
+          checkResult(rule, compiled);
+          if (compiled.ok) expect(typeof compiled.value.test(ctx)).toBe('boolean');
+        }),
+        params,
+      );
+    },
+    TIMEOUT,
+  );
 
   it('refuses deep nesting with a typed error, not a stack overflow', () => {
     for (const depth of [101, 10_000, 100_000]) {
