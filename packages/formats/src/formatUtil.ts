@@ -23,3 +23,12 @@ export function list(v: unknown): unknown[] {
 export function objects(v: unknown): Json[] {
   return list(v).filter(isObject);
 }
+
+/** JSON text as a value, or undefined when it is not JSON (for detection and for kept JSON fields). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

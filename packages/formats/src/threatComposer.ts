@@ -17,6 +17,7 @@ import {
   type ThreatStatus,
 } from '@bulwark/core';
 import type { ModelFormat, ModelImport } from './format.js';
+import { parseJson } from './formatUtil.js';
 
 type Json = Record<string, unknown>;
 
@@ -33,14 +34,6 @@ function texts(value: unknown): string[] {
 }
 
 const SECTIONS = ['applicationInfo', 'architecture', 'dataflow', 'assumptions', 'threats', 'mitigations'];
-
-function parseJson(source: string): unknown {
-  try {
-    return JSON.parse(source);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Is this text a Threat Composer export (by content: JSON with `schema` and its sections)? */
 export function looksLikeThreatComposer(source: string): boolean {

@@ -23,7 +23,7 @@ import {
   type ThreatStatus,
 } from '@bulwark/core';
 import type { FormatOutput, ModelFormat, ModelImport } from './format.js';
-import { isObject, type Json, type NodeKind, objects } from './formatUtil.js';
+import { isObject, type Json, type NodeKind, objects, parseJson } from './formatUtil.js';
 
 /** The schema the library JSON names in `$schema`. */
 export const TM_BOM_SCHEMA =
@@ -33,13 +33,6 @@ const EXTRAS_LEAD = 'OWASP TM-BOM data Bulwark has no field for, kept for export
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
-}
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Is this text a TM-BOM: the library JSON (by its `$schema` or sections) or a CycloneDX threat model? */
