@@ -1,5 +1,5 @@
 /**
- * Small helpers the JSON-based format files share (OTM, TM-BOM): reading untyped parsed data
+ * Small helpers the JSON-based format files share (OTM, TM-BOM, Threat Composer): reading untyped parsed data
  * safely, without a schema library.
  */
 

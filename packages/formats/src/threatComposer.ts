@@ -17,13 +17,7 @@ import {
   type ThreatStatus,
 } from '@bulwark/core';
 import type { ModelFormat, ModelImport } from './format.js';
-import { parseJson } from './formatUtil.js';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject, type Json, parseJson } from './formatUtil.js';
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
