@@ -35,6 +35,27 @@ describe('bulwark convert', () => {
     expect(titles(theirs)).toEqual(titles(ours));
   });
 
+  it('writes a .tm7 with the knowledge base of a template file given with --template', () => {
+    const dir = tempDir();
+    const model = JSON.parse(readFileSync(join(ROOT, 'examples/infrastructure.bulwark.json'), 'utf8'));
+    const template = readFileSync(join(ROOT, 'packages/templates/templates/infrastructure.yaml'), 'utf8')
+      .replace(/^id: infrastructure$/m, 'id: team-infra')
+      .replace(/^name: Infrastructure$/m, 'name: Team infrastructure');
+    model.template = { id: 'team-infra' };
+    writeFileSync(join(dir, 'team.bulwark.json'), JSON.stringify(model));
+    writeFileSync(join(dir, 'team-template.yaml'), template);
+    const missing = runCli(['convert', 'team.bulwark.json', '-o', 'team.tm7'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Unknown template "team-infra"');
+    expect(missing.stderr).toContain('--template');
+    expect(existsSync(join(dir, 'team.tm7'))).toBe(false);
+    const r = runCli(['convert', 'team.bulwark.json', '-o', 'team.tm7', '--template', './team-template.yaml'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const back = JSON.parse(runCli(['analyze', 'team.tm7', '--format', 'json'], dir).stdout);
+    expect(back.threats.length).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'team.tm7'), 'utf8')).toContain('Team infrastructure');
+  });
+
   it('converts JSON to YAML and back without changes', () => {
     const dir = tempDir();
     expect(

@@ -5,7 +5,7 @@
  * silently.
  */
 import { existsSync } from 'node:fs';
-import { bulwarkError, type Template } from '@bulwark/core';
+import { bulwarkError, ok, type Template } from '@bulwark/core';
 import { formatById, MODEL_FORMATS } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, findTemplate, orFail, printWarning } from '../context.js';
@@ -65,43 +65,55 @@ export function register(program: Command): void {
     .argument('<input>', "the model to read (.bulwark.json, .bulwark.yaml, or another tool's file)")
     .requiredOption('-o, --output <file>', 'where to write the converted model')
     .option('--to <format>', `output format: ${outputNames().join(', ')} (default: from the output's extension)`)
+    .option(
+      '-t, --template <idOrFile>',
+      "the template a format that embeds one (.tm7) writes (default: the input's own, or the one the model names)",
+    )
     .option('--force', 'replace the output file if it exists')
     .option('--format <format>', 'how to report: text or json', 'text')
-    .action((input: string, opts: { output: string; to?: string; force?: boolean; format: string }) => {
-      const format = outputFormat(opts.output, opts.to);
-      if (existsSync(opts.output) && !opts.force) {
-        throw new CliFailure(
-          bulwarkError('IO', `${opts.output} already exists; nothing was written. Use --force to replace it.`, {
-            file: opts.output,
-          }),
-        );
-      }
-      const loaded = orFail(loadModel(input));
-      const warnings = [...(loaded.warnings ?? [])];
-      let text: string;
-      const foreign = formatById(format);
-      if (foreign?.write) {
-        const template = loaded.template ?? orFail(findTemplate(loaded.model.template.id));
-        const written = foreign.write(loaded.model, template);
-        warnings.push(...written.warnings);
-        text = written.text;
-      } else {
-        if (loaded.template) keepTemplate(loaded.template, warnings);
-        else if (!findTemplate(loaded.model.template.id).ok)
-          warnings.push(`the model names template "${loaded.model.template.id}", which is not known here`);
-        text = modelText(loaded.model, format === 'yaml' ? 'yaml' : 'json');
-      }
-      orFail(writeFileAtomic(opts.output, text));
-      if (opts.format === 'json') {
+    .action(
+      (input: string, opts: { output: string; to?: string; template?: string; force?: boolean; format: string }) => {
+        const format = outputFormat(opts.output, opts.to);
+        if (existsSync(opts.output) && !opts.force) {
+          throw new CliFailure(
+            bulwarkError('IO', `${opts.output} already exists; nothing was written. Use --force to replace it.`, {
+              file: opts.output,
+            }),
+          );
+        }
+        const loaded = orFail(loadModel(input));
+        const warnings = [...(loaded.warnings ?? [])];
+        let text: string;
+        const foreign = formatById(format);
+        if (foreign?.write) {
+          const template = orFail(
+            opts.template !== undefined
+              ? findTemplate(opts.template)
+              : loaded.template
+                ? ok(loaded.template)
+                : findTemplate(loaded.model.template.id),
+          );
+          const written = foreign.write(loaded.model, template);
+          warnings.push(...written.warnings);
+          text = written.text;
+        } else {
+          if (loaded.template) keepTemplate(loaded.template, warnings);
+          else if (!findTemplate(loaded.model.template.id).ok)
+            warnings.push(`the model names template "${loaded.model.template.id}", which is not known here`);
+          text = modelText(loaded.model, format === 'yaml' ? 'yaml' : 'json');
+        }
+        orFail(writeFileAtomic(opts.output, text));
+        if (opts.format === 'json') {
+          process.stdout.write(
+            `${JSON.stringify({ input, output: opts.output, from: loaded.format, to: format, warnings }, null, 2)}\n`,
+          );
+          return;
+        }
+        for (const w of warnings) printWarning(w);
+        const elements = loaded.model.diagrams.reduce((n, d) => n + d.elements.length, 0);
         process.stdout.write(
-          `${JSON.stringify({ input, output: opts.output, from: loaded.format, to: format, warnings }, null, 2)}\n`,
+          `${out.green('converted')} ${input} (${loaded.format}) -> ${opts.output} (${format}): ${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${(loaded.model.threats ?? []).length} threats\n`,
         );
-        return;
-      }
-      for (const w of warnings) printWarning(w);
-      const elements = loaded.model.diagrams.reduce((n, d) => n + d.elements.length, 0);
-      process.stdout.write(
-        `${out.green('converted')} ${input} (${loaded.format}) -> ${opts.output} (${format}): ${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${(loaded.model.threats ?? []).length} threats\n`,
-      );
-    });
+      },
+    );
 }
