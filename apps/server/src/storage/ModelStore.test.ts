@@ -47,6 +47,20 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
     expect(await store.get('no-such-model')).toBeUndefined();
   });
 
+  it('saves a change of many thousand threats in one version, each audited (more rows than one statement binds)', async () => {
+    const { id } = await store.create(model(), 'ana');
+    const next = model();
+    const template = next.threats?.[0];
+    if (!template) throw new Error('the model has a threat');
+    // 9,000 audit rows x 8 values: more than SQLite's 32,766 and PostgreSQL's 65,535 per statement.
+    next.threats = Array.from({ length: 9000 }, (_, i) => ({ ...template, id: `g${i}`, title: `Threat ${i}` }));
+    expect(await store.save(id, 1, next, 'bo', 'First analysis')).toEqual({ status: 'saved', version: 2 });
+    const log = await store.auditLog(id);
+    expect(log.filter((r) => r.action === 'threat.added')).toHaveLength(9000);
+    expect(log.filter((r) => r.action === 'threat.removed').map((r) => r.subject)).toEqual(['t1']);
+    expect((await store.get(id))?.document.threats).toHaveLength(9000);
+  });
+
   it('saves only on the version it read, keeps every version, and audits field changes', async () => {
     const { id } = await store.create(model(), 'ana');
     const next = model();

@@ -277,8 +277,20 @@ export class ModelStore {
   }
 }
 
+/**
+ * Audit rows per INSERT statement. One statement binds 8 values a row, and a database takes only
+ * so many at once (SQLite 32,766, PostgreSQL 65,535): a first analysis that adds thousands of
+ * threats writes thousands of rows, so they go in statements of this many.
+ */
+export const AUDIT_ROWS_PER_INSERT = 1000;
+
 /** Writes audit rows about a model (inside the caller's transaction, when it passes one). */
 export async function writeAudit(db: Kysely<Database>, modelId: string, rows: AuditRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_INSERT)
+    await insertAudit(db, modelId, rows.slice(i, i + AUDIT_ROWS_PER_INSERT));
+}
+
+async function insertAudit(db: Kysely<Database>, modelId: string, rows: AuditRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto('audit_log')
