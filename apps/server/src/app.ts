@@ -46,7 +46,8 @@ export interface AppOptions {
   auth?: 'none' | 'local';
   /** Largest request body, in bytes (uploads of .tm7 files can be large). */
   bodyLimit?: number;
-  logger?: boolean;
+  /** `true`: log every request (JSON lines on standard output); `'errors'`: only errors; default: nothing. */
+  logger?: boolean | 'errors';
   /** The model store to use (tests pass one that can be paused); default: one over `store`. */
   models?: ModelStore;
   /** The built web app to serve at `/` (apps/web/dist); without it, `/` is a plain list of models. */
@@ -96,7 +97,10 @@ const etag = (version: number): string => `"${version}"`;
 
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024 });
+  const app = Fastify({
+    logger: options.logger === 'errors' ? { level: 'error', stream: process.stderr } : (options.logger ?? false),
+    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+  });
   const models = options.models ?? new ModelStore(options.store.db);
   const users = new UserStore(options.store.db);
   const teamMode = options.auth === 'local';

@@ -23,7 +23,8 @@ export interface ServeOptions {
   webRoot?: string;
   /** `none` (default): one local user, loopback only. `local`: accounts, sessions, tokens, roles. */
   auth?: 'none' | 'local';
-  logger?: boolean;
+  /** `true`: log every request (JSON lines on standard output); `'errors'`: only errors; default: nothing. */
+  logger?: boolean | 'errors';
 }
 
 /** A running server. */

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli, startServe, tempDir } from '../testing/runCli.js';
 
@@ -26,6 +27,37 @@ describe('bulwark serve', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  });
+
+  it('logs an internal error on standard error (without --log) and answers 500 without its details', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'b.db');
+    const { child, url } = await startServe(['--port', '0', '--db', `sqlite:${file}`]);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    try {
+      // Break the database under the running server: its next write fails inside the store.
+      const db = new Database(file);
+      db.exec('DROP TABLE audit_log');
+      db.close();
+      const r = await fetch(`${url}api/models`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ schemaVersion: 1, metadata: { name: 'M' }, template: { id: 'stride' }, diagrams: [] }),
+      });
+      expect(r.status).toBe(500);
+      const body = await r.text();
+      expect(body).toContain('the error is in its log');
+      expect(body).not.toContain('audit_log');
+      for (let i = 0; i < 50 && !stderr.includes('audit_log'); i++) await new Promise((ok) => setTimeout(ok, 100));
+      expect(stderr).toContain('no such table: audit_log');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 

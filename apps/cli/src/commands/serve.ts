@@ -34,7 +34,8 @@ export function register(program: Command): void {
           ...(port !== undefined ? { port } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           auth: opts.auth,
-          logger: opts.log === true,
+          // Errors are always logged: the 500 answer tells the client to look in the log.
+          logger: opts.log === true ? true : 'errors',
         });
       } catch (e) {
         throw new CliFailure(bulwarkError('IO', e instanceof Error ? e.message : String(e)));
