@@ -4,8 +4,11 @@ import { join } from 'node:path';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 
-/** `bulwark <args>` in `cwd`, `runs` times; the median time and the highest peak RSS. */
-export function cliRun(args, { cwd, runs = 1, before = () => {} }) {
+/**
+ * `bulwark <args>` in `cwd`, `runs` times; the median time and the highest peak RSS. With
+ * `discardStdout`, what the command prints goes to /dev/null (large JSON output, say).
+ */
+export function cliRun(args, { cwd, runs = 1, before = () => {}, discardStdout = false }) {
   const times = [];
   let peak = 0;
   for (let i = 0; i < runs; i++) {
@@ -22,10 +25,14 @@ export function cliRun(args, { cwd, runs = 1, before = () => {} }) {
       process.stderr.write('\\n@@' + JSON.stringify({ code, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
     `,
       ],
-      { encoding: 'utf8', maxBuffer: 1 << 28, cwd },
+      { encoding: 'utf8', maxBuffer: 1 << 28, cwd, ...(discardStdout ? { stdio: ['ignore', 'ignore', 'pipe'] } : {}) },
     );
     times.push(performance.now() - t0);
-    const stats = JSON.parse(r.stderr.split('@@').pop());
+    if (r.error) throw r.error;
+    const tail = (r.stderr ?? '').split('@@');
+    if (tail.length < 2)
+      throw new Error(`bulwark ${args.join(' ')} ended without its figures (${r.signal ?? r.status}):\n${r.stderr}`);
+    const stats = JSON.parse(tail.pop());
     if (stats.code !== 0) throw new Error(`bulwark ${args.join(' ')} exited ${stats.code}:\n${r.stderr}`);
     peak = Math.max(peak, stats.maxRssMb);
   }

@@ -112,7 +112,15 @@ export async function startServer(db, { timeoutMs = 30_000 } = {}) {
   // Extra Node options for the server, e.g. to profile it:
   // BULWARK_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node bench/server.js
   const nodeArgs = (process.env.BULWARK_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const cli = [join(root, 'apps/cli/bin/bulwark.js'), 'serve', '--port', '0', '--db', db];
+  const cli = [
+    join(root, 'apps/cli/bin/bulwark.js'),
+    'serve',
+    '--port',
+    '0',
+    '--db',
+    db,
+    ...(process.env.BULWARK_BENCH_LOG ? ['--log'] : []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, ...cli], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -156,6 +164,15 @@ export async function startServer(db, { timeoutMs = 30_000 } = {}) {
       return Number.NaN;
     }
   };
+  /** The server's peak resident memory so far (VmHWM), in MB; NaN where /proc is missing. */
+  const peakRssMb = () => {
+    try {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+      return kb === undefined ? Number.NaN : Number(kb) / 1024;
+    } catch {
+      return Number.NaN;
+    }
+  };
   return {
     url,
     child,
@@ -164,6 +181,7 @@ export async function startServer(db, { timeoutMs = 30_000 } = {}) {
     kill: () => kill('SIGKILL'),
     stop: () => kill('SIGTERM'),
     cpuSeconds,
+    peakRssMb,
     output: () => output,
   };
 }

@@ -4,7 +4,7 @@
 //
 // Usage (after `npx tsc -b`, with PostgreSQL at 127.0.0.1:5432, user postgres, trust auth):
 //   node bench/server.js [--duration 10] [--connections 100] [--databases sqlite,postgres]
-//                        [--nodes 300] [--flows 200] [--boundaries 4]
+//                        [--nodes 300] [--flows 200] [--boundaries 4] [--json file]
 //
 // For each database (a SQLite file in a temp dir; a fresh PostgreSQL database
 // bulwark_bench_<random>, dropped at the end) it starts `bulwark serve --port 0` in a child
@@ -31,7 +31,7 @@
 // Prints a Markdown table per database. Bounded in time (about 2 x (duration + 20) s; hard stop
 // at 110 s or more with longer durations); servers, temp dirs and the PostgreSQL database are
 // cleaned up on failure too. Exit code 1 when a check fails.
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -60,6 +60,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '300' },
     flows: { type: 'string', default: '200' },
     boundaries: { type: 'string', default: '4' },
+    json: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -226,6 +227,7 @@ async function bench(dbLabel) {
   const health = await request(base, '/healthz');
   if (health.status !== 200) check.problems.push(`/healthz answered ${health.status}`);
   const bytes = await size();
+  const serverPeakMb = server.peakRssMb();
   await server.stop();
 
   const seconds = duration;
@@ -261,9 +263,24 @@ async function bench(dbLabel) {
       `${Math.round((100 * cpu) / seconds)}% / ${Math.round((clientCpu.user + clientCpu.system) / 1e4 / seconds)}%`,
     ],
     [`database size after the run (${final.body.version} versions)`, `${(bytes / 1048576).toFixed(0)} MB`],
+    ['server peak memory (VmHWM)', `${Math.round(serverPeakMb)} MB`],
     ['all acknowledged writes present', check.problems.length === 0 ? 'yes' : 'no'],
   ].map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : v]);
-  return { rows, problems: check.problems, model };
+  const summary = {
+    db: dbLabel,
+    elements: model.elements,
+    connections,
+    seconds,
+    requestsPerSec: (counts.get + counts.patch + counts.save) / seconds,
+    p50Ms: percentile(all, 50),
+    p99Ms: percentile(all, 99),
+    writesAcked: check.acked,
+    conflicts: counts.conflicts,
+    errors: counts.other + socketErrors,
+    serverPeakMb,
+    ok: check.problems.length === 0,
+  };
+  return { rows, problems: check.problems, model, summary };
 }
 
 await runBounded(Math.max(110_000, databases.length * (duration + 40) * 1000), async () => {
@@ -275,8 +292,10 @@ await runBounded(Math.max(110_000, databases.length * (duration + 40) * 1000), a
   console.log(
     `Client (autocannon 8, in this process) and server share the machine: ${cpus().length} cores, Node ${process.version}`,
   );
+  const summaries = [];
   for (const db of databases) {
-    const { rows, problems, model: m } = await bench(db);
+    const { rows, problems, model: m, summary } = await bench(db);
+    summaries.push(summary);
     console.log(`\n### ${db}\n`);
     console.log(
       `Model: ${m.elements} elements on 'stride', ${m.threatIds.length} threats after one analyze, ${(m.bytes / 1048576).toFixed(2)} MB as GET returns it; patches pick 1-2 of ${Math.min(PATCHED_THREATS, m.threatIds.length)} threats\n`,
@@ -289,5 +308,6 @@ await runBounded(Math.max(110_000, databases.length * (duration + 40) * 1000), a
     }
   }
   console.log(`\nTook ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+  if (values.json) writeFileSync(values.json, JSON.stringify(summaries, null, 2));
   return ok;
 });

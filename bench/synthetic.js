@@ -227,3 +227,40 @@ export function clusterElements(
   }
   return [...elements, ...flows];
 }
+
+/**
+ * How a model of `elements` diagram elements splits (every shape, flow and boundary counts):
+ * a third shapes, two flows per shape, one box boundary per hundred shapes.
+ */
+export function modelShape(elements) {
+  const nodes = Math.max(2, Math.round(elements / 3));
+  const boundaries = Math.max(1, Math.round(nodes / 100));
+  return { nodes, flows: Math.max(1, elements - nodes - boundaries), boundaries };
+}
+
+/**
+ * A model of about `elements` elements without positions, as a model written as code: zones (box
+ * boundaries) of 8 shapes of the synthetic template's types and 5 flows, each zone linked to the
+ * next; shapes name their zone. `bulwark render` lays such a model out before drawing it.
+ */
+export function unplacedModel(elements) {
+  const types = [
+    ['process', PROCESS_TYPES[0], 100, 100],
+    ['process', PROCESS_TYPES[1], 100, 100],
+    ['dataStore', STORE_TYPES[0], 150, 60],
+    ['externalEntity', ENTITY_TYPES[0], 150, 60],
+  ];
+  const diagram = clusterElements(elements, {
+    placed: false,
+    boundaryType: BOUNDARY_TYPES[1],
+    types,
+    nodeName: (c, i) => `Node ${c}.${i} with a longer name`,
+    innerFlow: (i) => ({ bidirectional: i % 2 === 0, properties: { encrypted: 'No', protocol: 'HTTP' } }),
+  });
+  return {
+    schemaVersion: 1,
+    metadata: { name: `Synthetic ${elements}, no positions` },
+    template: { id: 'synthetic' },
+    diagrams: [{ id: 'main', name: 'Main', elements: diagram }],
+  };
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Measures the web editor in real Chromium on a large model and prints a table.
-// Run after `npm run build`:  npm run bench:web  (or node bench/web.js [--elements 1000] [--runs 3])
+// Run after `npm run build`:  npm run bench:web  (or node bench/web.js [--elements 1000] [--runs 3] [--json file])
 // Needs Debian's chromium (/usr/bin/chromium, or BULWARK_CHROMIUM).
 //
 // The model: the seeds' infrastructure template, box boundaries on a grid each holding a cluster
@@ -12,7 +12,10 @@
 //   zoom  - frame times while zooming in and out with the wheel
 //   edit  - an arrow key moves the selected shape: from the key going up (the move is committed,
 //           crossings and threats regenerate) to the next frame painted (median and max of 10)
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   memory - the browser's processes together (sum of their Pss, sampled every 200 ms: shared
+//           pages counted once), highest sample over the whole run
+// --json FILE also writes the figures as JSON (bench/all.js reads them).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,10 +23,15 @@ import { analyze } from '@bulwark/core';
 import { startServer } from '@bulwark/server';
 import { loadResolvedTemplate } from '@bulwark/templates';
 import { chromium } from 'playwright-core';
+import { samplePeak } from './procMemory.js';
 import { clusterElements } from './synthetic.js';
 
 const { values } = parseArgs({
-  options: { elements: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' } },
+  options: {
+    elements: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '3' },
+    json: { type: 'string' },
+  },
 });
 const total = Number(values.elements);
 const runs = Number(values.runs);
@@ -73,6 +81,8 @@ const elementCount = model.diagrams[0].elements.length;
 const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-web-'));
 const server = await startServer({ db: `sqlite:${join(dir, 'bench.db')}`, port: 0 });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+// The browser runs in child processes of this one (the server runs in this process).
+const browserMemory = samplePeak(process.pid);
 try {
   const created = await fetch(new URL('api/models', server.url), {
     method: 'POST',
@@ -213,6 +223,25 @@ try {
     ],
     ['page errors', String(errors.length)],
   ];
+  const browserPeakMb = browserMemory.stop();
+  rows.push(['browser memory, peak (sum of Pss)', `${Math.round(browserPeakMb)} MB`]);
+  if (values.json)
+    writeFileSync(
+      values.json,
+      JSON.stringify({
+        elements: elementCount,
+        threats: model.threats.length,
+        openMs: median,
+        opens,
+        drawnNodes,
+        pan,
+        zoom,
+        editMedianMs: editSorted[5],
+        editMaxMs: editSorted.at(-1),
+        browserPeakMb,
+        pageErrors: errors.length,
+      }),
+    );
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [a, b] of rows) console.log(`${a.padEnd(width)}  ${b}`);
   console.log('\nTarget (issue 5): a 1,000-element model opens in under 2 s and pans and zooms without stutter.');
