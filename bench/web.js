@@ -153,20 +153,38 @@ try {
 
   // Edit latency: select a process, then move it with the arrow keys, one committed edit a press.
   // The process nearest the middle of the canvas (clear of the minimap).
-  const pick = await page.locator('.react-flow__node-process').evaluateAll((els, b) => {
-    const mx = b.x + (b.width - 200) / 2;
-    const my = b.y + b.height / 2;
-    let best = null;
-    for (const el of els) {
-      const r = el.getBoundingClientRect();
-      const c = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      const d = Math.hypot(c.x - mx, c.y - my);
-      const inside = c.x > b.x + 10 && c.x < b.x + b.width - 200 && c.y > b.y + 10 && c.y < b.y + b.height - 10;
-      if (inside && (!best || d < best.d)) best = { ...c, d };
-    }
-    return best;
-  }, box);
-  if (!pick) throw new Error('no process shape in view to edit');
+  const findProcess = () =>
+    page.locator('.react-flow__node-process').evaluateAll((els, b) => {
+      const mx = b.x + (b.width - 200) / 2;
+      const my = b.y + b.height / 2;
+      let best = null;
+      for (const el of els) {
+        const r = el.getBoundingClientRect();
+        const c = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        const d = Math.hypot(c.x - mx, c.y - my);
+        const inside = c.x > b.x + 10 && c.x < b.x + b.width - 200 && c.y > b.y + 10 && c.y < b.y + b.height - 10;
+        if (inside && (!best || d < best.d)) best = { ...c, d };
+      }
+      return best;
+    }, box);
+  // After the pan, the middle of the view may hold no process (a gap between zones, or only
+  // other shapes): move the view a little at a time until one is there.
+  let pick = await findProcess();
+  for (let i = 0; !pick && i < 20; i++) {
+    await page.mouse.move(cx, cy);
+    await page.keyboard.down('Space');
+    await page.mouse.down();
+    await page.mouse.move(cx - 150, cy - 90, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Space');
+    await page.waitForTimeout(250);
+    pick = await findProcess();
+  }
+  if (!pick) {
+    await page.screenshot({ path: join(dir, 'failed.png') });
+    process.exitCode = 1; // keeps the temporary directory and its screenshot
+    throw new Error(`no process shape in view to edit (screenshot: ${join(dir, 'failed.png')})`);
+  }
   await page.mouse.click(pick.x, pick.y);
   const beforeEdits = await version();
   const edits = [];
