@@ -34,3 +34,22 @@ export function mdCell(s: string): string {
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, '<br>');
 }
+
+/**
+ * Writes pieces of text to a stream as they come, gathered into writes of about 1 MB, waiting
+ * whenever the stream's buffer is full (a pipe to a slow reader), so a large output is never
+ * held whole nor queued whole in memory.
+ */
+export async function writePieces(stream: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
+  let batch = '';
+  const flush = async (): Promise<void> => {
+    const text = batch;
+    batch = '';
+    if (text !== '' && !stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  };
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= 1 << 20) await flush();
+  }
+  await flush();
+}

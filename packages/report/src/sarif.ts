@@ -11,7 +11,14 @@
  *   scanning needs a line to show a result);
  * - partialFingerprints hold the threat id, which is stable across runs.
  */
-import type { Element, ResolvedTemplate, Threat, ThreatModel } from '@bulwark/core';
+import {
+  type Element,
+  JSON_ITEMS,
+  jsonParts,
+  type ResolvedTemplate,
+  type Threat,
+  type ThreatModel,
+} from '@bulwark/core';
 import { categoryNames, type ElementIndex, indexElements, nameOf, orderedThreats, threatPlace } from './threatOrder.js';
 
 /** What the caller may add to a SARIF log. */
@@ -127,11 +134,6 @@ function suppressions(t: Threat): Record<string, unknown>[] | undefined {
   return [{ kind: 'external', status: 'accepted', justification }];
 }
 
-/** Stands in for the results while the rest of the log is written. */
-const RESULTS = '\u0000results';
-/** The indent of a result in the log: runs[0].results[i]. */
-const RESULT_INDENT = '\n        ';
-
 /**
  * The model's threats as a SARIF 2.1.0 log (2-space JSON, final newline), in pieces that join to
  * it: one per result, so a large model's log (a result per threat) is never held whole.
@@ -202,7 +204,7 @@ export function* renderSarifParts(
           },
         },
         ...(options.modelUri !== undefined ? { artifacts: [{ location: { uri: options.modelUri } }] } : {}),
-        results: RESULTS,
+        results: JSON_ITEMS,
         properties: {
           model: model.metadata.name,
           template: { id: template.template.id, version: template.template.version },
@@ -210,23 +212,7 @@ export function* renderSarifParts(
       },
     ],
   };
-  // The log around the results is written as JSON.stringify writes it; the results, each as
-  // it is made, at their depth, so the pieces join to exactly JSON.stringify(wholeLog, null, 2).
-  // JSON.stringify puts a line break only between tokens, never inside a string, so the key at
-  // its indent is found once, whatever the model's texts hold.
-  const whole = `${JSON.stringify(log, null, 2)}\n`;
-  const key = `\n      "results": `;
-  const at = whole.indexOf(`${key}${JSON.stringify(RESULTS)}`) + key.length;
-  const head = whole.slice(0, at);
-  const tail = whole.slice(at + JSON.stringify(RESULTS).length);
-  if (threats.length === 0) {
-    yield `${head}[]${tail}`;
-    return;
-  }
-  yield `${head}[`;
-  for (let i = 0; i < threats.length; i++)
-    yield `${i > 0 ? ',' : ''}${RESULT_INDENT}${JSON.stringify(result(threats[i] as Threat), null, 2).replace(/\n/g, RESULT_INDENT)}`;
-  yield `\n      ]${tail}`;
+  yield* jsonParts(log, threats, result);
 }
 
 /** The model's threats as a SARIF 2.1.0 log, as one string (see renderSarifParts). */

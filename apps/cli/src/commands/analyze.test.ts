@@ -23,6 +23,8 @@ describe('bulwark analyze', () => {
     const r = runCli(['analyze', EXAMPLE, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { threats: JsonThreat[]; summary: { total: number; interactions: number } };
+    // Written a threat at a time, and still exactly the 2-space JSON of the whole answer.
+    expect(r.stdout).toBe(`${JSON.stringify(out, null, 2)}\n`);
     expect(out.threats.length).toBeGreaterThan(50);
     expect(out.summary.total).toBe(out.threats.length);
     expect(out.summary.interactions).toBe(56);

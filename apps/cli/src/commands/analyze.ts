@@ -4,6 +4,8 @@ import {
   analyze,
   bulwarkError,
   displayName,
+  JSON_ITEMS,
+  jsonParts,
   oneLine,
   type Threat,
   validateModel,
@@ -12,7 +14,7 @@ import { exportTm7, tm7ExportWarnings } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail, printWarning } from '../context.js';
 import { isNative, modelText, writeFileAtomic } from '../io.js';
-import { out, textTable } from '../output.js';
+import { out, textTable, writePieces } from '../output.js';
 
 /** The JSON shape `analyze --format json` prints for a threat. */
 export function threatJson(t: Threat): Record<string, unknown> {
@@ -94,7 +96,7 @@ export function register(program: Command): void {
     .option('-w, --write', 'save the merged threats back to the file (atomically)')
     .option('--format <format>', 'table or json', 'table')
     .option('--all', `show every threat in the table (default: the first ${TABLE_LIMIT})`)
-    .action((file: string, opts: { template?: string; write?: boolean; format: string; all?: boolean }) => {
+    .action(async (file: string, opts: { template?: string; write?: boolean; format: string; all?: boolean }) => {
       if (opts.format !== 'table' && opts.format !== 'json') {
         throw new CliFailure(bulwarkError('USAGE', `Unknown format "${opts.format}": use table or json.`));
       }
@@ -127,10 +129,11 @@ export function register(program: Command): void {
         const payload = {
           model: loaded.model.metadata.name,
           template: { id: template.template.id, version: template.template.version },
-          threats: (result.model.threats ?? []).map(threatJson),
+          threats: JSON_ITEMS,
           summary: { ...result.summary, interactions: result.interactionCount, merge: result.merge },
         };
-        process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+        // One threat at a time: a model with hundreds of thousands never makes one huge string.
+        await writePieces(process.stdout, jsonParts(payload, result.model.threats ?? [], threatJson));
       } else {
         printTable(result, template.template.priorities ?? ['High', 'Medium', 'Low'], opts.all === true);
       }

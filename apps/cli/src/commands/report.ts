@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail, VERSION } from '../context.js';
 import { diagramDrawer, WORKER_FILE_BYTES } from '../diagrams.js';
 import { type LoadedModel, writeFileAtomic } from '../io.js';
-import { out } from '../output.js';
+import { out, writePieces } from '../output.js';
 
 /** The formats this command writes. */
 const FORMATS = ['html', 'pdf', 'md', 'csv', 'json', 'sarif'] as const;
@@ -130,7 +130,7 @@ export function register(program: Command): void {
           ...(diagrams ? { diagrams: await diagrams } : {}),
         });
         if (opts.output === undefined) {
-          for (const part of parts) process.stdout.write(part);
+          await writePieces(process.stdout, parts);
           return;
         }
         orFail(
