@@ -77,6 +77,7 @@ const skipped = [];
 /** A table row: what was measured, on which model, the figures, and the command. */
 function row(step, model, ms, peakMb, command, extra = {}) {
   rows.push({ step, model, ms, peakMb, command, ...extra });
+  if (typeof extra.runs !== 'number') delete rows.at(-1).runs;
   const time = typeof ms === 'number' ? `${Math.round(ms)} ms` : ms;
   console.error(`  ${step} · ${model}: ${time}, ${Math.round(peakMb)} MB`);
 }
@@ -96,7 +97,7 @@ function script(name, args) {
 
 /** The real CLI in the benchmark directory; the command as a user would type it. */
 function bulwark(args, { discardStdout = false } = {}) {
-  const r = cliRun(args, { cwd: dir, runs, discardStdout });
+  const r = cliRun(args, { cwd: dir, runs, discardStdout, longMs: 20_000 });
   return { ...r, command: `bulwark ${args.join(' ')}${discardStdout ? ' > /dev/null' : ''}` };
 }
 
@@ -139,24 +140,38 @@ for (const n of sizes) {
   const m = model(n);
   if (only.has('analyze')) {
     const r = bulwark(['analyze', m, '-t', 'template.json', '--format', 'json'], { discardStdout: true });
-    row('analyze', modelLabel(n), r.ms, r.maxRssMb, r.command, { size: n, bytes: mb(m) });
+    row('analyze', modelLabel(n), r.ms, r.maxRssMb, r.command, { runs: r.runs, size: n, bytes: mb(m) });
   }
   if (only.has('tm7')) {
     const out = bulwark(['convert', m, '-t', 'template.json', '-o', `m${label(n)}.tm7`, '--force']);
-    row('.tm7 export', modelLabel(n), out.ms, out.maxRssMb, out.command, { size: n, bytes: mb(`m${label(n)}.tm7`) });
+    row('.tm7 export', modelLabel(n), out.ms, out.maxRssMb, out.command, {
+      runs: out.runs,
+      size: n,
+      bytes: mb(`m${label(n)}.tm7`),
+    });
     const back = bulwark(['convert', `m${label(n)}.tm7`, '-o', `from-tm7-${label(n)}.bulwark.json`, '--force']);
-    row('.tm7 import', modelLabel(n), back.ms, back.maxRssMb, back.command, { size: n });
+    row('.tm7 import', modelLabel(n), back.ms, back.maxRssMb, back.command, { runs: back.runs, size: n });
   }
   if (only.has('report')) {
     const r = bulwark(['report', m, '-t', 'template.json', '-o', `report${label(n)}.html`]);
-    row('HTML report', modelLabel(n), r.ms, r.maxRssMb, r.command, { size: n, bytes: mb(`report${label(n)}.html`) });
+    row('HTML report', modelLabel(n), r.ms, r.maxRssMb, r.command, {
+      runs: r.runs,
+      size: n,
+      bytes: mb(`report${label(n)}.html`),
+    });
   }
   if (only.has('svg')) {
     const code = `code${label(n)}.bulwark.json`;
     const laid = bulwark(['render', code, '-o', `code${label(n)}.svg`]);
-    row('SVG, auto-layout (elkjs) + draw', modelLabel(n), laid.ms, laid.maxRssMb, laid.command, { size: n });
+    row('SVG, auto-layout (elkjs) + draw', modelLabel(n), laid.ms, laid.maxRssMb, laid.command, {
+      runs: laid.runs,
+      size: n,
+    });
     const drawn = bulwark(['render', m, '-o', `m${label(n)}.svg`]);
-    row('SVG, positions given (draw only)', modelLabel(n), drawn.ms, drawn.maxRssMb, drawn.command, { size: n });
+    row('SVG, positions given (draw only)', modelLabel(n), drawn.ms, drawn.maxRssMb, drawn.command, {
+      runs: drawn.runs,
+      size: n,
+    });
   }
 }
 
@@ -233,12 +248,16 @@ if (only.has('pytm')) {
     discardStdout: true,
   });
   row('analyze, pytm-sized model', `${shapes} assets, ${shapes} flows`, r.ms, r.maxRssMb, r.command, {
+    runs: r.runs,
     versusPytm: { ms: 11_000, mb: 270 },
   });
 }
 
 const machineAfter = machineLine();
-const cell = (x) => (typeof x === 'number' ? `${Math.round(x).toLocaleString('en')} ms` : x);
+const cell = (x, n) =>
+  typeof x === 'number'
+    ? `${Math.round(x).toLocaleString('en')} ms${n !== undefined && n < runs ? ` (${n} run)` : ''}`
+    : x;
 const table = [
   ['step', 'model', 'time', 'peak memory', 'command'],
   ...rows.map((r) => [
