@@ -34,7 +34,7 @@ import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
 import { REVIEW_ROUTE_ROLES, registerReviewRoutes } from './routes/review.js';
 import { brokenRules, registerTemplateRoutes } from './routes/templates.js';
 import type { Store } from './storage/database.js';
-import { type AuditRow, ModelStore, type StoredModel } from './storage/ModelStore.js';
+import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './storage/ModelStore.js';
 import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
 
 /** How the app is set up. */
@@ -346,12 +346,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     expected: number,
     doc: ThreatModel,
     message: string,
+    before?: ThreatModel,
   ): Promise<FastifyReply> {
-    const version = await commit(actor, id, expected, doc, message);
+    const version = await commit(actor, id, expected, doc, message, [], before);
     return reply.header('etag', etag(version)).send({ id, version });
   }
 
-  /** Saves `doc` as the version after `expected` (with extra audit rows); fails on a stale version. */
+  /**
+   * Saves `doc` as the version after `expected` (with extra audit rows); fails on a stale version.
+   * `before` is the document at `expected` when the caller has it (it is not read again).
+   */
   async function commit(
     actor: User,
     id: string,
@@ -359,8 +363,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     doc: ThreatModel,
     message: string,
     audit: AuditRow[] = [],
+    before?: ThreatModel,
   ): Promise<number> {
-    const r = await models.save(id, expected, doc, actor.name, message, audit);
+    return savedVersion(await models.save(id, expected, doc, actor.name, message, audit, before), id, expected);
+  }
+
+  /** The version a save stored, or the error to answer when it stored nothing. */
+  function savedVersion(r: SaveResult, id: string, expected: number): number {
     if (r.status === 'not-found') fail('NOT_FOUND', `No model with id "${id}".`);
     if (r.status === 'conflict') {
       fail(
@@ -612,6 +621,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       expected,
       result.model,
       `Analysed: ${result.merge.added} new, ${result.merge.orphaned} orphaned`,
+      m.document,
     );
   });
 
@@ -626,16 +636,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     const patch = body.data as z.infer<typeof ThreatPatchBodySchema>;
     const m = await mustGetAt(request.params.id, expected);
-    const byId = new Map((m.document.threats ?? []).map((t) => [t.id, t]));
     const at = new Date().toISOString();
-    for (const p of patch.threats) {
-      const t = byId.get(p.id);
-      if (!t) fail('NOT_FOUND', `Model "${m.id}" has no threat "${p.id}".`);
-      if (!t) continue;
-      const { id: _id, ...fields } = p;
-      Object.assign(t, fields, { changedBy: actor.name, changedAt: at });
-    }
-    return save(reply, actor, m.id, expected, m.document, patch.message ?? `Triaged ${patch.threats.length} threat(s)`);
+    // Only the patched threats are read and written back (no whole-model parse, diff or
+    // validation): the body's schema allows triage fields only, on threats the model has.
+    const r = await models.patchThreats(
+      m,
+      patch.threats.map(({ id, ...fields }) => ({ id, fields: { ...fields, changedBy: actor.name, changedAt: at } })),
+      actor.name,
+      patch.message ?? `Triaged ${patch.threats.length} threat(s)`,
+    );
+    if (r.status === 'no-threat') return fail('NOT_FOUND', `Model "${m.id}" has no threat "${r.threatId}".`);
+    const version = savedVersion(r, m.id, expected);
+    return reply.header('etag', etag(version)).send({ id: m.id, version });
   });
 
   app.get<{ Params: { id: string }; Querystring: { format?: string; page?: string } }>(

@@ -85,6 +85,56 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
     expect(audit.every((a) => a.at.length > 0)).toBe(true);
   });
 
+  it('patches threats in the version read, storing what a save of the changed document stores', async () => {
+    const doc = model();
+    const t1 = doc.threats?.[0];
+    if (!t1) throw new Error('the model has a threat');
+    doc.threats = [t1, { ...t1, id: 't2', title: 'Tampering "quoted" \\ text' }, { ...t1, id: 't3' }];
+    const { id } = await store.create(doc, 'ana');
+    const read = await store.get(id);
+    if (!read) throw new Error('created');
+    const changes = [
+      { id: 't3', fields: { status: 'mitigated' as const, changedBy: 'bo' } },
+      { id: 't2', fields: { justification: 'Because' } },
+    ];
+    expect(await store.patchThreats(read, [...changes, { id: 't9', fields: {} }], 'bo', 'x')).toEqual({
+      status: 'no-threat',
+      threatId: 't9',
+    });
+    expect(await store.patchThreats(read, changes, 'bo', 'Triage')).toEqual({ status: 'saved', version: 2 });
+    expect(await store.patchThreats(read, changes, 'cy', 'Stale')).toEqual({ status: 'conflict', currentVersion: 2 });
+    const expected = structuredClone(doc);
+    for (const c of changes) Object.assign(expected.threats?.find((t) => t.id === c.id) ?? {}, c.fields);
+    expect((await store.getText(id))?.documentText).toBe(JSON.stringify(expected));
+    expect(await store.version(id, 2)).toEqual(expected);
+    expect((await store.versions(id))[0]).toMatchObject({ version: 2, author: 'bo', message: 'Triage' });
+    expect(
+      (await store.auditLog(id)).slice(1).map((a) => [a.action, a.subject, a.field, a.oldValue, a.newValue]),
+    ).toEqual([
+      ['threat.changed', 't2', 'justification', null, 'Because'],
+      ['threat.changed', 't3', 'status', 'not-started', 'mitigated'],
+    ]);
+    await store.delete(id, 2, 'ana');
+    expect(await store.patchThreats(read, changes, 'bo', 'Gone')).toEqual({ status: 'not-found' });
+  });
+
+  it('saves with the document read as the one before, not reading it again', async () => {
+    const { id } = await store.create(model(), 'ana');
+    const read = await store.get(id);
+    if (!read) throw new Error('created');
+    const next = structuredClone(read.document);
+    next.metadata.owner = 'bo';
+    expect(await store.save(id, 1, next, 'bo', 'Owner', [], read.document)).toEqual({ status: 'saved', version: 2 });
+    expect(await store.save(id, 1, next, 'bo', 'Stale', [], read.document)).toEqual({
+      status: 'conflict',
+      currentVersion: 2,
+    });
+    expect((await store.auditLog(id)).map((a) => [a.action, a.field, a.newValue])).toEqual([
+      ['model.created', null, 'Shop'],
+      ['metadata.changed', 'owner', 'bo'],
+    ]);
+  });
+
   it('deletes only on the version it read', async () => {
     const { id } = await store.create(model(), 'ana');
     expect(await store.delete(id, 7, 'ana')).toEqual({ status: 'conflict', currentVersion: 1 });

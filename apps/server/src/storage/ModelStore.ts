@@ -4,7 +4,7 @@
  * no update is ever lost.
  */
 import { randomUUID } from 'node:crypto';
-import { diffModels, type ThreatModel } from '@bulwark/core';
+import { diffModels, type Threat, type ThreatModel } from '@bulwark/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -28,6 +28,12 @@ export type SaveResult =
   | { status: 'saved'; version: number }
   | { status: 'conflict'; currentVersion: number }
   | { status: 'not-found' };
+
+/** Fields to set on one threat (triage), by its id. */
+export interface ThreatFields {
+  id: string;
+  fields: Partial<Threat>;
+}
 
 /** One audit entry. */
 export interface AuditEntry {
@@ -60,11 +66,11 @@ export function auditRows(
   modelId: string,
 ): Omit<AuditEntry, 'modelId'>[] {
   const at = now();
-  const base = { at, actor };
   if (!before)
     return [
       {
-        ...base,
+        at,
+        actor,
         action: 'model.created',
         subject: modelId,
         field: null,
@@ -72,10 +78,11 @@ export function auditRows(
         newValue: after.metadata.name,
       },
     ];
-  const diff = diffModels(before, after);
+  const diff = diffModels(...withoutEqualParts(before, after));
   const rows: Omit<AuditEntry, 'modelId'>[] = [];
   const row = (action: string, subject: string | null, field: string | null, from: unknown, to: unknown) =>
-    rows.push({ ...base, action, subject, field, oldValue: show(from), newValue: show(to) });
+    // A literal, not a spread of the shared fields: tens of thousands of spread objects cost ten times more.
+    rows.push({ at, actor, action, subject, field, oldValue: show(from), newValue: show(to) });
   for (const c of diff.metadata) row('metadata.changed', null, c.field, c.from, c.to);
   for (const e of diff.elements.added) row('element.added', e.id, null, undefined, e.name);
   for (const e of diff.elements.removed) row('element.removed', e.id, null, e.name, undefined);
@@ -84,6 +91,152 @@ export function auditRows(
   for (const t of diff.threats.removed) row('threat.removed', t.id, null, t.title, undefined);
   for (const t of diff.threats.changed) for (const c of t.changes) row('threat.changed', t.id, c.field, c.from, c.to);
   return rows;
+}
+
+/** True when two JSON values are equal (objects with the same keys, in any order). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+    keys++;
+  }
+  for (const k in y) if (Object.hasOwn(y, k)) keys--;
+  return keys === 0;
+}
+
+/**
+ * The two versions without what is equal in both, which diffModels would report no change for:
+ * the diagrams when they are all equal, and every threat equal to its namesake. The diff of
+ * what is left is the same; comparing field by field thousands of unchanged threats (a
+ * re-analysis, a save of the whole document) is most of the cost of a diff.
+ */
+function withoutEqualParts(before: ThreatModel, after: ThreatModel): [ThreatModel, ThreatModel] {
+  const sameDiagrams = jsonEqual(before.diagrams, after.diagrams);
+  const tA = new Map((before.threats ?? []).map((t) => [t.id, t]));
+  const tB = new Map((after.threats ?? []).map((t) => [t.id, t]));
+  const equal = new Set<string>();
+  for (const [id, t] of tB) if (tA.has(id) && jsonEqual(tA.get(id), t)) equal.add(id);
+  const trim = (m: ThreatModel): ThreatModel => ({
+    ...m,
+    diagrams: sameDiagrams ? [] : m.diagrams,
+    ...(m.threats ? { threats: m.threats.filter((t) => !equal.has(t.id)) } : {}),
+  });
+  return [trim(before), trim(after)];
+}
+
+/** The stored JSON text each model `get` returned was read as (the version it names). */
+const storedTexts = new WeakMap<StoredModel, string>();
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
+
+/** The index just after the JSON string that opens at `start`. */
+function stringEnd(text: string, start: number): number {
+  let q = start;
+  for (;;) {
+    q = text.indexOf('"', q + 1);
+    if (q < 0) throw new Error('Unterminated string in a stored document.');
+    if (text.charCodeAt(q - 1) !== BACKSLASH) return q + 1;
+    let b = q - 1;
+    while (text.charCodeAt(b - 1) === BACKSLASH) b--;
+    if ((q - b) % 2 === 0) return q + 1;
+  }
+}
+
+/** The index of the first character at or after `i` that is not JSON white space. */
+function skipSpace(text: string, i: number): number {
+  let j = i;
+  for (let c = text.charCodeAt(j); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++j));
+  return j;
+}
+
+/** True when the JSON string literal at [start, end) is `name` (an ASCII name; escapes decoded). */
+function isName(text: string, start: number, end: number, name: string): boolean {
+  if (end - start === name.length + 2) return text.startsWith(name, start + 1);
+  // Only an escape makes a literal of `name` longer (\u0069 for i); decode the few that may be one.
+  if (end - start > 6 * name.length + 2) return false;
+  for (let i = start + 1; i < end; i++)
+    if (text.charCodeAt(i) === BACKSLASH) return JSON.parse(text.slice(start, end)) === name;
+  return false;
+}
+
+/** The value of the JSON string literal at [start, end). */
+function stringAt(text: string, start: number, end: number): string {
+  const raw = text.slice(start, end);
+  return raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+}
+
+/**
+ * Where each threat of a document is in its JSON text: for every object in the top-level
+ * `threats` array that has a string `id`, the span of the object, by id (the last one of an id
+ * wins and the first one places it, as in a Map of the parsed threats). The text is scanned, not
+ * parsed: strings are skipped whole, and only the threats' own keys are looked at, so this costs
+ * a fraction of JSON.parse.
+ */
+export function threatSpans(text: string): Map<string, { start: number; end: number }> {
+  let spans = new Map<string, { start: number; end: number }>();
+  let depth = 0;
+  // Inside the top-level threats array (its objects are at depth 3), or about to enter it.
+  let threatsArray = false;
+  let threatsNext = false;
+  let start = -1;
+  let id: string | undefined;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      if (depth === 1 || (depth === 3 && threatsArray)) {
+        const after = skipSpace(text, end);
+        if (text.charCodeAt(after) === COLON) {
+          if (depth === 1) {
+            // The last "threats" is the one JSON.parse keeps.
+            threatsNext = isName(text, i, end, 'threats');
+            if (threatsNext) spans = new Map();
+          } else if (isName(text, i, end, 'id')) {
+            const v = skipSpace(text, after + 1);
+            id = undefined;
+            if (text.charCodeAt(v) === QUOTE) {
+              const vEnd = stringEnd(text, v);
+              id = stringAt(text, v, vEnd);
+              i = vEnd;
+              continue;
+            }
+          }
+          i = after + 1;
+          continue;
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c === 123 || c === 91) {
+      // '{' or '['
+      depth++;
+      if (depth === 2) threatsArray = threatsNext && c === 91;
+      else if (depth === 3 && threatsArray && c === 123) {
+        start = i;
+        id = undefined;
+      }
+    } else if (c === 125 || c === 93) {
+      // '}' or ']'
+      if (depth === 3 && threatsArray && c === 125 && id !== undefined) spans.set(id, { start, end: i + 1 });
+      if (depth === 2) threatsArray = false;
+      depth--;
+    }
+    i++;
+  }
+  return spans;
 }
 
 /** Model storage over either database. */
@@ -108,12 +261,25 @@ export class ModelStore {
     }));
   }
 
-  /** One model with its current document, or undefined. */
+  /**
+   * One model with its current document, or undefined. The document is parsed when first used:
+   * a caller that only checks the version, or saves a triage change (`patchThreats`, which works
+   * on the stored text), never pays for parsing a large model.
+   */
   async get(id: string): Promise<StoredModel | undefined> {
     const m = await this.getText(id);
     if (!m) return undefined;
     const { documentText, ...summary } = m;
-    return { ...summary, document: JSON.parse(documentText) as ThreatModel };
+    let document: ThreatModel | undefined;
+    const stored: StoredModel = {
+      ...summary,
+      get document(): ThreatModel {
+        document ??= JSON.parse(documentText) as ThreatModel;
+        return document;
+      },
+    };
+    storedTexts.set(stored, documentText);
+    return stored;
   }
 
   /** One model with its current document as the stored JSON text (no parse), or undefined. */
@@ -165,7 +331,8 @@ export class ModelStore {
 
   /**
    * Saves a new document if the model is still at `expectedVersion`; otherwise changes nothing
-   * and says which version is current.
+   * and says which version is current. `before` is the document at `expectedVersion` when the
+   * caller has read it (the audit rows compare it with the new one; else it is read again).
    */
   async save(
     id: string,
@@ -174,45 +341,113 @@ export class ModelStore {
     actor: string,
     message = 'Saved',
     extraAudit: AuditRow[] = [],
+    before?: ThreatModel,
   ): Promise<SaveResult> {
     return this.db.transaction().execute(async (tx) => {
       const current = await tx
         .selectFrom('models')
-        .select(['version', 'document'])
+        .select(before ? ['version'] : ['version', 'document'])
         .where('id', '=', id)
         .executeTakeFirst();
       if (!current) return { status: 'not-found' } as const;
       if (current.version !== expectedVersion) return { status: 'conflict', currentVersion: current.version } as const;
-      const version = expectedVersion + 1;
-      const at = now();
-      const text = JSON.stringify(document);
-      const updated = await tx
-        .updateTable('models')
-        .set({
-          document: text,
-          version,
-          name: document.metadata.name,
-          template_id: document.template.id,
-          updated_at: at,
-          updated_by: actor,
-        })
-        .where('id', '=', id)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) {
-        const now2 = await tx.selectFrom('models').select('version').where('id', '=', id).executeTakeFirst();
-        return { status: 'conflict', currentVersion: now2?.version ?? expectedVersion } as const;
-      }
-      await tx
-        .insertInto('model_versions')
-        .values({ model_id: id, version, document: text, author: actor, message, created_at: at })
-        .execute();
-      await this.audit(tx, id, [
-        ...auditRows(JSON.parse(current.document) as ThreatModel, document, actor, id),
-        ...extraAudit,
-      ]);
-      return { status: 'saved', version } as const;
+      const previous = before ?? (JSON.parse((current as { document: string }).document) as ThreatModel);
+      return this.writeVersion(
+        tx,
+        id,
+        expectedVersion,
+        JSON.stringify(document),
+        actor,
+        message,
+        [...auditRows(previous, document, actor, id), ...extraAudit],
+        { name: document.metadata.name, template_id: document.template.id },
+      );
     });
+  }
+
+  /**
+   * Sets fields of some threats (triage) in the model as `read` returned it, and saves that as
+   * the next version if the model is still at the version read. Only the changed threats are
+   * parsed, changed and written back into the stored JSON text, and the audit rows compare only
+   * them: the cost grows with the change, not with the model (the new version's text is still
+   * written whole, to the model and to its versions). The document stored is the one a save of
+   * the parsed, changed document would store, and so are the audit rows.
+   */
+  async patchThreats(
+    read: StoredModel,
+    changes: ThreatFields[],
+    actor: string,
+    message: string,
+  ): Promise<SaveResult | { status: 'no-threat'; threatId: string }> {
+    const text = storedTexts.get(read) ?? JSON.stringify(read.document);
+    const spans = threatSpans(text);
+    const unknown = changes.find((c) => !spans.has(c.id));
+    if (unknown) return { status: 'no-threat', threatId: unknown.id };
+    const before = new Map<string, Threat>();
+    const after = new Map<string, Threat>();
+    for (const { id, fields } of changes) {
+      let threat = after.get(id);
+      if (!threat) {
+        const span = spans.get(id) as { start: number; end: number };
+        const json = text.slice(span.start, span.end);
+        before.set(id, JSON.parse(json) as Threat);
+        threat = JSON.parse(json) as Threat;
+        after.set(id, threat);
+      }
+      Object.assign(threat, fields);
+    }
+    // In document order, as a diff of the whole documents lists them.
+    const changed = [...spans].filter(([id]) => after.has(id));
+    let next = '';
+    let from = 0;
+    for (const [id, span] of [...changed].sort((a, b) => a[1].start - b[1].start)) {
+      next += text.slice(from, span.start) + JSON.stringify(after.get(id));
+      from = span.end;
+    }
+    next += text.slice(from);
+    const only = (threats: Map<string, Threat>) =>
+      ({ metadata: {}, diagrams: [], threats: changed.map(([id]) => threats.get(id)) }) as unknown as ThreatModel;
+    const rows = auditRows(only(before), only(after), actor, read.id);
+    return this.db.transaction().execute(async (tx) => {
+      const current = await tx.selectFrom('models').select('version').where('id', '=', read.id).executeTakeFirst();
+      if (!current) return { status: 'not-found' } as const;
+      if (current.version !== read.version) return { status: 'conflict', currentVersion: current.version } as const;
+      return this.writeVersion(tx, read.id, read.version, next, actor, message, rows);
+    });
+  }
+
+  /**
+   * Writes `text` as the version after `expectedVersion` (the model row and a copy in its
+   * versions) with its audit rows, unless another write got there first.
+   */
+  private async writeVersion(
+    tx: Transaction<Database>,
+    id: string,
+    expectedVersion: number,
+    text: string,
+    actor: string,
+    message: string,
+    rows: AuditRow[],
+    columns: { name?: string; template_id?: string } = {},
+  ): Promise<SaveResult> {
+    const version = expectedVersion + 1;
+    const at = now();
+    const updated = await tx
+      .updateTable('models')
+      .set({ ...columns, document: text, version, updated_at: at, updated_by: actor })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      const now2 = await tx.selectFrom('models').select('version').where('id', '=', id).executeTakeFirst();
+      return { status: 'conflict', currentVersion: now2?.version ?? expectedVersion };
+    }
+    await tx
+      .insertInto('model_versions')
+      .values({ model_id: id, version, document: text, author: actor, message, created_at: at })
+      .execute();
+    await this.audit(tx, id, rows);
+    return { status: 'saved', version };
   }
 
   /** Deletes a model (and its versions) if it is still at `expectedVersion`. */
