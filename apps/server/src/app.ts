@@ -97,9 +97,10 @@ const etag = (version: number): string => `"${version}"`;
 
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? 64 * 1024 * 1024;
   const app = Fastify({
     logger: options.logger === 'errors' ? { level: 'error', stream: process.stderr } : (options.logger ?? false),
-    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    bodyLimit,
   });
   const models = options.models ?? new ModelStore(options.store.db);
   const users = new UserStore(options.store.db);
@@ -230,9 +231,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     const e = error as { statusCode?: number; code?: string; message: string };
     if (e.statusCode === 413)
-      return reply
-        .status(413)
-        .send({ code: 'PAYLOAD_TOO_LARGE', message: 'The upload is larger than this server accepts.' });
+      return reply.status(413).send({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The request is larger than this server accepts (${Math.round(bodyLimit / 1048576)} MB). Whoever runs the server can raise the limit: bulwark serve --max-body <MB>.`,
+      });
     if (e.statusCode && e.statusCode < 500)
       return reply.status(e.statusCode).send({ code: 'BAD_REQUEST', message: e.message });
     app.log.error(error);

@@ -25,6 +25,8 @@ export interface ServeOptions {
   auth?: 'none' | 'local';
   /** `true`: log every request (JSON lines on standard output); `'errors'`: only errors; default: nothing. */
   logger?: boolean | 'errors';
+  /** Largest request body in bytes (default 64 MiB): models and uploads over it get 413. */
+  bodyLimit?: number;
 }
 
 /** A running server. */
@@ -67,6 +69,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       store,
       auth,
       logger: options.logger ?? false,
+      ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
       ...(existsSync(join(web, 'index.html')) ? { webRoot: web } : {}),
     });
     await app.listen({ host, port });

@@ -61,6 +61,33 @@ describe('bulwark serve', () => {
     }
   });
 
+  it('takes models up to --max-body megabytes, and says the limit and how to raise it beyond', async () => {
+    const dir = tempDir();
+    const { child, url } = await startServe(['--port', '0', '--db', `sqlite:${join(dir, 'b.db')}`, '--max-body', '1']);
+    try {
+      const model = (description: string) =>
+        JSON.stringify({
+          schemaVersion: 1,
+          metadata: { name: 'M', description },
+          template: { id: 'stride' },
+          diagrams: [],
+        });
+      const post = (body: string) =>
+        fetch(`${url}api/models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect((await post(model('x'.repeat(900_000)))).status).toBe(201);
+      const refused = await post(model('x'.repeat(1_200_000)));
+      expect(refused.status).toBe(413);
+      expect(((await refused.json()) as { message: string }).message).toMatch(/\(1 MB\).*--max-body/);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const bad = runCli(['serve', '--port', '0', '--max-body', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-body must be a number of megabytes');
+  });
+
   it('refuses to listen beyond this machine without accounts', () => {
     const r = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--db', `sqlite:${join(tempDir(), 'x.db')}`]);
     expect(r.code).toBe(1);

@@ -17,39 +17,56 @@ export function register(program: Command): void {
     .option('--seed <file>', 'a model to load when the database has no models yet')
     .option('--auth <mode>', 'none (one local user, loopback only) or local (accounts: see bulwark users)', 'none')
     .option('--log', 'log requests (JSON lines on standard output)')
-    .action(async (opts: { db?: string; host?: string; port?: string; seed?: string; auth: string; log?: boolean }) => {
-      if (opts.auth !== 'none' && opts.auth !== 'local')
-        throw new CliFailure(bulwarkError('USAGE', `--auth must be none or local, not "${opts.auth}".`));
-      const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-        throw new CliFailure(bulwarkError('USAGE', `--port must be a number from 0 to 65535, not "${opts.port}".`));
-      }
-      // Loaded here, not at start-up: the other commands need no database or HTTP server.
-      const { startServer } = await import('@bulwark/server');
-      let server: Awaited<ReturnType<typeof startServer>>;
-      try {
-        server = await startServer({
-          ...(opts.db !== undefined ? { db: opts.db } : {}),
-          ...(opts.host !== undefined ? { host: opts.host } : {}),
-          ...(port !== undefined ? { port } : {}),
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          auth: opts.auth,
-          // Errors are always logged: the 500 answer tells the client to look in the log.
-          logger: opts.log === true ? true : 'errors',
+    .option('--max-body <MB>', 'largest request the server accepts, in megabytes: a model saved or uploaded', '64')
+    .action(
+      async (opts: {
+        db?: string;
+        host?: string;
+        port?: string;
+        seed?: string;
+        auth: string;
+        log?: boolean;
+        maxBody: string;
+      }) => {
+        if (opts.auth !== 'none' && opts.auth !== 'local')
+          throw new CliFailure(bulwarkError('USAGE', `--auth must be none or local, not "${opts.auth}".`));
+        const port = opts.port === undefined ? undefined : Number(opts.port);
+        if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+          throw new CliFailure(bulwarkError('USAGE', `--port must be a number from 0 to 65535, not "${opts.port}".`));
+        }
+        const maxBody = Number(opts.maxBody);
+        if (!Number.isFinite(maxBody) || maxBody < 1 || maxBody > 4096)
+          throw new CliFailure(
+            bulwarkError('USAGE', `--max-body must be a number of megabytes from 1 to 4096, not "${opts.maxBody}".`),
+          );
+        // Loaded here, not at start-up: the other commands need no database or HTTP server.
+        const { startServer } = await import('@bulwark/server');
+        let server: Awaited<ReturnType<typeof startServer>>;
+        try {
+          server = await startServer({
+            ...(opts.db !== undefined ? { db: opts.db } : {}),
+            ...(opts.host !== undefined ? { host: opts.host } : {}),
+            ...(port !== undefined ? { port } : {}),
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            auth: opts.auth,
+            // Errors are always logged: the 500 answer tells the client to look in the log.
+            logger: opts.log === true ? true : 'errors',
+            bodyLimit: Math.round(maxBody * 1024 * 1024),
+          });
+        } catch (e) {
+          throw new CliFailure(bulwarkError('IO', e instanceof Error ? e.message : String(e)));
+        }
+        process.stdout.write(
+          `${out.green('Bulwark is running at')} ${out.bold(server.url)}  (database: ${server.store.dialect} ${server.store.location}; Ctrl+C stops it)\n`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string): void => {
+            process.stdout.write(`\n${signal}: finishing requests in flight, then closing the database…\n`);
+            server.close().then(resolve, resolve);
+          };
+          process.once('SIGINT', () => stop('SIGINT'));
+          process.once('SIGTERM', () => stop('SIGTERM'));
         });
-      } catch (e) {
-        throw new CliFailure(bulwarkError('IO', e instanceof Error ? e.message : String(e)));
-      }
-      process.stdout.write(
-        `${out.green('Bulwark is running at')} ${out.bold(server.url)}  (database: ${server.store.dialect} ${server.store.location}; Ctrl+C stops it)\n`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          process.stdout.write(`\n${signal}: finishing requests in flight, then closing the database…\n`);
-          server.close().then(resolve, resolve);
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
-    });
+      },
+    );
 }
