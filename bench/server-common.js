@@ -108,7 +108,7 @@ export async function adminQuery(text, url = PG_ADMIN_URL) {
  * `stop()` (SIGTERM: graceful, waits for exit), `kill()` (SIGKILL, waits for exit), the child's
  * CPU seconds so far, and the tail of its output for error messages.
  */
-export async function startServer(db, { timeoutMs = 30_000 } = {}) {
+export async function startServer(db, { timeoutMs = 30_000, args = [] } = {}) {
   // Extra Node options for the server, e.g. to profile it:
   // BULWARK_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node bench/server.js
   const nodeArgs = (process.env.BULWARK_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -119,6 +119,7 @@ export async function startServer(db, { timeoutMs = 30_000 } = {}) {
     '0',
     '--db',
     db,
+    ...args,
     ...(process.env.BULWARK_BENCH_LOG ? ['--log'] : []),
   ];
   const child = spawn(process.execPath, [...nodeArgs, ...cli], {
