@@ -1,8 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './io.js';
+import { loadModel, MAX_MODEL_BYTES, writeFileAtomic } from './io.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -54,5 +63,22 @@ describe('writeFileAtomic', () => {
     for (const f of left) writeFileSync(join(dir, f), 'partial');
     expect(writeFileAtomic(join(dir, 'm.json'), '{}').ok).toBe(true);
     expect(readdirSync(dir).sort()).toEqual([`.m.json.${process.pid}.2.tmp`, '.other.json.4194305.3.tmp', 'm.json']);
+  });
+});
+
+describe('loadModel', () => {
+  it('refuses a file over the size it can read, saying the limit and what to do, without reading it', () => {
+    const file = join(scratch(), 'huge.tm7');
+    // Sparse: the size is there, the bytes are not.
+    const fd = openSync(file, 'w');
+    ftruncateSync(fd, MAX_MODEL_BYTES + 1);
+    closeSync(fd);
+    const r = loadModel(file);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.file).toBe(file);
+    expect(r.error.message).toMatch(
+      /^File is 500 MB: over the 500 MB Bulwark reads .*Keep a model this large as Bulwark JSON/,
+    );
   });
 });

@@ -30,8 +30,11 @@ import { detectFormat, tm7Format } from '@bulwark/formats';
 import { parseYamlText } from '@bulwark/templates';
 import { Document, isDocument, type LineCounter } from 'yaml';
 
-/** The largest model file the CLI reads (a safety limit, not a format limit). */
-export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+/**
+ * The largest model file the CLI reads: 500 MB, under the longest string JavaScript holds (512 MiB
+ * characters), so a file under it is read whole; a .tm7 of 100,000 elements is about 470 MB.
+ */
+export const MAX_MODEL_BYTES = 500 * 1024 * 1024;
 
 /** A model read from disk, with what is needed to write it back the same way. */
 export interface LoadedModel {
@@ -64,7 +67,7 @@ function readText(file: string): Result<string> {
       return err(
         bulwarkError(
           'IO',
-          `File is ${Math.round(size / 1048576)} MB, over the ${MAX_MODEL_BYTES / 1048576} MB limit.`,
+          `File is ${Math.round(size / 1048576)} MB: over the ${MAX_MODEL_BYTES / 1048576} MB Bulwark reads (the longest text JavaScript holds is 512 MB). Keep a model this large as Bulwark JSON (a tenth of the size of the same model as a .tm7).`,
           { file },
         ),
       );
