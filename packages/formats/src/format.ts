@@ -48,4 +48,9 @@ export interface ModelFormat {
   read?: (text: string, file: string, options?: ReadOptions) => Result<ModelImport>;
   /** Writes a model; its template gives the types' names and properties where the format needs them. */
   write?: (model: ThreatModel, template: Template) => FormatOutput;
+  /**
+   * `write` in pieces that join to exactly its text, for formats whose files grow large (a .tm7
+   * is about 13 times the size of the Bulwark JSON): callers write the pieces as they come.
+   */
+  writeParts?: (model: ThreatModel, template: Template) => { parts: Iterable<string>; warnings: string[] };
 }

@@ -44,6 +44,7 @@ export {
 /** .tm7 models: read and written. */
 export {
   exportTm7,
+  exportTm7Parts,
   importTm7,
   looksLikeTm7,
   type Tm7Import,

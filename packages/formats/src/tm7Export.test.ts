@@ -17,7 +17,7 @@ import {
 } from '@bulwark/core';
 import { loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import { describe, expect, it } from 'vitest';
-import { exportTm7, importTm7, type Tm7Import, tm7Guid, tm7ReverseGuid } from './tm7.js';
+import { exportTm7, exportTm7Parts, importTm7, type Tm7Import, tm7Guid, tm7ReverseGuid } from './tm7.js';
 import { NS, templateToKnowledgeBase } from './tmtKnowledgeBase.js';
 import { children, parseXml, type XmlNode } from './xml.js';
 
@@ -179,6 +179,38 @@ const first = (node: XmlNode | undefined, name: string): XmlNode => {
   if (!found) throw new Error(`no <${name}>`);
   return found;
 };
+
+describe('.tm7 export in pieces', () => {
+  it('joins to exactly the whole export, a piece per stencil, connector and threat', () => {
+    const parts = [...exportTm7Parts(minimal.model, minimal.template)];
+    expect(parts.join('')).toBe(minimalXml);
+    const elements = minimal.model.diagrams.flatMap((d) => d.elements);
+    const stencils = elements.filter(
+      (e) => e.kind !== 'dataFlow' && !(e.kind === 'trustBoundary' && e.shape === 'line'),
+    );
+    expect(parts.filter((p) => p.startsWith('<a:KeyValueOfguidanyType>')).length).toBeGreaterThanOrEqual(
+      stencils.length,
+    );
+    expect(parts.length).toBeGreaterThan(elements.length + (minimal.model.threats ?? []).length);
+  });
+
+  it('writes empty lists as the whole export does (self-closing), also for a model without diagrams or threats', () => {
+    const bare: ThreatModel = { ...minimal.model, diagrams: [], threats: [], notes: [] };
+    const parts = [...exportTm7Parts(bare, minimal.template)];
+    expect(parts.join('')).toBe(exportTm7(bare, minimal.template));
+    expect(parts).toContain('<DrawingSurfaceList/>');
+    const empty: ThreatModel = {
+      ...minimal.model,
+      diagrams: [{ id: 'd', name: 'Empty', elements: [] }],
+      threats: [],
+    };
+    const text = [...exportTm7Parts(empty, minimal.template)].join('');
+    expect(text).toBe(exportTm7(empty, minimal.template));
+    expect(text).toContain('<Borders xmlns:a=');
+    expect(text).toMatch(/<Borders xmlns:a="[^"]*"\/>/);
+    expect(text).toMatch(/<ThreatInstances xmlns:a="[^"]*"\/>/);
+  });
+});
 
 describe('.tm7 export keeps the structure of the files the tool writes', () => {
   const root = unwrap(parseXml(minimalXml, 'minimal.tm7'));

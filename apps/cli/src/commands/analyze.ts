@@ -10,7 +10,7 @@ import {
   type Threat,
   validateModel,
 } from '@bulwark/core';
-import { exportTm7, tm7ExportWarnings } from '@bulwark/formats';
+import { exportTm7Parts, tm7ExportWarnings } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, loadModelAndTemplate, orFail, printWarning } from '../context.js';
 import { isNative, modelText, writeFileAtomic } from '../io.js';
@@ -140,7 +140,7 @@ export function register(program: Command): void {
       if (opts.write) {
         const text =
           loaded.format === 'tm7'
-            ? exportTm7(result.model, template.template)
+            ? exportTm7Parts(result.model, template.template)
             : modelText(result.model, loaded.format === 'yaml' ? 'yaml' : 'json', loaded.yamlDocument);
         if (loaded.format === 'tm7')
           for (const w of tm7ExportWarnings(result.model, template.template)) printWarning(w);

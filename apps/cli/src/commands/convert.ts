@@ -83,7 +83,7 @@ export function register(program: Command): void {
         }
         const loaded = orFail(loadModel(input));
         const warnings = [...(loaded.warnings ?? [])];
-        let text: string;
+        let text: string | Iterable<string>;
         const foreign = formatById(format);
         if (foreign?.write) {
           const template = orFail(
@@ -93,9 +93,10 @@ export function register(program: Command): void {
                 ? ok(loaded.template)
                 : findTemplate(loaded.model.template.id),
           );
-          const written = foreign.write(loaded.model, template);
+          // In pieces where the format offers them: a large model's .tm7 is never held whole.
+          const written = foreign.writeParts?.(loaded.model, template) ?? foreign.write(loaded.model, template);
           warnings.push(...written.warnings);
-          text = written.text;
+          text = 'parts' in written ? written.parts : written.text;
         } else {
           if (loaded.template) keepTemplate(loaded.template, warnings);
           else if (!findTemplate(loaded.model.template.id).ok)
