@@ -77,7 +77,6 @@ const skipped = [];
 /** A table row: what was measured, on which model, the figures, and the command. */
 function row(step, model, ms, peakMb, command, extra = {}) {
   rows.push({ step, model, ms, peakMb, command, ...extra });
-  if (typeof extra.runs !== 'number') delete rows.at(-1).runs;
   const time = typeof ms === 'number' ? `${Math.round(ms)} ms` : ms;
   console.error(`  ${step} · ${model}: ${time}, ${Math.round(peakMb)} MB`);
 }

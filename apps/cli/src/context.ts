@@ -6,6 +6,7 @@ import {
   ERROR_CODES,
   err,
   formatError,
+  ok,
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
@@ -86,6 +87,16 @@ export function loadTemplate(idOrPath: string): Result<ResolvedTemplate> {
 }
 
 /**
+ * The template for a loaded model: the one given with --template, else the one its file embeds
+ * (a .tm7's knowledge base), else the one it names.
+ */
+export function modelTemplate(loaded: LoadedModel, templateOption?: string): Result<Template> {
+  return templateOption === undefined && loaded.template
+    ? ok(loaded.template)
+    : findTemplate(templateOption ?? loaded.model.template.id);
+}
+
+/**
  * Loads a model and the template it names (or the one given with --template), warning about
  * broken rules unless the caller reports them itself.
  */
@@ -96,10 +107,8 @@ export function loadModelAndTemplate(
 ): { loaded: LoadedModel; template: ResolvedTemplate } {
   const loaded = orFail(loadModel(file));
   for (const w of loaded.warnings ?? []) printWarning(`${file}: ${w}`);
-  const template =
-    templateOption === undefined && loaded.template
-      ? resolveTemplate(loaded.template)
-      : loadTemplate(templateOption ?? loaded.model.template.id);
+  const found = modelTemplate(loaded, templateOption);
+  const template = found.ok ? resolveTemplate(found.value) : found;
   if (!template.ok) {
     throw new CliFailure({ ...template.error, message: `${file}: ${template.error.message}` });
   }

@@ -2,6 +2,8 @@
  * The difference between two versions of a model: diagrams and elements added, removed or
  * changed (and which fields), threats new, removed or changed (status, priority, ...).
  */
+
+import { jsonEqual } from './jsonEqual.js';
 import type { Element, Threat, ThreatModel } from './model/ThreatModelSchema.js';
 
 /** A field that differs, with both values. */
@@ -46,21 +48,6 @@ export const THREAT_DIFF_FIELDS = [
   'orphaned',
 ] as const;
 
-function same(a: unknown, b: unknown): boolean {
-  return stableJson(a) === stableJson(b);
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const sorted: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-      return sorted;
-    }
-    return v;
-  });
-}
-
 function fieldChanges(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
@@ -69,7 +56,7 @@ function fieldChanges(
   const keys = fields ?? [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const out: FieldChange[] = [];
   for (const field of keys) {
-    if (!same(a[field], b[field])) out.push({ field, from: a[field], to: b[field] });
+    if (!jsonEqual(a[field], b[field])) out.push({ field, from: a[field], to: b[field] });
   }
   return out;
 }

@@ -48,6 +48,7 @@ export {
   interactionSections,
 } from './interactionTable.js';
 /** The JSON Schemas generated from the zod schemas. */
+export { jsonEqual } from './jsonEqual.js';
 export { JSON_ITEMS, jsonParts } from './jsonParts.js';
 export { type PublishedSchema, publishedSchemas } from './jsonSchemas.js';
 /** Numbered, pure migrations of old model files. */

@@ -5,10 +5,10 @@
  * silently.
  */
 import { existsSync } from 'node:fs';
-import { bulwarkError, ok, type Template } from '@bulwark/core';
+import { bulwarkError, type Template } from '@bulwark/core';
 import { formatById, MODEL_FORMATS } from '@bulwark/formats';
 import type { Command } from 'commander';
-import { CliFailure, findTemplate, orFail, printWarning } from '../context.js';
+import { CliFailure, findTemplate, modelTemplate, orFail, printWarning } from '../context.js';
 import { loadModel, modelText, writeFileAtomic } from '../io.js';
 import { out } from '../output.js';
 import { findUserTemplate, saveUserTemplate } from '../templateStore.js';
@@ -86,13 +86,7 @@ export function register(program: Command): void {
         let text: string | Iterable<string>;
         const foreign = formatById(format);
         if (foreign?.write) {
-          const template = orFail(
-            opts.template !== undefined
-              ? findTemplate(opts.template)
-              : loaded.template
-                ? ok(loaded.template)
-                : findTemplate(loaded.model.template.id),
-          );
+          const template = orFail(modelTemplate(loaded, opts.template));
           // In pieces where the format offers them: a large model's .tm7 is never held whole.
           const written = foreign.writeParts?.(loaded.model, template) ?? foreign.write(loaded.model, template);
           warnings.push(...written.warnings);

@@ -4,7 +4,7 @@
  * no update is ever lost.
  */
 import { randomUUID } from 'node:crypto';
-import { diffModels, type Threat, type ThreatModel } from '@bulwark/core';
+import { diffModels, jsonEqual, type Threat, type ThreatModel } from '@bulwark/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -91,27 +91,6 @@ export function auditRows(
   for (const t of diff.threats.removed) row('threat.removed', t.id, null, t.title, undefined);
   for (const t of diff.threats.changed) for (const c of t.changes) row('threat.changed', t.id, c.field, c.from, c.to);
   return rows;
-}
-
-/** True when two JSON values are equal (objects with the same keys, in any order). */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let keys = 0;
-  for (const k in x) {
-    if (!Object.hasOwn(x, k)) continue;
-    if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
-    keys++;
-  }
-  for (const k in y) if (Object.hasOwn(y, k)) keys--;
-  return keys === 0;
 }
 
 /**
