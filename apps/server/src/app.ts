@@ -31,7 +31,8 @@ import { docsPage, homePage } from './homePage.js';
 import { type LoginLimit, LoginLimiter } from './loginLimiter.js';
 import { openApiDocument } from './openapi.js';
 import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
-import { REVIEW_ROUTE_ROLES, registerReviewRoutes } from './routes/review.js';
+import { registerReviewRoutes } from './routes/review.js';
+import { accessOf } from './routeAccess.js';
 import { brokenRules, registerTemplateRoutes } from './routes/templates.js';
 import type { Store } from './storage/database.js';
 import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './storage/ModelStore.js';
@@ -142,15 +143,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     csrfOf.set(request, session.csrfToken);
     return session.user;
   }
-  // Outside /api there is no data (the web app's files, /healthz; `/` checks for itself).
-  const PUBLIC_API = new Set(['/api/login', '/api/logout', '/api/docs', '/api/docs/json']);
-  app.addHook('preHandler', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    const u = await authenticate(request);
-    if (u) who.set(request, u);
-    else if (path.startsWith('/api/') && !PUBLIC_API.has(path))
-      fail('UNAUTHENTICATED', 'Sign in (POST /api/login) or send an API token (Authorization: Bearer …).');
-  });
   const userOf = (request: FastifyRequest): User => who.get(request) ?? fail('UNAUTHENTICATED', 'Sign in first.');
 
   // The caller's role on the model a request names, once `need` has checked it.
@@ -175,36 +167,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     return u;
   }
-  /**
-   * The role each model route needs, checked in one place before any handler runs; a route
-   * under /api/models/:id that is missing here makes the server refuse to start.
-   */
-  const ROUTE_ROLES: Record<string, Role> = {
-    'GET /api/models/:id': 'viewer',
-    // Reviewers too, for triage and review progress only: the handler checks what they change.
-    'PUT /api/models/:id': 'reviewer',
-    'DELETE /api/models/:id': 'owner',
-    'GET /api/models/:id/versions': 'viewer',
-    'GET /api/models/:id/versions/:version': 'viewer',
-    'GET /api/models/:id/diff': 'viewer',
-    'GET /api/models/:id/audit': 'viewer',
-    'GET /api/models/:id/export': 'viewer',
-    'POST /api/models/:id/analyze': 'editor',
-    'PATCH /api/models/:id/threats': 'reviewer',
-    'POST /api/models/:id/roles': 'owner',
-    ...REVIEW_ROUTE_ROLES,
-  };
+  // Every route says who may call it (routeAccess.ts); one missing from the table stops the start.
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/models/:id')) return;
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD' && !ROUTE_ROLES[`${method} ${route.url}`])
-        throw new Error(`Route ${method} ${route.url} has no role in ROUTE_ROLES.`);
+      if (method !== 'HEAD' && accessOf(method, route.url) === undefined)
+        throw new Error(`Route ${method} ${route.url} has no entry in ROUTE_ACCESS (routeAccess.ts).`);
     }
   });
+  // Access is decided on the route the router matched, however the client spelled the path; a
+  // request that matched no route gets the router's 404 and reaches no handler.
   app.addHook('preHandler', async (request) => {
-    const role = ROUTE_ROLES[`${request.method === 'HEAD' ? 'GET' : request.method} ${request.routeOptions.url ?? ''}`];
-    const id = (request.params as { id?: string } | undefined)?.id;
-    if (role && id !== undefined) await need(request, id, role);
+    const u = await authenticate(request);
+    if (u) who.set(request, u);
+    const pattern = request.routeOptions.url;
+    if (pattern === undefined) return;
+    const access = accessOf(request.method, pattern);
+    if (access === 'public') return;
+    if (!u) fail('UNAUTHENTICATED', 'Sign in (POST /api/login) or send an API token (Authorization: Bearer …).');
+    if (access === 'admin') needAdmin(request);
+    else if (access === undefined) fail('FORBIDDEN', 'This route has no access rule.');
+    else if (access !== 'signed-in') {
+      const id = (request.params as { id?: string } | undefined)?.id;
+      if (id === undefined) fail('FORBIDDEN', 'This route names no model.');
+      await need(request, id as string, access.model);
+    }
   });
 
   const needAdmin = (request: FastifyRequest): User => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { UserStore } from './storage/UserStore.js';
 import { backends } from './testing/backends.js';
+import { routeList } from './testing/routes.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const example = JSON.parse(readFileSync(`${ROOT}examples/infrastructure.bulwark.json`, 'utf8'));
@@ -24,24 +25,6 @@ const EDITORS: Person[] = ['admin', 'owner', 'editor'];
 const SIGNERS: Person[] = ['admin', 'owner', 'reviewer'];
 const OWNERS: Person[] = ['admin', 'owner'];
 const ADMINS: Person[] = ['admin'];
-
-/** Every route the app has, as `METHOD /url`, read from Fastify's route tree (HEAD left out). */
-function routeList(app: FastifyInstance): string[] {
-  const out: string[] = [];
-  const stack: { depth: number; path: string }[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([\s│├└─]*)(\S+)(?: \(([^)]*)\))?/.exec(line);
-    if (!m?.[2]) continue;
-    const depth = (m[1] ?? '').length;
-    while (stack.length > 0 && (stack.at(-1)?.depth ?? 0) >= depth) stack.pop();
-    const path = (stack.at(-1)?.path ?? '') + m[2];
-    stack.push({ depth, path });
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim())) {
-      if (method && method !== 'HEAD') out.push(`${method} ${path}`);
-    }
-  }
-  return out;
-}
 
 describe('security in team mode', () => {
   const [sqlite] = backends();
