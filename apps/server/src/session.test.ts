@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
@@ -10,7 +11,11 @@ const example = JSON.parse(readFileSync(`${ROOT}examples/infrastructure.bulwark.
 
 /** Signs in with a password; the session cookie and the CSRF token the answer carried. */
 async function signIn(app: FastifyInstance, name: string): Promise<{ cookie: string; csrf: string }> {
-  const r = await app.inject({ method: 'POST', url: '/api/login', payload: { name, password: `${name}-pw-12345` } });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/api/login',
+    payload: { name, password: `${name}-pw-correct-horse` },
+  });
   expect(r.statusCode, r.body).toBe(200);
   return { cookie: String(r.headers['set-cookie']).split(';')[0] as string, csrf: r.json().csrfToken };
 }
@@ -25,7 +30,8 @@ describe.each(backends())('team mode as the web app uses it, on $name', (backend
     opened = await backend.open();
     app = await buildApp({ store: opened.store, auth: 'local' });
     const users = new UserStore(opened.store.db);
-    for (const name of ['admin', 'ana', 'bo', 'cy', 'di']) await users.add(name, `${name}-pw-12345`, name === 'admin');
+    for (const name of ['admin', 'ana', 'bo', 'cy', 'di'])
+      await users.add(name, `${name}-pw-correct-horse`, name === 'admin');
     for (const name of ['admin', 'ana', 'bo', 'cy', 'di']) sessions[name] = await signIn(app, name);
     // ana creates two models (she owns both) and gives the others a role on the first one.
     for (const label of ['first', 'second']) {
@@ -130,6 +136,29 @@ describe.each(backends())('team mode as the web app uses it, on $name', (backend
     expect(await list('cy')).toEqual({ first: 'reviewer' });
     expect(await list('di')).toEqual({ first: 'viewer' });
     expect(await list('admin')).toEqual({ first: 'owner', second: 'owner' });
+  });
+
+  it('answers a sign-in for an unknown name as slowly as a wrong password for a known one', async () => {
+    const users = new UserStore(opened.store.db);
+    await users.add('timed', 'timed-pw-correct-horse');
+    const login = (name: string) =>
+      app.inject({ method: 'POST', url: '/api/login', payload: { name, password: 'not the right one at all' } });
+    const median = async (name: string): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        expect((await login(name)).statusCode).toBe(401);
+        times.push(performance.now() - start);
+      }
+      return times.sort((a, b) => a - b)[2] as number;
+    };
+    const known = await median('timed');
+    const unknown = await median('nobody-by-this-name');
+    expect(unknown, `unknown ${unknown.toFixed(1)} ms, known ${known.toFixed(1)} ms`).toBeGreaterThanOrEqual(
+      known * 0.5,
+    );
+    // The same answer, too.
+    expect((await login('nobody-by-this-name')).json()).toEqual((await login('timed')).json());
   });
 
   it('signs out: the session and its token stop working', async () => {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { hashPassword, newSecret, secretHash, verifyPassword } from '../auth.js';
+import { hashPassword, newSecret, secretHash, verifyNoPassword, verifyPassword } from '../auth.js';
 import type { Database } from './schema.js';
 
 /** A user as the server sees it. */
@@ -36,7 +36,7 @@ export class UserStore {
     const id = randomUUID();
     await this.db
       .insertInto('users')
-      .values({ id, name, password_hash: hashPassword(password), is_admin: isAdmin ? 1 : 0, created_at: now() })
+      .values({ id, name, password_hash: await hashPassword(password), is_admin: isAdmin ? 1 : 0, created_at: now() })
       .execute();
     return { id, name, isAdmin };
   }
@@ -73,21 +73,25 @@ export class UserStore {
     if (!user) return false;
     await this.db
       .updateTable('users')
-      .set({ password_hash: hashPassword(password) })
+      .set({ password_hash: await hashPassword(password) })
       .where('id', '=', user.id)
       .execute();
     await this.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     return true;
   }
 
-  /** The user, if the password is right. */
+  /**
+   * The user, if the password is right. An unknown name, or a user without a password, costs a
+   * password check all the same, so how long the answer takes does not tell which names exist.
+   */
   async verify(name: string, password: string): Promise<User | undefined> {
     const r = await this.db
       .selectFrom('users')
       .select(['id', 'name', 'is_admin', 'password_hash'])
       .where('name', '=', name)
       .executeTakeFirst();
-    if (!r?.password_hash || !verifyPassword(password, r.password_hash)) return undefined;
+    const right = r?.password_hash ? await verifyPassword(password, r.password_hash) : await verifyNoPassword(password);
+    if (!r || !right) return undefined;
     return { id: r.id, name: r.name, isAdmin: r.is_admin === 1 };
   }
 
