@@ -2,18 +2,8 @@
  * Files for the CLI: reading models (JSON or YAML, with line numbers for YAML problems) and
  * writing them atomically (temp file + fsync + rename), so a crash never leaves a torn file.
  */
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   type BulwarkError,
   bulwarkError,
@@ -29,6 +19,7 @@ import {
 import { detectFormat, tm7Format } from '@bulwark/formats';
 import { parseYamlText } from '@bulwark/templates';
 import { Document, isDocument, type LineCounter } from 'yaml';
+import { readTextFile, relatedFileReader } from './readTextFile.js';
 
 /**
  * The largest model file the CLI reads: 500 MB, under the longest string JavaScript holds (512 MiB
@@ -60,30 +51,14 @@ export function isYamlPath(file: string): boolean {
   return /\.ya?ml$/i.test(file);
 }
 
+/** The refusal of a model file (or a file it includes) over MAX_MODEL_BYTES. */
+function tooLarge(size: number | undefined): string {
+  return `File is ${size === undefined ? 'over' : `${Math.round(size / 1048576)} MB: over`} the ${MAX_MODEL_BYTES / 1048576} MB Bulwark reads (the longest text JavaScript holds is 512 MB). Keep a model this large as Bulwark JSON (a tenth of the size of the same model as a .tm7).`;
+}
+
+/** A model file's text: a regular file or a pipe, at most MAX_MODEL_BYTES (checked while reading). */
 function readText(file: string): Result<string> {
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_MODEL_BYTES)
-      return err(
-        bulwarkError(
-          'IO',
-          `File is ${Math.round(size / 1048576)} MB: over the ${MAX_MODEL_BYTES / 1048576} MB Bulwark reads (the longest text JavaScript holds is 512 MB). Keep a model this large as Bulwark JSON (a tenth of the size of the same model as a .tm7).`,
-          { file },
-        ),
-      );
-    return ok(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : String(e);
-    return err(bulwarkError('IO', `Cannot read the file: ${why}. Check the path.`, { file }));
-  }
+  return readTextFile(file, { limit: MAX_MODEL_BYTES, tooLarge, kinds: 'regular-or-pipe' });
 }
 
 /** Splits `diagrams[0].elements[2].source` into ['diagrams', 0, 'elements', 2, 'source']. */
@@ -119,8 +94,9 @@ export function loadModel(file: string): Result<LoadedModel> {
   // Another tool's file, recognised by content (a .tm7 by its name too, so a broken one says so).
   const foreign = /\.tm7$/i.test(file) ? tm7Format : detectFormat(text.value);
   if (foreign?.read) {
+    // Includes: only regular files inside the model's folder tree (relatedFileReader).
     const imported = foreign.read(text.value, file, {
-      readRelated: (path) => readText(resolve(dirname(file), path)),
+      readRelated: relatedFileReader(file, { limit: MAX_MODEL_BYTES, tooLarge }),
     });
     if (!imported.ok) return imported;
     const { model, template, warnings } = imported.value;
