@@ -30,9 +30,10 @@ import { errorBody, fail, HTTP_STATUS, HttpError } from './errors.js';
 import { docsPage, homePage } from './homePage.js';
 import { type LoginLimit, LoginLimiter } from './loginLimiter.js';
 import { openApiDocument } from './openapi.js';
-import { CreateBlankSchema, ThreatPatchBodySchema } from './requestSchemas.js';
-import { registerReviewRoutes } from './routes/review.js';
+import { LOOPBACK_NAMES, registerRequestGuards } from './requestGuards.js';
+import { CreateBlankSchema, LoginBodySchema, RoleGrantSchema, ThreatPatchBodySchema } from './requestSchemas.js';
 import { accessOf } from './routeAccess.js';
+import { registerReviewRoutes } from './routes/review.js';
 import { brokenRules, registerTemplateRoutes } from './routes/templates.js';
 import type { Store } from './storage/database.js';
 import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './storage/ModelStore.js';
@@ -55,6 +56,8 @@ export interface AppOptions {
   webRoot?: string;
   /** Wrong passwords allowed per name and address before logins are refused for a while. */
   loginLimit?: LoginLimit;
+  /** The host names the server answers to (default: loopback names; see allowedHostsFor). */
+  allowedHosts?: Iterable<string>;
 }
 
 /**
@@ -108,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const teamMode = options.auth === 'local';
   const localUser: User = { id: 'local', name: options.localUser ?? 'local', isAdmin: true };
   await app.register(cookie);
+  registerRequestGuards(app, { allowedHosts: new Set(options.allowedHosts ?? LOOPBACK_NAMES) });
   const loginLimiter = new LoginLimiter(options.loginLimit);
 
   // Security headers on every answer; HTML gets the CSP unless a route set its own (reports).
@@ -402,8 +406,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.post('/api/login', async (request, reply) => {
     if (!teamMode) return { user: localUser, csrfToken: null };
-    const body = z.object({ name: z.string().min(1), password: z.string().min(1) }).safeParse(request.body);
-    if (!body.success) fail('SCHEMA_INVALID', 'Send { "name", "password" }.');
+    const body = LoginBodySchema.safeParse(request.body);
+    if (!body.success)
+      fail(
+        'SCHEMA_INVALID',
+        `Send { "name", "password" }: ${body.error.issues[0]?.path.join('.')} ${body.error.issues[0]?.message}.`,
+      );
     const name = body.data?.name ?? '';
     const wait = loginLimiter.retryAfter(name, request.ip);
     if (wait > 0)
@@ -459,9 +467,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.post<{ Params: { id: string } }>('/api/models/:id/roles', async (request) => {
-    const body = z.object({ user: z.string().min(1), role: z.enum(ROLES) }).safeParse(request.body);
+    const body = RoleGrantSchema.safeParse(request.body);
     if (!body.success)
-      fail('SCHEMA_INVALID', `Send { "user": "<name>", "role": ${ROLES.map((r) => `"${r}"`).join(' | ')} }.`);
+      fail(
+        'SCHEMA_INVALID',
+        `Send { "user": "<name>", "role": ${ROLES.map((r) => `"${r}"`).join(' | ')} }: ${body.error.issues[0]?.message}.`,
+      );
     const target = await users.byName(body.data?.user ?? '');
     if (!target) fail('NOT_FOUND', `No user named "${body.data?.user}".`);
     await users.grant(request.params.id, (target as User).id, body.data?.role as Role);

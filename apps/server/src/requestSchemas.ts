@@ -1,34 +1,65 @@
 /** The request bodies the API validates that are not model or template documents. */
 import { ThreatStatusSchema } from '@bulwark/core';
 import { z } from 'zod';
+import { ROLES } from './storage/UserStore.js';
 
-/** Threat triage changes: one threat or many, only the triage fields. */
-export const ThreatPatchSchema = z.object({
-  id: z.string().min(1).describe('The threat id.'),
-  status: ThreatStatusSchema.optional(),
-  priority: z.string().min(1).optional(),
-  justification: z.string().optional(),
-  mitigations: z.string().optional(),
-});
-
-/** A batch of triage changes, saved as one version. */
-export const ThreatPatchBodySchema = z.object({
-  threats: z.array(ThreatPatchSchema).min(1),
-  message: z.string().optional().describe('The version message.'),
-});
-
-/** A blank model from a template. */
-export const CreateBlankSchema = z.object({
-  name: z.string().min(1),
-  template: z.string().min(1).describe('A template id, e.g. "stride".'),
-});
+/**
+ * Every string a request carries has a maximum length (a test walks these schemas and the model
+ * and template schemas to make sure): a name or id is short, a triage text is a few pages.
+ */
+export const LIMITS = {
+  /** A user, model or template name, an id, a version, a priority. */
+  name: 200,
+  /** A password (NIST SP 800-63B: at least 64 allowed). */
+  password: 1024,
+  /** A version message. */
+  message: 1000,
+  /** A threat's justification or mitigations, a comment, a sign-off note. */
+  text: 100_000,
+  /** A threat id (`typeId:sourceId:flowId:targetId`, each part up to 200 characters). */
+  threatId: 1000,
+} as const;
 
 /** The longest comment or sign-off note the server stores, in characters. */
 export const MAX_COMMENT_LENGTH = 10_000;
 
+/** Signing in. */
+export const LoginBodySchema = z.object({
+  name: z.string().min(1).max(LIMITS.name).describe('The user name.'),
+  password: z.string().min(1).max(LIMITS.password).describe('The password.'),
+});
+
+/** Giving a user a role on a model. */
+export const RoleGrantSchema = z.object({
+  user: z.string().min(1).max(LIMITS.name).describe('The user name.'),
+  role: z.enum(ROLES).describe('The role, weakest first.'),
+});
+
+/** Threat triage changes: one threat or many, only the triage fields. */
+export const ThreatPatchSchema = z.object({
+  id: z.string().min(1).max(LIMITS.threatId).describe('The threat id.'),
+  status: ThreatStatusSchema.optional(),
+  priority: z.string().min(1).max(LIMITS.name).optional(),
+  justification: z.string().max(LIMITS.text).optional(),
+  mitigations: z.string().max(LIMITS.text).optional(),
+});
+
+/** A batch of triage changes, saved as one version. */
+export const ThreatPatchBodySchema = z.object({
+  threats: z.array(ThreatPatchSchema).min(1).max(200_000),
+  message: z.string().max(LIMITS.message).optional().describe('The version message.'),
+});
+
+/** A blank model from a template. */
+export const CreateBlankSchema = z.object({
+  name: z.string().min(1).max(LIMITS.name),
+  template: z.string().min(1).max(LIMITS.name).describe('A template id, e.g. "stride".'),
+});
+
 /** What a comment is on: the whole model, one element, or one threat. */
 export const CommentTargetSchema = z
   .string()
+  .max(LIMITS.threatId + 10)
   .regex(/^(model|element:.+|threat:.+)$/, 'a target is "model", "element:<elementId>" or "threat:<threatId>"')
   .describe('What the comment is on: "model", "element:<elementId>" or "threat:<threatId>".');
 
@@ -36,7 +67,7 @@ export const CommentTargetSchema = z
 export const CommentCreateSchema = z.object({
   target: CommentTargetSchema,
   body: z.string().trim().min(1, 'a comment needs some text').max(MAX_COMMENT_LENGTH).describe('The text.'),
-  parentId: z.string().min(1).optional().describe("The thread's first comment, for a reply."),
+  parentId: z.string().min(1).max(LIMITS.name).optional().describe("The thread's first comment, for a reply."),
 });
 
 /** Resolving or reopening a thread. */
@@ -53,10 +84,11 @@ export const SignOffRequestSchema = z.object({
 /** The template editor's Save: the template, and the version it was edited from. */
 export const SaveTemplateVersionSchema = z.object({
   template: z
-    .record(z.string(), z.unknown())
+    .record(z.string().max(LIMITS.name), z.unknown())
     .describe('The whole template (validated as a Template); its id and version are set by the server.'),
   baseVersion: z
     .string()
     .min(1)
+    .max(LIMITS.name)
     .describe('The version the edit started from; the save fails with 409 if it is not the newest.'),
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseModel } from '@bulwark/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { allowedHostsFor } from './requestGuards.js';
 import { DEFAULT_DB_URL, openStore, type Store } from './storage/database.js';
 import { ModelStore } from './storage/ModelStore.js';
 
@@ -27,6 +28,8 @@ export interface ServeOptions {
   logger?: boolean | 'errors';
   /** Largest request body in bytes (default 64 MiB): models and uploads over it get 413. */
   bodyLimit?: number;
+  /** Host names the server answers to besides its own addresses (e.g. the name a proxy forwards). */
+  allowedHosts?: string[];
 }
 
 /** A running server. */
@@ -70,6 +73,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       auth,
       logger: options.logger ?? false,
       ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+      allowedHosts: allowedHostsFor(host, options.allowedHosts),
       ...(existsSync(join(web, 'index.html')) ? { webRoot: web } : {}),
     });
     await app.listen({ host, port });

@@ -66,6 +66,7 @@ export {
   type ElementKind,
   ElementSchema,
   type InteractionRef,
+  MAX_TEXT_LENGTH,
   type Metadata,
   type NodeElement,
   type Note,

@@ -16,6 +16,10 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on (default: $PORT, else 3000; 0 picks a free one)')
     .option('--seed <file>', 'a model to load when the database has no models yet')
     .option('--auth <mode>', 'none (one local user, loopback only) or local (accounts: see bulwark users)', 'none')
+    .option(
+      '--allowed-host <name...>',
+      "host names the server answers to besides its own addresses (the name users type, or a proxy's)",
+    )
     .option('--log', 'log requests (JSON lines on standard output)')
     .option('--max-body <MB>', 'largest request the server accepts, in megabytes: a model saved or uploaded', '64')
     .action(
@@ -27,6 +31,7 @@ export function register(program: Command): void {
         auth: string;
         log?: boolean;
         maxBody: string;
+        allowedHost?: string[];
       }) => {
         if (opts.auth !== 'none' && opts.auth !== 'local')
           throw new CliFailure(bulwarkError('USAGE', `--auth must be none or local, not "${opts.auth}".`));
@@ -52,6 +57,7 @@ export function register(program: Command): void {
             // Errors are always logged: the 500 answer tells the client to look in the log.
             logger: opts.log === true ? true : 'errors',
             bodyLimit: Math.round(maxBody * 1024 * 1024),
+            ...(opts.allowedHost !== undefined ? { allowedHosts: opts.allowedHost } : {}),
           });
         } catch (e) {
           throw new CliFailure(bulwarkError('IO', e instanceof Error ? e.message : String(e)));
