@@ -35,7 +35,7 @@ describe('access in team mode: every route, every role', () => {
     app = await buildApp({ store: opened.store, auth: 'local' });
     const users = new UserStore(opened.store.db);
     for (const p of PEOPLE) {
-      const u = await users.add(p, `${p}-password-1`, p === 'admin');
+      const u = await users.add(p, `${p}-tangerine-umbrella`, p === 'admin');
       tokens[p] = (await users.createToken(u.id, 'tests')).token;
     }
     const created = await call('owner', 'POST', '/api/models', example);
@@ -221,7 +221,7 @@ describe('access in team mode: every route, every role', () => {
     const login = await app.inject({
       method: 'POST',
       url: '/api/login',
-      payload: { name: 'reviewer', password: 'reviewer-password-1' },
+      payload: { name: 'reviewer', password: 'reviewer-tangerine-umbrella' },
     });
     expect(login.statusCode).toBe(200);
     const setCookie = String(login.headers['set-cookie']);

@@ -7,6 +7,8 @@
 export { type AppOptions, buildApp } from './app.js';
 /** Online backups of the SQLite database. */
 export { backupDatabase } from './backup.js';
+/** The password policy (NIST SP 800-63B), for callers that set passwords (bulwark users). */
+export { checkPassword, PASSWORD_MAX, PASSWORD_MIN, PasswordRefused } from './passwordPolicy.js';
 /** Starting and stopping the server. */
 export { isLoopback, type RunningServer, type ServeOptions, startServer } from './startServer.js';
 /** Opening the database (migrated on open). */

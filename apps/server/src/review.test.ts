@@ -22,7 +22,8 @@ describe.each(backends())('comments and sign-off on $name', (backend: Backend) =
     local = await buildApp({ store: opened.store, localUser: 'ana' });
     team = await buildApp({ store: opened.store, auth: 'local' });
     const users = new UserStore(opened.store.db);
-    for (const p of PEOPLE) tokens[p] = (await users.createToken((await users.add(p, `${p}-pw-123`)).id, 't')).token;
+    for (const p of PEOPLE)
+      tokens[p] = (await users.createToken((await users.add(p, `${p}-tangerine-umbrella`)).id, 't')).token;
   });
   afterAll(async () => {
     await local.close();
@@ -280,8 +281,9 @@ describe.each(backends())('comments and sign-off on $name', (backend: Backend) =
     expect((await signOff('owner', 2)).statusCode).toBe(200);
     // A stranger learns nothing of the model's comments.
     const users = new UserStore(opened.store.db);
-    const stranger = (await users.createToken((await users.add(`stranger-${backend.name}`, 'pw-123456')).id, 't'))
-      .token;
+    const stranger = (
+      await users.createToken((await users.add(`stranger-${backend.name}`, 'stranger-tangerine-umbrella')).id, 't')
+    ).token;
     const hidden = await team.inject({
       url: `/api/models/${id}/comments`,
       headers: { authorization: `Bearer ${stranger}` },

@@ -48,7 +48,7 @@ describe('security in team mode', () => {
     app = await buildApp({ store: opened.store, auth: 'local', loginLimit: { attempts: 3, windowMs: 60_000 } });
     const users = new UserStore(opened.store.db);
     for (const p of PEOPLE) {
-      const u = await users.add(p, `${p}-password-1`, p === 'admin');
+      const u = await users.add(p, `${p}-tangerine-umbrella`, p === 'admin');
       tokens[p] = (await users.createToken(u.id, 'tests')).token;
     }
     const created = await call('owner', 'POST', '/api/models', {
@@ -154,7 +154,7 @@ describe('security in team mode', () => {
     const r = await app.inject({
       method: 'POST',
       url: '/api/login',
-      payload: { name, password: `${name}-password-1` },
+      payload: { name, password: `${name}-tangerine-umbrella` },
     });
     expect(r.statusCode).toBe(200);
     const set = String(r.headers['set-cookie']);
@@ -202,7 +202,7 @@ describe('security in team mode', () => {
     const right = await app.inject({
       method: 'POST',
       url: '/api/login',
-      payload: { name: 'viewer', password: 'viewer-password-1' },
+      payload: { name: 'viewer', password: 'viewer-tangerine-umbrella' },
     });
     expect(right.statusCode).toBe(429);
     // Another name from the same address, and the same name from another address, may try.
@@ -211,7 +211,7 @@ describe('security in team mode', () => {
       method: 'POST',
       url: '/api/login',
       remoteAddress: '10.0.0.9',
-      payload: { name: 'viewer', password: 'viewer-password-1' },
+      payload: { name: 'viewer', password: 'viewer-tangerine-umbrella' },
     });
     expect(elsewhere.statusCode).toBe(200);
   });

@@ -23,9 +23,9 @@ describe('bulwark users', () => {
     const dup = runCli(['users', 'add', 'bo', '--password', 'another long one', '--db', db]);
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('already a user named "bo"');
-    expect(runCli(['users', 'add', 'cy', '--password', 'short', '--db', db]).stderr).toContain(
-      'at least 10 characters',
-    );
+    const short = runCli(['users', 'add', 'cy', '--password', 'a-bit-short', '--db', db]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('at least 12 characters (this one has 11)');
     const list = runCli(['users', 'list', '--db', db]);
     expect(list.stdout).toMatch(/ana\s+yes/);
     expect(list.stdout).toContain('bo');
@@ -35,5 +35,34 @@ describe('bulwark users', () => {
     expect(runCli(['users', 'remove', 'bo', '--db', db]).code).toBe(0);
     expect(runCli(['users', 'remove', 'bo', '--db', db]).code).toBe(1);
     expect(runCli(['users', 'list', '--db', db]).stdout).not.toContain('bo');
+  });
+
+  it('refuses passwords the policy refuses (NIST SP 800-63B), adding and resetting, and says why', () => {
+    const db = `sqlite:${join(tempDir(), 'team.db')}`;
+    const refusals: [string[], string, RegExp][] = [
+      [['users', 'add', 'ana'], ' '.repeat(10), /only spaces/],
+      [['users', 'add', 'ana'], ' '.repeat(16), /only spaces/],
+      [['users', 'add', 'ana'], 'Password123!', /list of common passwords/],
+      [['users', 'add', 'ana'], 'iloveyou2024', /list of common passwords/],
+      [['users', 'add', 'ana'], 'qwerty123456', /repeated or consecutive/],
+      [['users', 'add', 'anastasia'], 'Anastasia-2024', /your user name/],
+      [['users', 'add', 'ana'], 'x'.repeat(100) + 'y'.repeat(157), /at most 256 characters \(this one has 257\)/],
+    ];
+    for (const [args, pw, message] of refusals) {
+      const r = withStdin([...args, '--password-stdin', '--db', db], `${pw}\n`);
+      expect(r.code, pw).toBe(2);
+      expect(r.stderr, pw).toMatch(message);
+      expect(r.stderr, pw).not.toContain(pw.trim() || '\u0000');
+    }
+    expect(runCli(['users', 'list', '--db', db]).stdout).not.toMatch(/ana/);
+    expect(withStdin(['users', 'add', 'ana', '--password-stdin', '--db', db], 'violet kettle harbour\n').code).toBe(0);
+    const reset = withStdin(['users', 'reset-password', 'ana', '--password-stdin', '--db', db], 'ana-password-1\n');
+    expect(reset.code).toBe(2);
+    expect(reset.stderr).toMatch(/your user name/);
+    const unicode = withStdin(
+      ['users', 'reset-password', 'ana', '--password-stdin', '--db', db],
+      'ｐａｓｓｗｏｒｄ１２３４\n',
+    );
+    expect(unicode.stderr).toMatch(/list of common passwords/);
   });
 });

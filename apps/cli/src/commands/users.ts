@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { bulwarkError } from '@bulwark/core';
 import type { Command } from 'commander';
-import { CliFailure } from '../context.js';
+import { CliFailure, orFail } from '../context.js';
 import { out, textTable } from '../output.js';
 
 /** Opens the users of the server's database (loaded only for these commands). */
@@ -12,8 +12,11 @@ export async function openUsers(db?: string) {
   return { users: new UserStore(store.db), close: () => store.close() };
 }
 
-/** The password from --password-stdin (first line of standard input) or --password. */
-function password(opts: { password?: string; passwordStdin?: boolean }): string {
+/**
+ * The password from --password-stdin (first line of standard input) or --password, checked
+ * against the server's password policy for the user `name` before the database is opened.
+ */
+async function password(opts: { password?: string; passwordStdin?: boolean }, name: string): Promise<string> {
   const value = opts.passwordStdin ? (readFileSync(0, 'utf8').split(/\r?\n/)[0] ?? '') : opts.password;
   if (value === undefined)
     throw new CliFailure(
@@ -22,9 +25,12 @@ function password(opts: { password?: string; passwordStdin?: boolean }): string 
         'Give the password with --password-stdin (safer: it stays out of your shell history) or --password.',
       ),
     );
-  if (value.length < 10) throw new CliFailure(bulwarkError('USAGE', 'A password needs at least 10 characters.'));
-  return value;
+  const { checkPassword } = await import('@bulwark/server');
+  return orFail(checkPassword(value, name));
 }
+
+const passwordRules =
+  'at least 12 characters, at most 256; not your name, nor a common password (a few unrelated words are a good choice)';
 
 const dbOption = ['--db <url>', 'the database (default: $BULWARK_DB_URL, else sqlite:./data/bulwark.db)'] as const;
 
@@ -36,12 +42,12 @@ export function register(program: Command): void {
     .description('add a user')
     .argument('<name>', 'the user name')
     .option('--admin', 'make the user an administrator')
-    .option('--password <password>', 'the password (prefer --password-stdin)')
+    .option('--password <password>', `the password (prefer --password-stdin): ${passwordRules}`)
     .option('--password-stdin', 'read the password from the first line of standard input')
     .option(...dbOption)
     .action(
       async (name: string, opts: { admin?: boolean; password?: string; passwordStdin?: boolean; db?: string }) => {
-        const pw = password(opts);
+        const pw = await password(opts, name);
         const { users: store, close } = await openUsers(opts.db);
         try {
           if (await store.byName(name))
@@ -92,11 +98,11 @@ export function register(program: Command): void {
     .command('reset-password')
     .description("set a user's password and end their sessions")
     .argument('<name>', 'the user name')
-    .option('--password <password>', 'the new password (prefer --password-stdin)')
+    .option('--password <password>', `the new password (prefer --password-stdin): ${passwordRules}`)
     .option('--password-stdin', 'read the password from the first line of standard input')
     .option(...dbOption)
     .action(async (name: string, opts: { password?: string; passwordStdin?: boolean; db?: string }) => {
-      const pw = password(opts);
+      const pw = await password(opts, name);
       const { users: store, close } = await openUsers(opts.db);
       try {
         if (!(await store.resetPassword(name, pw)))

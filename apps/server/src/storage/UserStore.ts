@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { hashPassword, newSecret, secretHash, verifyNoPassword, verifyPassword } from '../auth.js';
+import { checkPassword, PasswordRefused } from '../passwordPolicy.js';
 import type { Database } from './schema.js';
 
 /** A user as the server sees it. */
@@ -25,18 +26,26 @@ export function roleAtLeast(have: Role | undefined, need: Role): boolean {
 }
 
 const SESSION_DAYS = 7;
+
+/** The password, if the policy allows it for this user; else throws PasswordRefused. */
+function allowed(password: string, name: string): string {
+  const checked = checkPassword(password, name);
+  if (!checked.ok) throw new PasswordRefused(checked.error);
+  return checked.value;
+}
 const now = (): string => new Date().toISOString();
 
 /** Users, sessions, tokens and model roles. */
 export class UserStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Adds a user; fails if the name is taken. */
+  /** Adds a user; fails if the name is taken, throws PasswordRefused if the password breaks the policy. */
   async add(name: string, password: string, isAdmin = false): Promise<User> {
     const id = randomUUID();
+    const hash = await hashPassword(allowed(password, name));
     await this.db
       .insertInto('users')
-      .values({ id, name, password_hash: await hashPassword(password), is_admin: isAdmin ? 1 : 0, created_at: now() })
+      .values({ id, name, password_hash: hash, is_admin: isAdmin ? 1 : 0, created_at: now() })
       .execute();
     return { id, name, isAdmin };
   }
@@ -67,15 +76,15 @@ export class UserStore {
     return Number(r.numDeletedRows) > 0;
   }
 
-  /** Sets a new password and ends every session of the user. */
+  /**
+   * Sets a new password and ends every session of the user; throws PasswordRefused if the
+   * password breaks the policy (the old one stays).
+   */
   async resetPassword(name: string, password: string): Promise<boolean> {
     const user = await this.byName(name);
     if (!user) return false;
-    await this.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(password) })
-      .where('id', '=', user.id)
-      .execute();
+    const hash = await hashPassword(allowed(password, name));
+    await this.db.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
     await this.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     return true;
   }
