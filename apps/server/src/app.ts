@@ -8,7 +8,6 @@ import {
   canonicalModel,
   diffModels,
   parseModel,
-  parseTemplate,
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
@@ -16,15 +15,15 @@ import {
   type Template,
   type ThreatModel,
 } from '@bulwark/core';
-import { detectFormat, formatById, importTb7, looksLikeTb7, MODEL_FORMATS } from '@bulwark/formats';
+import { detectFormat, formatById, MODEL_FORMATS } from '@bulwark/formats';
 import { isReportFormat, REPORT_CSP, REPORT_FORMATS, renderReport } from '@bulwark/report';
 import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
-import { BUILTIN_TEMPLATE_IDS, loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
+import { parseYamlText } from '@bulwark/templates';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Document as YamlDocument } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { sameSecret } from './auth.js';
 import { errorBody, fail, HTTP_STATUS, HttpError } from './errors.js';
 import { docsPage, homePage } from './homePage.js';
@@ -34,9 +33,11 @@ import { LOOPBACK_NAMES, registerRequestGuards } from './requestGuards.js';
 import { CreateBlankSchema, LoginBodySchema, RoleGrantSchema, ThreatPatchBodySchema } from './requestSchemas.js';
 import { accessOf } from './routeAccess.js';
 import { registerReviewRoutes } from './routes/review.js';
-import { brokenRules, registerTemplateRoutes } from './routes/templates.js';
-import type { Store } from './storage/database.js';
+import { registerTemplateRoutes } from './routes/templates.js';
+import { checkDatabase, type Store } from './storage/database.js';
+import { databaseFailure } from './storage/databaseErrors.js';
 import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './storage/ModelStore.js';
+import { TemplateStore } from './storage/TemplateStore.js';
 import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
 
 /** How the app is set up. */
@@ -227,69 +228,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
     if (e.statusCode && e.statusCode < 500)
       return reply.status(e.statusCode).send({ code: 'BAD_REQUEST', message: e.message });
+    // A failing database (read-only, full, unreachable...) says so, and the log keeps its error.
+    const failure = databaseFailure(error);
+    if (failure) {
+      app.log.error({ err: error, database: failure.reason }, failure.message);
+      return reply.status(failure.status).send({ code: failure.code, message: failure.message });
+    }
     app.log.error(error);
     return reply
       .status(500)
       .send({ code: 'INTERNAL', message: 'The server could not do that; the error is in its log.' });
   });
 
-  // Templates: built-in ones, and ones that arrived inside uploaded .tm7 files (kept in the
-  // database so that every server process sees them).
-  const templates = new Map<string, Template>();
-  async function rawTemplate(id: string): Promise<Template> {
-    const cached = templates.get(id);
-    if (cached) return cached;
-    let t: Template | undefined;
-    if ((BUILTIN_TEMPLATE_IDS as readonly string[]).includes(id)) t = unwrap(loadBuiltinTemplate(id));
-    else {
-      const row = await options.store.db
-        .selectFrom('templates')
-        .select('document')
-        .where('id', '=', id)
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
-      if (row) t = JSON.parse(row.document) as Template;
-    }
-    if (!t)
-      return fail(
-        'TEMPLATE_UNKNOWN',
-        `Unknown template "${id}". Built-in templates: ${BUILTIN_TEMPLATE_IDS.join(', ')}.`,
-      );
-    templates.set(id, t);
-    return t;
-  }
+  // Templates: built-in ones from the code, shared ones (administrators add them), and the
+  // knowledge bases of uploaded files, each kept for its own model (storage/TemplateStore.ts).
+  const templateStore = new TemplateStore(options.store.db);
+  await templateStore.seedBuiltins();
+  const rawTemplate = (id: string): Promise<Template> => templateStore.newest(id);
   async function templateFor(id: string): Promise<ResolvedTemplate> {
     return unwrap(resolveTemplate(await rawTemplate(id)));
   }
-  /** Stores a template version unless it is there (another server process may store it first). */
-  async function storeTemplate(t: Template, builtin: boolean): Promise<void> {
-    const exists = await options.store.db
-      .selectFrom('templates')
-      .select('id')
-      .where('id', '=', t.id)
-      .where('version', '=', t.version)
-      .executeTakeFirst();
-    if (exists) return;
-    await options.store.db
-      .insertInto('templates')
-      .values({
-        id: t.id,
-        version: t.version,
-        name: t.name,
-        document: JSON.stringify(t),
-        builtin: builtin ? 1 : 0,
-        created_at: new Date().toISOString(),
-      })
-      .execute()
-      .catch(() => undefined);
-  }
-  async function keepTemplate(t: Template): Promise<void> {
-    await storeTemplate(t, false);
-    templates.set(t.id, t);
-  }
-  // The built-in templates are rows of the templates table too (flagged builtin), so that every
-  // model's template, with its version, can be found in the database.
-  for (const id of BUILTIN_TEMPLATE_IDS) await storeTemplate(unwrap(loadBuiltinTemplate(id)), true);
 
   async function mustGet(id: string): Promise<StoredModel> {
     const m = await models.get(id);
@@ -375,13 +333,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return r.status === 'saved' ? r.version : expected;
   }
 
+  // Healthy means the database takes writes and has room (checkDatabase), not only that it reads.
   app.get('/healthz', async (_request, reply) => {
-    try {
-      await options.store.db.selectFrom('models').select('id').limit(1).execute();
-      return { ok: true, database: options.store.dialect };
-    } catch {
-      return reply.status(503).send({ ok: false, message: 'The database is not reachable.' });
-    }
+    const failure = await checkDatabase(options.store);
+    if (!failure) return { ok: true, database: options.store.dialect };
+    app.log.warn({ database: failure.reason }, `/healthz: ${failure.message}`);
+    return reply.status(503).send({
+      ok: false,
+      database: options.store.dialect,
+      problem: failure.problem,
+      code: failure.code,
+      message: failure.message,
+    });
   });
 
   if (options.webRoot) {
@@ -491,9 +454,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const foreign = text !== '' ? detectFormat(text) : undefined;
     if (foreign?.read) {
       const imported = unwrap(foreign.read(text, `upload${foreign.extensions[0] ?? ''}`));
-      if (imported.template) await keepTemplate(imported.template);
       doc = imported.model;
       warnings = imported.warnings;
+      if (imported.template) {
+        // Never stored over a template others use: kept for this model unless it is one already.
+        const format = foreign;
+        const pinned = await templateStore.pinImported(imported.template, (stored) => {
+          // The stored template as this format carries it: written with an empty model, read back.
+          const blank: ThreatModel = {
+            schemaVersion: 1,
+            metadata: { name: 'template' },
+            template: { id: stored.id, version: stored.version },
+            diagrams: [{ id: 'd', name: 'd', elements: [] }],
+          };
+          const text = format.write?.(blank, stored).text;
+          const back = text === undefined ? undefined : format.read?.(text, 'template');
+          return back?.ok ? back.value.template : undefined;
+        });
+        doc = { ...doc, template: pinned.ref };
+        if (pinned.warning) warnings = [...warnings, pinned.warning];
+      }
       message = `Imported from ${foreign.name}`;
     } else if (typeof body === 'string') {
       // A Bulwark model as YAML (or JSON sent as text).
@@ -729,62 +709,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })),
   }));
 
-  app.get('/api/templates', async () => {
-    const rows = await options.store.db
-      .selectFrom('templates')
-      .select(['id', 'name', 'version', 'builtin', 'created_at'])
-      .orderBy('id')
-      .orderBy('created_at')
-      .execute();
-    return {
-      templates: rows.map((t) => ({
-        id: t.id,
-        name: t.name,
-        version: t.version,
-        builtin: t.builtin === 1,
-        createdAt: t.created_at,
-      })),
-    };
-  });
-
-  app.post('/api/templates', async (request, reply) => {
-    needAdmin(request);
-    const body = request.body;
-    let template: Template;
-    if (typeof body === 'string') {
-      if (!looksLikeTb7(body))
-        fail(
-          'PARSE_SYNTAX',
-          'The upload is not a template Bulwark reads: send a Bulwark template as JSON, or a .tb7 file.',
-        );
-      template = unwrap(importTb7(body, 'upload.tb7'));
-    } else {
-      template = unwrap(parseTemplate(body, 'request body'));
-    }
-    const resolved = unwrap(resolveTemplate(template));
-    if ((BUILTIN_TEMPLATE_IDS as readonly string[]).includes(template.id))
-      fail('USAGE', `"${template.id}" is a built-in template; give yours another id.`);
-    const exists = await options.store.db
-      .selectFrom('templates')
-      .select('id')
-      .where('id', '=', template.id)
-      .where('version', '=', template.version)
-      .executeTakeFirst();
-    if (exists)
-      fail(
-        'VERSION_CONFLICT',
-        `Template "${template.id}" version ${template.version} exists already; bump its version to store a new one.`,
-      );
-    await keepTemplate(template);
-    return reply.status(201).send({
-      id: template.id,
-      version: template.version,
-      threatTypes: template.threatTypes.length,
-      brokenRules: brokenRules(resolved),
-    });
-  });
-
-  registerTemplateRoutes(app, { db: options.store.db, needAdmin, rawTemplate, keepTemplate });
+  registerTemplateRoutes(app, { templates: templateStore, needAdmin });
 
   return app;
 }

@@ -4,23 +4,18 @@
  * template editor's Save). Versions are immutable rows of the `templates` table.
  */
 import { parseTemplate, type ResolvedTemplate, type Result, resolveTemplate, type Template } from '@bulwark/core';
-import { exportTb7, tb7ExportLosses } from '@bulwark/formats';
-import { BUILTIN_TEMPLATE_IDS } from '@bulwark/templates';
+import { exportTb7, importTb7, looksLikeTb7, tb7ExportLosses } from '@bulwark/formats';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import { fail, HttpError } from '../errors.js';
 import { SaveTemplateVersionSchema } from '../requestSchemas.js';
-import type { Database } from '../storage/schema.js';
+import { isBuiltinTemplate, type TemplateStore } from '../storage/TemplateStore.js';
 import type { User } from '../storage/UserStore.js';
 
 /** What the template routes borrow from the app. */
 export interface TemplateContext {
-  db: Kysely<Database>;
+  templates: TemplateStore;
+  /** The caller, when an administrator (ROUTE_ACCESS checks it first; this is the second check). */
   needAdmin: (request: FastifyRequest) => User;
-  /** The newest version of a template (built-in or stored), or a TEMPLATE_UNKNOWN failure. */
-  rawTemplate: (id: string) => Promise<Template>;
-  /** Stores a template version and makes it the newest one the app uses. */
-  keepTemplate: (t: Template) => Promise<void>;
 }
 
 function value<T>(r: Result<T>): T {
@@ -46,7 +41,7 @@ export function brokenRules(resolved: ResolvedTemplate): { threatTypeId: string;
   return resolved.ruleProblems.map((p) => ({ threatTypeId: p.threatTypeId, rule: p.rule, message: p.error.message }));
 }
 
-const isBuiltin = (id: string): boolean => (BUILTIN_TEMPLATE_IDS as readonly string[]).includes(id);
+const isBuiltin = isBuiltinTemplate;
 
 /** A file name from a template's name and version: letters, digits, dots and dashes only. */
 function fileName(t: Template, extension: string): string {
@@ -56,26 +51,17 @@ function fileName(t: Template, extension: string): string {
 
 /** Registers the routes on the app. */
 export function registerTemplateRoutes(app: FastifyInstance, ctx: TemplateContext): void {
-  async function versionsOf(id: string): Promise<{ version: string; builtin: boolean; createdAt: string }[]> {
-    const rows = await ctx.db
-      .selectFrom('templates')
-      .select(['version', 'builtin', 'created_at'])
-      .where('id', '=', id)
-      .orderBy('created_at', 'desc')
-      .execute();
-    return rows.map((r) => ({ version: r.version, builtin: Number(r.builtin) === 1, createdAt: r.created_at }));
-  }
+  const versionsOf = (id: string) => ctx.templates.versions(id);
 
   /**
    * The template at `version`, or its newest version when none is named; read from the database
    * each time (another server process may have saved a newer version).
    */
   async function templateAt(id: string, version: string | undefined): Promise<Template> {
-    let query = ctx.db.selectFrom('templates').select('document').where('id', '=', id);
-    query = version ? query.where('version', '=', version) : query.orderBy('created_at', 'desc');
-    const row = await query.executeTakeFirst();
-    if (row) return JSON.parse(row.document) as Template;
-    await ctx.rawTemplate(id); // an unknown template says so, with the built-in ids
+    const newest = await ctx.templates.newest(id); // an unknown template says so, with the built-in ids
+    if (version === undefined || version === newest.version) return newest;
+    const stored = await ctx.templates.at(id, version);
+    if (stored) return stored;
     return fail(
       'NOT_FOUND',
       `Template "${id}" has no version "${version}"; GET /api/templates/${id}/versions lists them.`,
@@ -89,7 +75,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: TemplateContex
 
   app.get<{ Params: { id: string } }>('/api/templates/:id/versions', async (request) => {
     const versions = await versionsOf(request.params.id);
-    if (versions.length === 0) await ctx.rawTemplate(request.params.id);
+    if (versions.length === 0) await ctx.templates.newest(request.params.id);
     return { id: request.params.id, versions };
   });
 
@@ -105,6 +91,39 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: TemplateContex
       return reply.type('application/json; charset=utf-8').send(`${JSON.stringify(template, null, 2)}\n`);
     },
   );
+
+  app.get('/api/templates', async () => ({ templates: await ctx.templates.list() }));
+
+  // A new shared template (administrators): Bulwark JSON, or a .tb7 file as text.
+  app.post('/api/templates', async (request, reply) => {
+    ctx.needAdmin(request);
+    const body = request.body;
+    let template: Template;
+    if (typeof body === 'string') {
+      if (!looksLikeTb7(body))
+        fail(
+          'PARSE_SYNTAX',
+          'The upload is not a template Bulwark reads: send a Bulwark template as JSON, or a .tb7 file.',
+        );
+      template = value(importTb7(body, 'upload.tb7'));
+    } else {
+      template = value(parseTemplate(body, 'request body'));
+    }
+    const resolved = value(resolveTemplate(template));
+    if (isBuiltin(template.id)) fail('USAGE', `"${template.id}" is a built-in template; give yours another id.`);
+    if (await ctx.templates.exists(template.id, template.version))
+      fail(
+        'VERSION_CONFLICT',
+        `Template "${template.id}" version ${template.version} exists already; bump its version to store a new one.`,
+      );
+    await ctx.templates.addShared(template);
+    return reply.status(201).send({
+      id: template.id,
+      version: template.version,
+      threatTypes: template.threatTypes.length,
+      brokenRules: brokenRules(resolved),
+    });
+  });
 
   // Saving from the editor: the client sends the template and the version it started from; the
   // server refuses a stale start (someone saved in between) and stores the next version itself.
@@ -128,7 +147,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: TemplateContex
     const version = nextTemplateVersion(latest as string, new Set(versions.map((v) => v.version)));
     const template = value(parseTemplate({ ...(body.template as object), id, version }, 'request body'));
     const resolved = value(resolveTemplate(template));
-    await ctx.keepTemplate(template);
+    await ctx.templates.addShared(template);
     return reply.status(201).send({
       id,
       version,
