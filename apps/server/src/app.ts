@@ -59,6 +59,12 @@ export interface AppOptions {
   loginLimit?: LoginLimit;
   /** The host names the server answers to (default: loopback names; see allowedHostsFor). */
   allowedHosts?: Iterable<string>;
+  /**
+   * The reverse proxy in front, whose X-Forwarded-Proto and X-Forwarded-For are believed (Fastify's
+   * `trustProxy`): its addresses or subnets, comma-separated, `loopback`, or `true` for any. The
+   * session cookie is Secure when the request came over HTTPS, directly or through this proxy.
+   */
+  trustProxy?: boolean | string;
 }
 
 /**
@@ -106,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === 'errors' ? { level: 'error', stream: process.stderr } : (options.logger ?? false),
     bodyLimit,
+    trustProxy: options.trustProxy ?? false,
   });
   const models = options.models ?? new ModelStore(options.store.db);
   const users = new UserStore(options.store.db);
@@ -397,6 +404,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sameSite: 'lax',
       path: '/',
       maxAge: 7 * 86400,
+      // Over TLS, or through a declared proxy that says so (AppOptions.trustProxy).
+      secure: request.protocol === 'https',
     });
     return { user: u, csrfToken: session.csrfToken };
   });
@@ -404,7 +413,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post('/api/logout', async (request, reply) => {
     const sessionId = request.cookies.bulwark_session;
     if (sessionId) await users.endSession(sessionId);
-    reply.clearCookie('bulwark_session', { path: '/' });
+    reply.clearCookie('bulwark_session', {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: request.protocol === 'https',
+    });
     return reply.status(204).send();
   });
 

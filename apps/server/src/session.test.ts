@@ -143,17 +143,21 @@ describe.each(backends())('team mode as the web app uses it, on $name', (backend
     await users.add('timed', 'timed-pw-correct-horse');
     const login = (name: string) =>
       app.inject({ method: 'POST', url: '/api/login', payload: { name, password: 'not the right one at all' } });
-    const median = async (name: string): Promise<number> => {
-      const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
+    // Taken in turns, so both see the same load from whatever else the machine is doing.
+    const times: Record<string, number[]> = { known: [], unknown: [] };
+    for (let i = 0; i < 7; i++) {
+      for (const [label, name] of [
+        ['known', 'timed'],
+        ['unknown', 'nobody-by-this-name'],
+      ] as const) {
         const start = performance.now();
         expect((await login(name)).statusCode).toBe(401);
-        times.push(performance.now() - start);
+        times[label]?.push(performance.now() - start);
       }
-      return times.sort((a, b) => a - b)[2] as number;
-    };
-    const known = await median('timed');
-    const unknown = await median('nobody-by-this-name');
+    }
+    const median = (t: number[] = []): number => t.sort((a, b) => a - b)[3] as number;
+    const known = median(times.known);
+    const unknown = median(times.unknown);
     expect(unknown, `unknown ${unknown.toFixed(1)} ms, known ${known.toFixed(1)} ms`).toBeGreaterThanOrEqual(
       known * 0.5,
     );
@@ -167,5 +171,81 @@ describe.each(backends())('team mode as the web app uses it, on $name', (backend
     expect(out.statusCode).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(/bulwark_session=;/);
     expect((await app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+});
+
+describe.each(backends())('the session cookie on $name', (backend: Backend) => {
+  let opened: Awaited<ReturnType<Backend['open']>>;
+  const apps: FastifyInstance[] = [];
+  beforeAll(async () => {
+    opened = await backend.open();
+    await new UserStore(opened.store.db).add('ana', 'ana-pw-correct-horse');
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await opened.dispose();
+  });
+  const appWith = async (trustProxy?: boolean | string): Promise<FastifyInstance> => {
+    const app = await buildApp({
+      store: opened.store,
+      auth: 'local',
+      ...(trustProxy !== undefined ? { trustProxy } : {}),
+    });
+    apps.push(app);
+    return app;
+  };
+  /** The Set-Cookie of a sign-in, and of the sign-out after it. */
+  const cookies = async (
+    app: FastifyInstance,
+    headers: Record<string, string> = {},
+    remoteAddress = '127.0.0.1',
+  ): Promise<{ login: string; logout: string }> => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { name: 'ana', password: 'ana-pw-correct-horse' },
+      headers,
+      remoteAddress,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const login = String(r.headers['set-cookie']);
+    const out = await app.inject({
+      method: 'POST',
+      url: '/api/logout',
+      headers: { ...headers, cookie: login.split(';')[0] as string, 'x-csrf-token': r.json().csrfToken },
+      remoteAddress,
+    });
+    expect(out.statusCode, out.body).toBe(204);
+    return { login, logout: String(out.headers['set-cookie']) };
+  };
+  const secure = (setCookie: string): boolean => /;\s*Secure(;|$)/i.test(setCookie);
+
+  it('is HttpOnly and SameSite=Lax, and not Secure over plain HTTP', async () => {
+    const { login, logout } = await cookies(await appWith());
+    expect(login).toMatch(/HttpOnly/);
+    expect(login).toMatch(/SameSite=Lax/);
+    expect(secure(login)).toBe(false);
+    expect(secure(logout)).toBe(false);
+  });
+
+  it('is Secure when a proxy the operator declared says the request came over HTTPS', async () => {
+    for (const trustProxy of [true, 'loopback', '127.0.0.1', '127.0.0.0/8, 10.0.0.1']) {
+      const { login, logout } = await cookies(await appWith(trustProxy), { 'x-forwarded-proto': 'https' });
+      expect(secure(login), String(trustProxy)).toBe(true);
+      expect(login).toMatch(/HttpOnly/);
+      expect(secure(logout), String(trustProxy)).toBe(true);
+    }
+  });
+
+  it('believes X-Forwarded-Proto from nobody else', async () => {
+    // No proxy declared: any client could send the header.
+    expect(secure((await cookies(await appWith(), { 'x-forwarded-proto': 'https' })).login)).toBe(false);
+    // A proxy declared, but the request came from another address.
+    const app = await appWith('10.0.0.1');
+    expect(secure((await cookies(app, { 'x-forwarded-proto': 'https' })).login)).toBe(false);
+    expect(secure((await cookies(app, { 'x-forwarded-proto': 'https' }, '10.0.0.1')).login)).toBe(true);
+    // A declared proxy that says plain HTTP.
+    expect(secure((await cookies(await appWith('loopback'), { 'x-forwarded-proto': 'http' })).login)).toBe(false);
+    expect(secure((await cookies(await appWith('loopback'))).login)).toBe(false);
   });
 });

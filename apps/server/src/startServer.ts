@@ -30,6 +30,11 @@ export interface ServeOptions {
   bodyLimit?: number;
   /** Host names the server answers to besides its own addresses (e.g. the name a proxy forwards). */
   allowedHosts?: string[];
+  /**
+   * The reverse proxy in front (AppOptions.trustProxy): its addresses or subnets, comma-separated,
+   * or `loopback`; its X-Forwarded-Proto makes the session cookie Secure over HTTPS.
+   */
+  trustProxy?: boolean | string;
 }
 
 /** A running server. */
@@ -74,6 +79,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       logger: options.logger ?? false,
       ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
       allowedHosts: allowedHostsFor(host, options.allowedHosts),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(existsSync(join(web, 'index.html')) ? { webRoot: web } : {}),
     });
     await app.listen({ host, port });

@@ -88,6 +88,40 @@ describe('bulwark serve', () => {
     expect(bad.stderr).toContain('--max-body must be a number of megabytes');
   });
 
+  it('marks the session cookie Secure when a declared proxy (--trust-proxy) says the request came over HTTPS', async () => {
+    const db = `sqlite:${join(tempDir(), 'team.db')}`;
+    expect(runCli(['users', 'add', 'ana', '--password', 'violet kettle harbour', '--db', db]).code).toBe(0);
+    const login = (url: string, proto: string) =>
+      fetch(`${url}api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-proto': proto },
+        body: JSON.stringify({ name: 'ana', password: 'violet kettle harbour' }),
+      });
+    const secure = (r: Response): boolean => /;\s*Secure(;|$)/i.test(r.headers.get('set-cookie') ?? '');
+    for (const [args, https, expected] of [
+      // The bare flag trusts a proxy on this machine (loopback); session.test.ts has the other cases.
+      [['--trust-proxy'], 'https', true],
+      [['--trust-proxy', '10.0.0.1'], 'https', false],
+      [[], 'https', false],
+    ] as const) {
+      const { child, url } = await startServe(['--port', '0', '--db', db, '--auth', 'local', ...args]);
+      try {
+        const r = await login(url, https);
+        expect(r.status, args.join(' ')).toBe(200);
+        expect(secure(r), args.join(' ')).toBe(expected);
+        expect(r.headers.get('set-cookie')).toMatch(/HttpOnly/);
+      } finally {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+    const bad = runCli(['serve', '--port', '0', '--db', db, '--trust-proxy', 'my-proxy']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--trust-proxy takes the addresses or subnets of your proxy');
+    expect(bad.stderr).toContain('"my-proxy"');
+  }, 90_000);
+
   it('refuses to listen beyond this machine without accounts', () => {
     const r = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--db', `sqlite:${join(tempDir(), 'x.db')}`]);
     expect(r.code).toBe(1);

@@ -1,8 +1,28 @@
 /** `bulwark serve`: the server and its JSON API, on SQLite by default or on PostgreSQL. */
+import { isIP } from 'node:net';
 import { bulwarkError } from '@bulwark/core';
 import type { Command } from 'commander';
 import { CliFailure } from '../context.js';
 import { out } from '../output.js';
+
+/** Names proxy-addr knows for groups of addresses. */
+const ADDRESS_GROUPS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** --trust-proxy's list: IP addresses, subnets (address/bits) or group names, comma-separated. */
+function checkProxyAddresses(list: string): void {
+  for (const item of list.split(',').map((a) => a.trim())) {
+    const [address = '', bits, ...rest] = item.split('/');
+    const version = isIP(address);
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    if (!(ADDRESS_GROUPS.has(item) || (version !== 0 && bitsOk && rest.length === 0)))
+      throw new CliFailure(
+        bulwarkError(
+          'USAGE',
+          `--trust-proxy takes the addresses or subnets of your proxy, comma-separated (e.g. 127.0.0.1, 10.0.0.0/8 or loopback), not "${item}".`,
+        ),
+      );
+  }
+}
 
 export function register(program: Command): void {
   program
@@ -20,6 +40,10 @@ export function register(program: Command): void {
       '--allowed-host <name...>',
       "host names the server answers to besides its own addresses (the name users type, or a proxy's)",
     )
+    .option(
+      '--trust-proxy [addresses]',
+      'a reverse proxy is in front: believe its X-Forwarded-Proto/-For (the session cookie is Secure over HTTPS); its addresses or subnets, comma-separated (default: loopback)',
+    )
     .option('--log', 'log requests (JSON lines on standard output)')
     .option('--max-body <MB>', 'largest request the server accepts, in megabytes: a model saved or uploaded', '64')
     .action(
@@ -32,6 +56,7 @@ export function register(program: Command): void {
         log?: boolean;
         maxBody: string;
         allowedHost?: string[];
+        trustProxy?: string | true;
       }) => {
         if (opts.auth !== 'none' && opts.auth !== 'local')
           throw new CliFailure(bulwarkError('USAGE', `--auth must be none or local, not "${opts.auth}".`));
@@ -44,6 +69,8 @@ export function register(program: Command): void {
           throw new CliFailure(
             bulwarkError('USAGE', `--max-body must be a number of megabytes from 1 to 4096, not "${opts.maxBody}".`),
           );
+        const trustProxy = opts.trustProxy === true ? 'loopback' : opts.trustProxy;
+        if (trustProxy !== undefined) checkProxyAddresses(trustProxy);
         // Loaded here, not at start-up: the other commands need no database or HTTP server.
         const { startServer } = await import('@bulwark/server');
         let server: Awaited<ReturnType<typeof startServer>>;
@@ -58,6 +85,7 @@ export function register(program: Command): void {
             logger: opts.log === true ? true : 'errors',
             bodyLimit: Math.round(maxBody * 1024 * 1024),
             ...(opts.allowedHost !== undefined ? { allowedHosts: opts.allowedHost } : {}),
+            ...(trustProxy !== undefined ? { trustProxy } : {}),
           });
         } catch (e) {
           throw new CliFailure(bulwarkError('IO', e instanceof Error ? e.message : String(e)));
