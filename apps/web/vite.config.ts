@@ -12,5 +12,7 @@ export default defineConfig({
     },
   },
   esbuild: { jsx: 'automatic' },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
+  // No source maps in the production build: served, they hand out the original source (the
+  // server also refuses any *.map under its web root). Debug with `vite` (dev server) instead.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 2000 },
 });

@@ -355,7 +355,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   if (options.webRoot) {
-    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', index: ['index.html'] });
+    // Source maps are never served (404), whatever a build left in the web root: they hand out
+    // the original source. The path is decoded until it stops changing, so no spelling slips by.
+    await app.register(fastifyStatic, {
+      root: options.webRoot,
+      prefix: '/',
+      index: ['index.html'],
+      allowedPath: (path) => {
+        let decoded = path;
+        for (let i = 0; i < 4; i++) {
+          let next: string;
+          try {
+            next = decodeURIComponent(decoded);
+          } catch {
+            return false;
+          }
+          if (next === decoded) return !/\.map$/i.test(decoded);
+          decoded = next;
+        }
+        return false;
+      },
+    });
   } else {
     app.get('/', async (request, reply) => {
       const u = who.get(request);
