@@ -198,7 +198,7 @@ describe('access in team mode: every route, every role', () => {
     element.name = 'Renamed by a reviewer';
     const r = await call('reviewer', 'PUT', `/api/models/${modelId}`, doc, await etag());
     expect(r.statusCode).toBe(403);
-    expect(r.json().message).toContain('changing the diagrams or the model details needs an editor');
+    expect(r.json().message).toContain('not changing the diagrams or the model details; that needs an editor');
     element.position = { x: 5, y: 5, width: 100, height: 100 };
     element.name = (await call('admin', 'GET', `/api/models/${modelId}`))
       .json()

@@ -127,7 +127,9 @@ export function openApiDocument(): Record<string, unknown> {
         },
         put: {
           summary:
-            'Save a model (editors; reviewers too when only threats, review progress and where shapes sit change)',
+            'Save a model (editors; reviewers too for triage, review progress, manual threats and moving shapes where no crossing changes)',
+          description:
+            'What records who did what is written by the server from the caller, never taken from the body: `review.signOffs` stays as stored (POST /api/models/{id}/signoff adds one); a threat whose status, priority, justification or mitigations changed gets `changedBy` (the caller) and `changedAt` (now), others keep their stored ones; an interaction newly marked in `review.reviewed` gets `by` and `at` likewise. Each role may make only some kinds of change (apps/server/src/changePolicy.ts): a reviewer moving a shape so that a flow crosses other trust boundaries, changing the diagram or the details, or adding and removing generated threats gets 403.',
           parameters: [ifMatch],
           requestBody: body('ThreatModel'),
           responses: { '200': ok('Saved; ETag is the new version.'), ...errors, ...write },
@@ -176,6 +178,8 @@ export function openApiDocument(): Record<string, unknown> {
         parameters: [idParam],
         patch: {
           summary: 'Triage one or many threats',
+          description:
+            'Only status, priority, justification and mitigations are taken from the body; `changedBy` and `changedAt` are set by the server to the caller and now (other fields are ignored).',
           parameters: [ifMatch],
           requestBody: body('ThreatPatch'),
           responses: { '200': ok('Saved.'), ...errors, ...write },

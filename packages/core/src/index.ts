@@ -6,6 +6,8 @@
 /** A builder for models written as code. */
 export { buildModel, type FlowOptions, ModelBuilder, type NodeOptions } from './buildModel.js';
 /** What changed between two versions of a model. */
+/** What a change means (design, crossings, layout, threats, triage, review), and who records it. */
+export { CHANGE_KINDS, type ChangeKind, changeKinds, recordAuthorship, TRIAGE_FIELDS } from './changeKinds.js';
 export { diffModels, type FieldChange, isEmptyDiff, type ModelDiff } from './diffModels.js';
 export { type AnalysisResult, analyze, summarizeThreats, type ThreatSummary } from './engine/analyze.js';
 /** Threat generation, merge and the whole analysis. */
