@@ -73,6 +73,15 @@ export class TemplateStore {
     );
   }
 
+  /** The template a model names: the version it pins when that is stored, else the newest. */
+  async forModel(ref: { id: string; version?: string | undefined }): Promise<Template> {
+    if (ref.version !== undefined && !isBuiltinTemplate(ref.id)) {
+      const pinned = await this.at(ref.id, ref.version);
+      if (pinned) return pinned;
+    }
+    return this.newest(ref.id);
+  }
+
   /** One stored version, or undefined. For a built-in id only the rows flagged builtin count. */
   async at(id: string, version: string): Promise<Template | undefined> {
     const key = `${id}@${version}`;
