@@ -141,7 +141,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   async function authenticate(request: FastifyRequest): Promise<User | undefined> {
     if (!teamMode) return localUser;
     const header = request.headers.authorization;
-    if (header?.startsWith('Bearer ')) return users.byToken(header.slice(7).trim());
+    if (header?.startsWith('Bearer ')) {
+      const token = await users.byToken(header.slice(7).trim());
+      if (token?.scope === 'read' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method))
+        fail(
+          'FORBIDDEN',
+          'This API token is read-only: it may read but not change anything. For changes, create a write token (bulwark tokens create <user> <name> --scope write).',
+        );
+      return token?.user;
+    }
     const sessionId = request.cookies.bulwark_session;
     if (!sessionId) return undefined;
     const session = await users.session(sessionId);

@@ -115,6 +115,61 @@ describe.each(backends())('team mode as the web app uses it, on $name', (backend
     expect(anonymous.body).not.toMatch(/csrf_/);
   });
 
+  it('lets a read-only token read and refuses it every change, saying it is read-only', async () => {
+    const users = new UserStore(opened.store.db);
+    const bo = await users.byName('bo');
+    const { token } = await users.createToken(bo?.id ?? '', 'reader', { scope: 'read' });
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await app.inject({ url: '/api/models', headers: auth })).statusCode).toBe(200);
+    const read = await app.inject({ url: `/api/models/${ids.first}`, headers: auth });
+    expect(read.statusCode).toBe(200);
+    expect((await app.inject({ method: 'HEAD', url: `/api/models/${ids.first}`, headers: auth })).statusCode).toBe(200);
+    const ifMatch = String(read.headers.etag);
+    const writes = [
+      { method: 'POST', url: '/api/models', payload: example },
+      { method: 'PUT', url: `/api/models/${ids.first}`, payload: read.json().model },
+      { method: 'PATCH', url: `/api/models/${ids.first}/threats`, payload: { threats: [] } },
+      { method: 'POST', url: `/api/models/${ids.first}/analyze` },
+      { method: 'POST', url: `/api/models/${ids.first}/comments`, payload: { target: 'model', body: 'hi' } },
+      { method: 'DELETE', url: `/api/models/${ids.first}` },
+    ] as const;
+    for (const w of writes) {
+      const r = await app.inject({ ...w, headers: { ...auth, 'if-match': ifMatch } });
+      expect(r.statusCode, `${w.method} ${w.url}`).toBe(403);
+      expect(r.json().message, `${w.method} ${w.url}`).toMatch(/read-only.*--scope write/);
+    }
+    expect((await app.inject({ url: `/api/models/${ids.first}`, headers: auth })).headers.etag).toBe(ifMatch);
+    // The same user's write token may change what bo (an editor) may change.
+    const writer = await users.createToken(bo?.id ?? '', 'writer', { scope: 'write' });
+    const put = await app.inject({
+      method: 'PUT',
+      url: `/api/models/${ids.first}`,
+      payload: read.json().model,
+      headers: { authorization: `Bearer ${writer.token}`, 'if-match': ifMatch },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+  });
+
+  it('refuses an expired token, and every token of a user whose password was reset', async () => {
+    const users = new UserStore(opened.store.db);
+    const fay = await users.add('fay', 'fay-pw-correct-horse');
+    const expired = await users.createToken(fay.id, 'expired');
+    await opened.store.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', expired.id)
+      .execute();
+    const refused = await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${expired.token}` } });
+    expect(refused.statusCode).toBe(401);
+    const live = await users.createToken(fay.id, 'live', { scope: 'read' });
+    const me = () => app.inject({ url: '/api/me', headers: { authorization: `Bearer ${live.token}` } });
+    expect((await me()).statusCode).toBe(200);
+    const session = await signIn(app, 'fay');
+    await users.resetPassword('fay', 'fay-violet-kettle-harbour');
+    expect((await me()).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/me', headers: { cookie: session.cookie } })).statusCode).toBe(401);
+  });
+
   it("reads each model with the caller's own role; administrators are owners", async () => {
     const expected: Record<string, Role> = { admin: 'owner', ana: 'owner', bo: 'editor', cy: 'reviewer', di: 'viewer' };
     for (const [name, role] of Object.entries(expected)) {

@@ -96,7 +96,7 @@ export function register(program: Command): void {
 
   users
     .command('reset-password')
-    .description("set a user's password and end their sessions")
+    .description("set a user's password, end their sessions and revoke their API tokens")
     .argument('<name>', 'the user name')
     .option('--password <password>', `the new password (prefer --password-stdin): ${passwordRules}`)
     .option('--password-stdin', 'read the password from the first line of standard input')
@@ -105,9 +105,13 @@ export function register(program: Command): void {
       const pw = await password(opts, name);
       const { users: store, close } = await openUsers(opts.db);
       try {
+        const user = await store.byName(name);
+        const live = user ? (await store.tokens(user.id)).filter((t) => t.revokedAt === null).length : 0;
         if (!(await store.resetPassword(name, pw)))
           throw new CliFailure(bulwarkError('NOT_FOUND', `No user named "${name}".`));
-        process.stdout.write(`${out.green('password reset')} for ${name}; their sessions were ended\n`);
+        process.stdout.write(
+          `${out.green('password reset')} for ${name}; their sessions were ended and ${live} API token${live === 1 ? '' : 's'} revoked\n`,
+        );
       } finally {
         await close();
       }

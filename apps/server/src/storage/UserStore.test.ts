@@ -62,6 +62,69 @@ describe.each(backends())('UserStore on $name', (backend: Backend) => {
     });
   });
 
+  describe('API tokens have a scope and an expiry, and die with a password reset', () => {
+    const DAY = 86_400_000;
+    const near = (iso: string | null, ms: number): boolean =>
+      iso !== null && Math.abs(new Date(iso).getTime() - ms) < 60_000;
+
+    it('gives a token write scope and 90 days unless told otherwise, and lists both', async () => {
+      const ana = await users.byName('ana');
+      const made = await users.createToken(ana?.id ?? '', 'default');
+      expect(made.scope).toBe('write');
+      expect(near(made.expiresAt, Date.now() + 90 * DAY)).toBe(true);
+      expect(await users.byToken(made.token)).toEqual({ user: ana, scope: 'write' });
+      const listed = (await users.tokens(ana?.id ?? '')).find((t) => t.id === made.id);
+      expect(listed).toMatchObject({ name: 'default', scope: 'write', expiresAt: made.expiresAt, revokedAt: null });
+    });
+
+    it('makes read-only tokens and tokens of any life from 1 to 365 days', async () => {
+      const ana = await users.byName('ana');
+      const read = await users.createToken(ana?.id ?? '', 'ci', { scope: 'read', expiresInDays: 7 });
+      expect(near(read.expiresAt, Date.now() + 7 * DAY)).toBe(true);
+      expect(await users.byToken(read.token)).toEqual({ user: ana, scope: 'read' });
+      const year = await users.createToken(ana?.id ?? '', 'long', { expiresInDays: 365 });
+      expect(near(year.expiresAt, Date.now() + 365 * DAY)).toBe(true);
+      for (const days of [0, -1, 366, 1.5, Number.NaN])
+        await expect(users.createToken(ana?.id ?? '', 'bad', { expiresInDays: days })).rejects.toThrow(/1 to 365/);
+    });
+
+    it('refuses expired, revoked and unknown tokens, and tokens without an expiry', async () => {
+      const ana = await users.byName('ana');
+      const expired = await users.createToken(ana?.id ?? '', 'old');
+      await opened.store.db
+        .updateTable('api_tokens')
+        .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('id', '=', expired.id)
+        .execute();
+      expect(await users.byToken(expired.token)).toBeUndefined();
+      const revoked = await users.createToken(ana?.id ?? '', 'gone');
+      expect(await users.revokeToken(revoked.id)).toBe(true);
+      expect(await users.byToken(revoked.token)).toBeUndefined();
+      const endless = await users.createToken(ana?.id ?? '', 'endless');
+      await opened.store.db.updateTable('api_tokens').set({ expires_at: null }).where('id', '=', endless.id).execute();
+      expect(await users.byToken(endless.token)).toBeUndefined();
+      expect(await users.byToken('bwk_not-a-token')).toBeUndefined();
+    });
+
+    it("revokes every live token of the user on a password reset, and no one else's", async () => {
+      const bo = await users.add('bo', 'bo-tangerine-umbrella');
+      const other = await users.add('eve', 'eve-tangerine-umbrella');
+      const a = await users.createToken(bo.id, 'a');
+      const b = await users.createToken(bo.id, 'b', { scope: 'read' });
+      const kept = await users.createToken(other.id, 'kept');
+      const session = await users.createSession(bo.id);
+      expect(await users.resetPassword('bo', 'violet kettle harbour')).toBe(true);
+      expect(await users.byToken(a.token)).toBeUndefined();
+      expect(await users.byToken(b.token)).toBeUndefined();
+      expect(await users.session(session.sessionId)).toBeUndefined();
+      expect((await users.tokens(bo.id)).every((t) => t.revokedAt !== null)).toBe(true);
+      expect(await users.byToken(kept.token)).toMatchObject({ user: { name: 'eve' } });
+      // A token made after the reset works.
+      const after = await users.createToken(bo.id, 'after');
+      expect(await users.byToken(after.token)).toMatchObject({ user: { name: 'bo' } });
+    });
+  });
+
   describe('signing in takes as long whether or not the name exists', () => {
     it('costs an unknown name a password hash check too, as long as a wrong password for a known name', async () => {
       const [known = 0, unknown = 0] = await medians(

@@ -27,6 +27,26 @@ export function roleAtLeast(have: Role | undefined, need: Role): boolean {
 
 const SESSION_DAYS = 7;
 
+/** What an API token may do: `read` only safe methods (GET, HEAD, OPTIONS), `write` anything its user may. */
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+/** A token's scope. */
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+/** How long a token lives unless told otherwise, in days. */
+export const TOKEN_DAYS = 90;
+/** The longest a token may live, in days. */
+export const TOKEN_MAX_DAYS = 365;
+
+/** An API token as listed (never its secret). */
+export interface TokenInfo {
+  id: string;
+  name: string;
+  scope: TokenScope;
+  createdAt: string;
+  /** Null only for a token stored without one (none is made so); it is refused. */
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
 /** The password, if the policy allows it for this user; else throws PasswordRefused. */
 function allowed(password: string, name: string): string {
   const checked = checkPassword(password, name);
@@ -77,15 +97,24 @@ export class UserStore {
   }
 
   /**
-   * Sets a new password and ends every session of the user; throws PasswordRefused if the
-   * password breaks the policy (the old one stays).
+   * Sets a new password, ends every session of the user and revokes every token (whoever knew
+   * the old password may have made one); throws PasswordRefused if the password breaks the policy
+   * (the old one stays). One transaction: nothing of the old access outlives the new password.
    */
   async resetPassword(name: string, password: string): Promise<boolean> {
     const user = await this.byName(name);
     if (!user) return false;
     const hash = await hashPassword(allowed(password, name));
-    await this.db.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
-    await this.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: now() })
+        .where('user_id', '=', user.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    });
     return true;
   }
 
@@ -139,15 +168,38 @@ export class UserStore {
     await this.db.deleteFrom('sessions').where('id', '=', secretHash(sessionId)).execute();
   }
 
-  /** Creates an API token for a user; the token itself is returned once and never stored. */
-  async createToken(userId: string, name: string): Promise<{ id: string; token: string }> {
+  /**
+   * Creates an API token for a user; the token itself is returned once and never stored. Scope
+   * `write` (the default here: callers that name none act as the user) or `read`; it expires after
+   * `expiresInDays` (1 to 365, default 90).
+   */
+  async createToken(
+    userId: string,
+    name: string,
+    options: { scope?: TokenScope; expiresInDays?: number } = {},
+  ): Promise<{ id: string; token: string; scope: TokenScope; expiresAt: string }> {
+    const scope = options.scope ?? 'write';
+    const days = options.expiresInDays ?? TOKEN_DAYS;
+    if (!TOKEN_SCOPES.includes(scope)) throw new RangeError(`A token's scope is read or write, not "${scope}".`);
+    if (!Number.isInteger(days) || days < 1 || days > TOKEN_MAX_DAYS)
+      throw new RangeError(`A token lives 1 to ${TOKEN_MAX_DAYS} days, not ${days}.`);
     const id = randomUUID();
     const token = newSecret('bwk');
+    const expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
     await this.db
       .insertInto('api_tokens')
-      .values({ id, user_id: userId, name, token_hash: secretHash(token), created_at: now(), revoked_at: null })
+      .values({
+        id,
+        user_id: userId,
+        name,
+        token_hash: secretHash(token),
+        created_at: now(),
+        revoked_at: null,
+        scope,
+        expires_at: expiresAt,
+      })
       .execute();
-    return { id, token };
+    return { id, token, scope, expiresAt };
   }
 
   /** Revokes a token by id. */
@@ -161,27 +213,37 @@ export class UserStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** The tokens of a user (never the secrets). */
-  async tokens(userId: string): Promise<{ id: string; name: string; createdAt: string; revokedAt: string | null }[]> {
+  /** The tokens of a user (never the secrets), oldest first. */
+  async tokens(userId: string): Promise<TokenInfo[]> {
     const rows = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'name', 'created_at', 'revoked_at'])
+      .select(['id', 'name', 'scope', 'created_at', 'expires_at', 'revoked_at'])
       .where('user_id', '=', userId)
       .orderBy('created_at')
+      .orderBy('id')
       .execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      scope: r.scope,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      revokedAt: r.revoked_at,
+    }));
   }
 
-  /** The user a live token belongs to. */
-  async byToken(token: string): Promise<User | undefined> {
+  /** The user a live token (not revoked, not expired) belongs to, and what the token may do. */
+  async byToken(token: string): Promise<{ user: User; scope: TokenScope } | undefined> {
     const r = await this.db
       .selectFrom('api_tokens')
       .innerJoin('users', 'users.id', 'api_tokens.user_id')
-      .select(['users.id', 'users.name', 'users.is_admin'])
+      .select(['users.id', 'users.name', 'users.is_admin', 'api_tokens.scope'])
       .where('api_tokens.token_hash', '=', secretHash(token))
       .where('api_tokens.revoked_at', 'is', null)
+      // A token without an expiry (none is made so) fails the comparison too.
+      .where('api_tokens.expires_at', '>', now())
       .executeTakeFirst();
-    return r ? { id: r.id, name: r.name, isAdmin: r.is_admin === 1 } : undefined;
+    return r ? { user: { id: r.id, name: r.name, isAdmin: r.is_admin === 1 }, scope: r.scope } : undefined;
   }
 
   /** A user's role on a model. */

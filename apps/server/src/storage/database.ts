@@ -21,6 +21,7 @@ import {
 import pg from 'pg';
 import { type DatabaseFailure, databaseFailure, databaseProblem } from './databaseErrors.js';
 import * as initial from './migrations/0001-initial.js';
+import * as tokenScopeExpiry from './migrations/0002-token-scope-expiry.js';
 import * as health from './migrations/0003-health.js';
 import type { Database } from './schema.js';
 
@@ -37,7 +38,7 @@ export interface Store {
 }
 
 /** Every migration, in order; each is one file in ./migrations. */
-const MIGRATIONS = [initial, health];
+const MIGRATIONS = [initial, tokenScopeExpiry, health];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {
@@ -99,7 +100,9 @@ export async function openStore(url: string): Promise<Store> {
     db = new Kysely<Database>({ dialect: keepingCause(new PostgresDialect({ pool })) });
     location = redact(target);
   }
-  const migrator = new Migrator({ db, provider: provider(dialect) });
+  // Unordered: a database that ran a later migration first (0003 was committed before 0002)
+  // still gets the earlier one; each migration stands alone.
+  const migrator = new Migrator({ db, provider: provider(dialect), allowUnorderedMigrations: true });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();

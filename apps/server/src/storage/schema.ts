@@ -24,6 +24,10 @@ export interface ApiTokensTable {
   token_hash: string;
   created_at: string;
   revoked_at: string | null;
+  /** `read` (GET, HEAD, OPTIONS only) or `write` (migration 0002; a CHECK keeps it to these). */
+  scope: Generated<'read' | 'write'>;
+  /** When it stops working; always set for new tokens (a token without one is refused). */
+  expires_at: string | null;
 }
 
 export interface ModelsTable {
