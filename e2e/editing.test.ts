@@ -117,12 +117,12 @@ journeys('journeys: undo and redo, two tabs editing one model', (env) => {
     expect(theirs).not.toContain('SQL server');
     // The second tab's edit is still on its canvas and kept in the browser.
     expect(await second.locator('.react-flow__node', { hasText: 'SQL server' }).count()).toBe(1);
-    // (IndexedDB database "bulwark", store "drafts", keyed by model id.)
+    // (IndexedDB database "bulwark", store "drafts", keyed by [server mode, user id, model id].)
     const draft = await second.evaluate<string | null>(`new Promise((resolve, reject) => {
       const open = indexedDB.open('bulwark');
       open.onerror = () => reject(open.error);
       open.onsuccess = () => {
-        const read = open.result.transaction('drafts').objectStore('drafts').get(${JSON.stringify(id)});
+        const read = open.result.transaction('drafts').objectStore('drafts').get(${JSON.stringify(['local', 'local', id])});
         read.onsuccess = () => resolve(read.result ? JSON.stringify(read.result) : null);
         read.onerror = () => reject(read.error);
       };

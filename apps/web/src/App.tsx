@@ -6,6 +6,8 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { getMe, isSignedOut, type Me, onSignedOut, signOut } from './api.js';
+import { signOutQuestion } from './draftKeys.js';
+import { countDrafts, forgetAllDrafts, setDraftOwner } from './drafts.js';
 import { mayLeave } from './leaveGuard.js';
 import { ModelsPage } from './ModelsPage.js';
 import { ModelView } from './ModelView.js';
@@ -17,6 +19,28 @@ function route(): { page: 'models' | 'templates' } | { page: 'model' | 'template
   const m = /^#\/(models|templates)\/(.+)$/.exec(window.location.hash);
   if (m?.[2]) return { page: m[1] === 'models' ? 'model' : 'template', id: decodeURIComponent(m[2]) };
   return { page: window.location.hash === '#/templates' ? 'templates' : 'models' };
+}
+
+/** Drafts are kept per server mode and user: set before any page that keeps them is shown. */
+function signedIn(me: Me): Session {
+  setDraftOwner({ mode: me.mode, userId: me.user.id });
+  return { state: 'signed-in', me };
+}
+
+/**
+ * Signing out deletes every unsaved draft in this browser (it may be shared), after asking when
+ * some are the user's own; false when the user chose to stay.
+ */
+async function signOutAndForget(): Promise<boolean> {
+  const question = signOutQuestion(await countDrafts().catch(() => 0));
+  if (question && !window.confirm(question)) return false;
+  try {
+    await signOut();
+  } catch (e) {
+    if (!isSignedOut(e)) throw e; // the session had already ended: signing out goes on
+  }
+  await forgetAllDrafts().catch((e: Error) => console.warn(`Unsaved drafts could not be deleted: ${e.message}`));
+  return true;
 }
 
 type Session =
@@ -40,12 +64,20 @@ export function App() {
 
   const check = useCallback(() => {
     getMe().then(
-      (me) => setSession({ state: 'signed-in', me }),
+      (me) => setSession(signedIn(me)),
       (e: Error) => setSession(isSignedOut(e) ? { state: 'signed-out' } : { state: 'unreachable', message: e.message }),
     );
   }, []);
   useEffect(check, [check]);
-  useEffect(() => onSignedOut(() => setSession({ state: 'signed-out' })), []);
+  useEffect(
+    () =>
+      onSignedOut(() => {
+        // The session ended (expired, or signed out elsewhere): the drafts stay, for this user only.
+        setDraftOwner(undefined);
+        setSession({ state: 'signed-out' });
+      }),
+    [],
+  );
 
   if (session.state === 'checking') return <p className="bw-page bw-muted">Loading…</p>;
   if (session.state === 'unreachable')
@@ -60,7 +92,7 @@ export function App() {
       </main>
     );
   if (session.state === 'signed-out')
-    return <SignInPage onSignedIn={(user) => setSession({ state: 'signed-in', me: { user, mode: 'team' } })} />;
+    return <SignInPage onSignedIn={(user) => setSession(signedIn({ user, mode: 'team' }))} />;
 
   if (current.page === 'model') return <ModelView key={current.id} id={current.id} />;
   if (current.page === 'template') return <TemplateEditor key={current.id} id={current.id} />;
@@ -72,8 +104,9 @@ export function App() {
         <AccountStrip
           user={session.me.user}
           onSignOut={async () => {
-            await signOut();
+            if (!(await signOutAndForget())) return false;
             setSession({ state: 'signed-out' });
+            return true;
           }}
         />
       )}

@@ -93,8 +93,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (user: Account) => void
   );
 }
 
-/** A thin strip over a page: who is signed in, and signing out. */
-export function AccountStrip({ user, onSignOut }: { user: Account; onSignOut: () => Promise<void> }) {
+/**
+ * A thin strip over a page: who is signed in, and signing out (`onSignOut` resolves false when
+ * the user chose to stay, e.g. to keep unsaved drafts that signing out would delete).
+ */
+export function AccountStrip({ user, onSignOut }: { user: Account; onSignOut: () => Promise<boolean> }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   return (
@@ -119,7 +122,7 @@ export function AccountStrip({ user, onSignOut }: { user: Account; onSignOut: ()
           setBusy(true);
           setError(undefined);
           try {
-            await onSignOut();
+            if (!(await onSignOut())) setBusy(false);
           } catch (e) {
             setError(`Could not sign out: ${(e as Error).message}`);
             setBusy(false);
