@@ -1,6 +1,7 @@
 /**
  * Starting the server: open (and migrate) the database, load a first model into an empty one,
- * listen, and shut down gracefully (in-flight requests finish, then the database closes).
+ * listen, and shut down gracefully (in-flight requests finish, then the database closes). It
+ * listens beyond loopback only with accounts (`--auth local`), and only once one exists.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -12,6 +13,7 @@ import { buildApp } from './app.js';
 import { allowedHostsFor } from './requestGuards.js';
 import { DEFAULT_DB_URL, openStore, type Store } from './storage/database.js';
 import { ModelStore } from './storage/ModelStore.js';
+import { UserStore } from './storage/UserStore.js';
 
 /** How to start. Unset values come from the environment (BULWARK_DB_URL, HOST, PORT), then defaults. */
 export interface ServeOptions {
@@ -64,6 +66,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const store = await openStore(options.db ?? process.env.BULWARK_DB_URL ?? DEFAULT_DB_URL);
   try {
+    // Beyond this machine only once someone can sign in (docs/ARCHITECTURE.md): the
+    // administrator adds the first account, or starts on loopback meanwhile.
+    if (auth === 'local' && !isLoopback(host) && !(await new UserStore(store.db).any())) {
+      const db = store.dialect === 'sqlite' ? `sqlite:${store.location}` : store.location;
+      throw new Error(
+        `Refusing to listen on ${host}: the database at ${store.location} has no accounts yet, so nobody could sign in. Add an administrator first: \`bulwark users add <name> --admin --password-stdin --db ${db}\` (then start the server again), or listen on 127.0.0.1 until then.`,
+      );
+    }
     if (options.seed) {
       const models = new ModelStore(store.db);
       if ((await models.list()).length === 0) {

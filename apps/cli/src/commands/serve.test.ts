@@ -122,6 +122,25 @@ describe('bulwark serve', () => {
     expect(bad.stderr).toContain('"my-proxy"');
   }, 90_000);
 
+  it('refuses to listen beyond this machine with --auth local until an account exists, and says how to add one', async () => {
+    const db = `sqlite:${join(tempDir(), 'team.db')}`;
+    const r = runCli(['serve', '--auth', 'local', '--host', '0.0.0.0', '--port', '0', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Refusing to listen on 0.0.0.0');
+    expect(r.stderr).toContain('has no accounts yet');
+    expect(r.stderr).toContain(`bulwark users add <name> --admin --password-stdin --db ${db}`);
+    // The command it names works, and then the server starts.
+    expect(runCli(['users', 'add', 'root', '--admin', '--password', 'violet kettle harbour', '--db', db]).code).toBe(0);
+    const { child, url } = await startServe(['--auth', 'local', '--host', '0.0.0.0', '--port', '0', '--db', db]);
+    try {
+      expect((await fetch(`http://127.0.0.1:${new URL(url).port}/api/me`)).status).toBe(401);
+    } finally {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('refuses to listen beyond this machine without accounts', () => {
     const r = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--db', `sqlite:${join(tempDir(), 'x.db')}`]);
     expect(r.code).toBe(1);

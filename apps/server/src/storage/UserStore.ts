@@ -70,6 +70,11 @@ export class UserStore {
     return { id, name, isAdmin };
   }
 
+  /** Is there any account at all? */
+  async any(): Promise<boolean> {
+    return (await this.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
   /** Every user, by name. */
   async list(): Promise<(User & { createdAt: string })[]> {
     const rows = await this.db
