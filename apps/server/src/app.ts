@@ -4,25 +4,21 @@
  * write gets 409 and changes nothing.
  */
 import {
-  analyze,
   canonicalModel,
   diffModels,
   parseModel,
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
-  serializeModel,
   type Template,
   type ThreatModel,
 } from '@bulwark/core';
-import { detectFormat, formatById, MODEL_FORMATS } from '@bulwark/formats';
-import { isReportFormat, REPORT_CSP, REPORT_FORMATS, renderReport } from '@bulwark/report';
-import { findChromium, htmlToPdf } from '@bulwark/report/pdf';
-import { parseYamlText } from '@bulwark/templates';
+import { formatById, MODEL_FORMATS } from '@bulwark/formats';
+import { isReportFormat, REPORT_CSP } from '@bulwark/report';
+import { findChromium } from '@bulwark/report/pdf';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Document as YamlDocument } from 'yaml';
 import type { z } from 'zod';
 import { sameSecret } from './auth.js';
 import { errorBody, fail, HTTP_STATUS, HttpError } from './errors.js';
@@ -39,6 +35,7 @@ import { databaseFailure } from './storage/databaseErrors.js';
 import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './storage/ModelStore.js';
 import { TemplateStore } from './storage/TemplateStore.js';
 import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
+import { HeavyWork, type WorkOptions } from './work/heavyWork.js';
 
 /** How the app is set up. */
 export interface AppOptions {
@@ -65,6 +62,11 @@ export interface AppOptions {
    * session cookie is Secure when the request came over HTTPS, directly or through this proxy.
    */
   trustProxy?: boolean | string;
+  /**
+   * Heavy work (analyses, exports, large uploads): worker threads, per-user and queue limits
+   * (work/heavyWork.ts). Without threads, jobs run on the event loop: `bulwark serve` sets them.
+   */
+  work?: WorkOptions;
 }
 
 /**
@@ -115,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
   });
   const models = options.models ?? new ModelStore(options.store.db);
+  const work = new HeavyWork(options.store, models, options.work);
+  work.register(app);
   const users = new UserStore(options.store.db);
   const teamMode = options.auth === 'local';
   const localUser: User = { id: 'local', name: options.localUser ?? 'local', isAdmin: true };
@@ -487,21 +491,39 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post('/api/models', async (request, reply) => {
     const actor = userOf(request);
     const body = request.body;
-    let doc: ThreatModel;
     let message = 'Created';
     let warnings: string[] = [];
-    // Another tool's file, recognised by content (JSON ones arrive parsed).
-    const text =
-      typeof body === 'string' ? body : body !== null && typeof body === 'object' ? JSON.stringify(body) : '';
-    const foreign = text !== '' ? detectFormat(text) : undefined;
-    if (foreign?.read) {
-      const imported = unwrap(foreign.read(text, `upload${foreign.extensions[0] ?? ''}`));
-      doc = imported.model;
-      warnings = imported.warnings;
-      if (imported.template) {
+    let created: { id: string; version: number };
+    if (body !== null && typeof body === 'object' && CreateBlankSchema.safeParse(body).success) {
+      const { name, template } = CreateBlankSchema.parse(body);
+      const t = await templateFor(template);
+      const doc: ThreatModel = {
+        schemaVersion: 1,
+        metadata: { name },
+        template: { id: t.template.id, version: t.template.version },
+        diagrams: [{ id: 'context', name: 'Context', elements: [] }],
+        threats: [],
+      };
+      created = await models.create(doc, actor.name, message);
+    } else {
+      // Another tool's file recognised by content, or a Bulwark model (JSON or YAML); read in a
+      // worker thread when large (work/jobs.ts), and stored as the text it was read into.
+      const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+      const read = await work.readUpload(reply, actor.id, {
+        kind: 'import',
+        text,
+        source: typeof body === 'string' ? 'upload' : 'request body',
+      });
+      if (!read) return reply;
+      if (read.status === 'failed') throw new HttpError(read.error);
+      let templateRef = read.templateRef;
+      warnings = read.warnings;
+      message = read.message;
+      const foreign = read.format === undefined ? undefined : formatById(read.format);
+      if (read.template && foreign) {
         // Never stored over a template others use: kept for this model unless it is one already.
         const format = foreign;
-        const pinned = await templateStore.pinImported(imported.template, (stored) => {
+        const pinned = await templateStore.pinImported(read.template, (stored) => {
           // The stored template as this format carries it: written with an empty model, read back.
           const blank: ThreatModel = {
             schemaVersion: 1,
@@ -513,34 +535,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           const back = text === undefined ? undefined : format.read?.(text, 'template');
           return back?.ok ? back.value.template : undefined;
         });
-        doc = { ...doc, template: pinned.ref };
+        templateRef = pinned.ref;
         if (pinned.warning) warnings = [...warnings, pinned.warning];
       }
-      message = `Imported from ${foreign.name}`;
-    } else if (typeof body === 'string') {
-      // A Bulwark model as YAML (or JSON sent as text).
-      const yaml = parseYamlText(body, 'upload');
-      if (!yaml.ok || typeof yaml.value.data !== 'object' || yaml.value.data === null) {
-        fail(
-          'PARSE_SYNTAX',
-          'The upload is not a model Bulwark reads: send a Bulwark model (JSON or YAML) or a .tm7 file.',
-        );
-      }
-      doc = unwrap(parseModel(yaml.ok ? yaml.value.data : undefined, 'upload'));
-    } else if (CreateBlankSchema.safeParse(body).success) {
-      const { name, template } = CreateBlankSchema.parse(body);
-      const t = await templateFor(template);
-      doc = {
-        schemaVersion: 1,
-        metadata: { name },
-        template: { id: t.template.id, version: t.template.version },
-        diagrams: [{ id: 'context', name: 'Context', elements: [] }],
-        threats: [],
-      };
-    } else {
-      doc = unwrap(parseModel(body, 'request body'));
+      created = await models.createText(
+        { text: `${read.head}${JSON.stringify(templateRef)}${read.tail}`, name: read.name, templateId: templateRef.id },
+        actor.name,
+        message,
+      );
     }
-    const created = await models.create(doc, actor.name, message);
     if (teamMode) await users.grant(created.id, actor.id, 'owner');
     return reply
       .status(201)
@@ -633,17 +636,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post<{ Params: { id: string } }>('/api/models/:id/analyze', async (request, reply) => {
     const actor = userOf(request);
     const expected = ifMatch(request);
-    const m = await mustGetAt(request.params.id, expected);
-    const result = analyze(m.document, await templateFor(m.templateId));
-    return save(
-      reply,
-      actor,
-      m.id,
+    const m = await models.summary(request.params.id);
+    if (!m) return fail('NOT_FOUND', `No model with id "${request.params.id}".`);
+    // Read, analysed and saved in a worker thread (work/jobs.ts analyzeJob): a large model's
+    // analysis and save take seconds that the event loop keeps for everyone else.
+    const template = work.templateText(await rawTemplate(m.templateId));
+    const r = await work.analyze(reply, actor.id, {
+      kind: 'analyze',
+      modelId: m.id,
       expected,
-      result.model,
-      `Analysed: ${result.merge.added} new, ${result.merge.orphaned} orphaned`,
-      m.document,
-    );
+      template,
+      actor: actor.name,
+    });
+    if (!r) return reply;
+    if (r.status === 'failed') throw new HttpError(r.error);
+    const version = savedVersion(r, m.id, expected);
+    return reply.header('etag', etag(version)).send({ id: m.id, version });
   });
 
   app.patch<{ Params: { id: string } }>('/api/models/:id/threats', async (request, reply) => {
@@ -674,58 +682,44 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get<{ Params: { id: string }; Querystring: { format?: string; page?: string } }>(
     '/api/models/:id/export',
     async (request, reply) => {
-      const m = await mustGet(request.params.id);
+      const m = await models.summary(request.params.id);
+      if (!m) return fail('NOT_FOUND', `No model with id "${request.params.id}".`);
       const format = request.query.format ?? 'json';
       const base = m.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '') || 'model';
-      if (format === 'json') {
-        return reply
-          .header('content-disposition', `attachment; filename="${base}.bulwark.json"`)
-          .type('application/json')
-          .send(serializeModel(m.document));
+      const modelFile = format === 'json' || format === 'yaml';
+      if (!modelFile && !formatById(format)?.write && !isReportFormat(format))
+        return fail(
+          'USAGE',
+          `Unknown export format "${format}": use json, yaml or tm7 (the model), or html, pdf, md, csv or sarif (a report).`,
+        );
+      if (format === 'pdf') {
+        const chromium = findChromium();
+        if (!chromium.ok) return fail('IO', `This server cannot print PDFs. ${chromium.error.message}`);
       }
-      const foreign = formatById(format);
-      if (foreign?.write) {
-        // Another tool's format: what it cannot hold is listed in a header (JSON, URI-encoded).
-        const written = foreign.write(m.document, await rawTemplate(m.templateId));
-        return reply
-          .header('content-disposition', `attachment; filename="${base}${foreign.extensions[0] ?? '.txt'}"`)
-          .header('x-bulwark-warnings', encodeURIComponent(JSON.stringify(written.warnings)))
-          .type(foreign.mediaType ?? 'text/plain; charset=utf-8')
-          .send(written.text);
-      }
-      if (format === 'yaml') {
-        return reply
-          .header('content-disposition', `attachment; filename="${base}.bulwark.yaml"`)
-          .type('application/yaml; charset=utf-8')
-          .send(new YamlDocument(canonicalModel(m.document)).toString({ lineWidth: 0 }));
-      }
-      if (isReportFormat(format)) {
-        // Reports show the threats as the template generates them now (triage kept by the merge).
-        const template = await templateFor(m.templateId);
-        const model = analyze(m.document, template).model;
-        const { extension, mediaType } = REPORT_FORMATS[format];
-        const filename = `${base}${format === 'html' || format === 'pdf' ? '-report' : ''}${extension}`;
-        const options = {
+      // Read, analysed and rendered in a worker thread (work/jobs.ts exportJob); a PDF is then
+      // printed by the server's one browser.
+      const template = modelFile ? undefined : work.templateText(await rawTemplate(m.templateId));
+      const done = await work.export(
+        reply,
+        userOf(request).id,
+        {
+          kind: 'export',
+          modelId: m.id,
+          format,
+          base,
           generatedAt: new Date().toISOString(),
-          generator: 'Bulwark',
-          version: m.version,
-          modelUri: `${base}.bulwark.json`,
-        };
-        reply.header('content-disposition', `attachment; filename="${filename}"`);
-        if (format === 'pdf') {
-          const chromium = findChromium();
-          if (!chromium.ok) return fail('IO', `This server cannot print PDFs. ${chromium.error.message}`);
-          const page = request.query.page === 'letter' ? 'letter' : 'a4';
-          const html = await renderReport('html', model, template, options);
-          return reply.type(mediaType).send(Buffer.from(await htmlToPdf(html, page, chromium.value)));
-        }
-        if (format === 'html') reply.header('content-security-policy', REPORT_CSP);
-        return reply.type(mediaType).send(await renderReport(format, model, template, options));
-      }
-      return fail(
-        'USAGE',
-        `Unknown export format "${format}": use json, yaml or tm7 (the model), or html, pdf, md, csv or sarif (a report).`,
+          ...(template !== undefined ? { template } : {}),
+        },
+        request.query.page === 'letter' ? 'letter' : 'a4',
       );
+      if (!done) return reply;
+      if (done.status === 'not-found') return fail('NOT_FOUND', `No model with id "${m.id}".`);
+      if (done.status === 'failed') throw new HttpError(done.error);
+      reply.header('content-disposition', `attachment; filename="${done.filename}"`);
+      // Another tool's format: what it cannot hold is listed in a header (JSON, URI-encoded).
+      if (done.warnings) reply.header('x-bulwark-warnings', encodeURIComponent(JSON.stringify(done.warnings)));
+      if (done.report) reply.header('content-security-policy', REPORT_CSP);
+      return reply.type(done.type).send(Buffer.from(done.body.buffer, done.body.byteOffset, done.body.byteLength));
     },
   );
 

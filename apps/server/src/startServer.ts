@@ -14,6 +14,8 @@ import { allowedHostsFor } from './requestGuards.js';
 import { DEFAULT_DB_URL, openStore, type Store } from './storage/database.js';
 import { ModelStore } from './storage/ModelStore.js';
 import { UserStore } from './storage/UserStore.js';
+import type { WorkOptions } from './work/heavyWork.js';
+import { defaultThreads } from './work/pool.js';
 
 /** How to start. Unset values come from the environment (BULWARK_DB_URL, HOST, PORT), then defaults. */
 export interface ServeOptions {
@@ -37,6 +39,11 @@ export interface ServeOptions {
    * or `loopback`; its X-Forwarded-Proto makes the session cookie Secure over HTTPS.
    */
   trustProxy?: boolean | string;
+  /**
+   * Heavy work (work/heavyWork.ts): worker threads (default: one fewer than the cores, at least
+   * one; always a pool here), heavy jobs per user, worker memory.
+   */
+  work?: WorkOptions;
 }
 
 /** A running server. */
@@ -90,6 +97,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
       allowedHosts: allowedHostsFor(host, options.allowedHosts),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      work: { ...options.work, threads: Math.max(1, options.work?.threads ?? defaultThreads()) },
       ...(existsSync(join(web, 'index.html')) ? { webRoot: web } : {}),
     });
     await app.listen({ host, port });

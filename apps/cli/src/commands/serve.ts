@@ -46,6 +46,12 @@ export function register(program: Command): void {
     )
     .option('--log', 'log requests (JSON lines on standard output)')
     .option('--max-body <MB>', 'largest request the server accepts, in megabytes: a model saved or uploaded', '64')
+    .option(
+      '--workers <n>',
+      'worker threads for heavy work: analyses, exports, large uploads (default: one fewer than the cores, at least 1)',
+    )
+    .option('--jobs-per-user <n>', 'heavy requests one user may have running at once; more get 429', '2')
+    .option('--worker-memory <MB>', "heap limit of each worker thread, in megabytes (default: Node's)")
     .action(
       async (opts: {
         db?: string;
@@ -57,6 +63,9 @@ export function register(program: Command): void {
         maxBody: string;
         allowedHost?: string[];
         trustProxy?: string | true;
+        workers?: string;
+        jobsPerUser: string;
+        workerMemory?: string;
       }) => {
         if (opts.auth !== 'none' && opts.auth !== 'local')
           throw new CliFailure(bulwarkError('USAGE', `--auth must be none or local, not "${opts.auth}".`));
@@ -64,6 +73,18 @@ export function register(program: Command): void {
         if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
           throw new CliFailure(bulwarkError('USAGE', `--port must be a number from 0 to 65535, not "${opts.port}".`));
         }
+        const count = (value: string | undefined, option: string, max: number): number | undefined => {
+          if (value === undefined) return undefined;
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1 || n > max)
+            throw new CliFailure(
+              bulwarkError('USAGE', `${option} must be a whole number from 1 to ${max}, not "${value}".`),
+            );
+          return n;
+        };
+        const threads = count(opts.workers, '--workers', 256);
+        const perUser = count(opts.jobsPerUser, '--jobs-per-user', 1000);
+        const memoryMb = count(opts.workerMemory, '--worker-memory', 1_000_000);
         const maxBody = Number(opts.maxBody);
         if (!Number.isFinite(maxBody) || maxBody < 1 || maxBody > 4096)
           throw new CliFailure(
@@ -86,6 +107,11 @@ export function register(program: Command): void {
             bodyLimit: Math.round(maxBody * 1024 * 1024),
             ...(opts.allowedHost !== undefined ? { allowedHosts: opts.allowedHost } : {}),
             ...(trustProxy !== undefined ? { trustProxy } : {}),
+            work: {
+              ...(threads !== undefined ? { threads } : {}),
+              ...(perUser !== undefined ? { perUser } : {}),
+              ...(memoryMb !== undefined ? { memoryMb } : {}),
+            },
           });
         } catch (e) {
           throw new CliFailure(bulwarkError('IO', e instanceof Error ? e.message : String(e)));

@@ -276,6 +276,25 @@ export class ModelStore {
     };
   }
 
+  /** One model without its document (no read of a large text), or undefined. */
+  async summary(id: string): Promise<ModelSummary | undefined> {
+    const r = await this.db
+      .selectFrom('models')
+      .select(['id', 'name', 'template_id', 'version', 'updated_at', 'updated_by'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r
+      ? {
+          id: r.id,
+          name: r.name,
+          templateId: r.template_id,
+          version: r.version,
+          updatedAt: r.updated_at,
+          updatedBy: r.updated_by,
+        }
+      : undefined;
+  }
+
   /** Stores a new model as version 1; returns its id. */
   async create(
     document: ThreatModel,
@@ -283,15 +302,33 @@ export class ModelStore {
     message = 'Created',
     id: string = randomUUID(),
   ): Promise<{ id: string; version: number }> {
+    return this.createText(
+      { text: JSON.stringify(document), name: document.metadata.name, templateId: document.template.id },
+      actor,
+      message,
+      id,
+    );
+  }
+
+  /**
+   * Stores a new model given as its JSON text (exactly `JSON.stringify` of a valid model: an
+   * upload parsed in a worker thread arrives so, and is not parsed again here).
+   */
+  async createText(
+    document: { text: string; name: string; templateId: string },
+    actor: string,
+    message = 'Created',
+    id: string = randomUUID(),
+  ): Promise<{ id: string; version: number }> {
     const at = now();
-    const text = JSON.stringify(document);
+    const { text } = document;
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('models')
         .values({
           id,
-          name: document.metadata.name,
-          template_id: document.template.id,
+          name: document.name,
+          template_id: document.templateId,
           document: text,
           version: 1,
           created_at: at,
@@ -303,7 +340,8 @@ export class ModelStore {
         .insertInto('model_versions')
         .values({ model_id: id, version: 1, document: text, author: actor, message, created_at: at })
         .execute();
-      await this.audit(tx, id, auditRows(undefined, document, actor, id));
+      const created = { metadata: { name: document.name } } as ThreatModel;
+      await this.audit(tx, id, auditRows(undefined, created, actor, id));
     });
     return { id, version: 1 };
   }

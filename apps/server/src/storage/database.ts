@@ -24,6 +24,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as tokenScopeExpiry from './migrations/0002-token-scope-expiry.js';
 import * as health from './migrations/0003-health.js';
 import type { Database } from './schema.js';
+import { WriteLock, withWriteLock } from './writeLock.js';
 
 /** Which database engine. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -35,6 +36,10 @@ export interface Store {
   /** Where it is, for messages (the PostgreSQL password is never shown). */
   location: string;
   close: () => Promise<void>;
+  /** The URL it was opened with (a worker thread opens its own connection with it). */
+  url: string;
+  /** SQLite: the turn every write takes (writeLock.ts); worker threads' saves take it too. */
+  writeLock?: WriteLock;
 }
 
 /** Every migration, in order; each is one file in ./migrations. */
@@ -65,11 +70,16 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-/** Opens (creating if needed) and migrates the database at `url`. */
-export async function openStore(url: string): Promise<Store> {
+/**
+ * Opens (creating if needed) and migrates the database at `url`. `migrate: false` opens it as it
+ * is (a worker thread's connection, after the server has migrated), `poolSize` caps PostgreSQL's
+ * connections (default 10).
+ */
+export async function openStore(url: string, options: { migrate?: boolean; poolSize?: number } = {}): Promise<Store> {
   const { dialect, target } = parseDbUrl(url);
   let db: Kysely<Database>;
   let location: string;
+  let writeLock: WriteLock | undefined;
   if (dialect === 'sqlite') {
     const file = target === ':memory:' ? target : resolve(target);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -79,12 +89,16 @@ export async function openStore(url: string): Promise<Store> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    writeLock = new WriteLock();
     db = new Kysely<Database>({
-      dialect: keepingCause(new SqliteDialect({ database: sqlite }), () => sqlite.inTransaction),
+      dialect: withWriteLock(
+        keepingCause(new SqliteDialect({ database: sqlite }), () => sqlite.inTransaction),
+        writeLock,
+      ),
     });
     location = file;
   } else {
-    const pool = new pg.Pool({ connectionString: target, max: 10 });
+    const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
     // An idle connection can fail (the server restarts, an admin ends it); the pool drops it and
     // opens another on the next query. Without this listener the error would end the process.
     pool.on('error', (e) => {
@@ -103,14 +117,14 @@ export async function openStore(url: string): Promise<Store> {
   // Unordered: a database that ran a later migration first (0003 was committed before 0002)
   // still gets the earlier one; each migration stands alone.
   const migrator = new Migrator({ db, provider: provider(dialect), allowUnorderedMigrations: true });
-  const { error } = await migrator.migrateToLatest();
+  const { error } = options.migrate === false ? { error: undefined } : await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
     throw new Error(
       `Could not migrate the database at ${location}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return { db, dialect, location, close: () => db.destroy() };
+  return { db, dialect, location, url, close: () => db.destroy(), ...(writeLock ? { writeLock } : {}) };
 }
 
 type SavepointCompiler = Parameters<NonNullable<Driver['savepoint']>>[2];

@@ -39,18 +39,33 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): Result<strin
 
 export type PageSize = 'a4' | 'letter';
 
-/** Prints self-contained HTML to PDF bytes (page numbers in the footer). */
-export async function htmlToPdf(html: string, page: PageSize, chromium: string): Promise<Uint8Array> {
+/** A browser started by `launchBrowser`, to print one or more reports with `printPdf`. */
+export type PdfBrowser = import('playwright-core').Browser;
+
+/** Starts a headless Chromium (or Chrome) at `chromium` for printing. */
+export async function launchBrowser(chromium: string): Promise<PdfBrowser> {
   const { chromium: browserType } = await import('playwright-core');
-  const browser = await browserType.launch({
+  return browserType.launch({
     executablePath: chromium,
     // --no-sandbox: the page is our own HTML with no scripts, and sandboxes are often unavailable
     // in the containers CI runs in.
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
+}
+
+/**
+ * Prints self-contained HTML, given as text or as a file:// URL (a large report need not pass
+ * through this process), to PDF bytes in a new tab of `browser` (page numbers in the footer).
+ */
+export async function printPdf(
+  browser: PdfBrowser,
+  source: { html: string } | { url: string },
+  page: PageSize,
+): Promise<Uint8Array> {
+  const tab = await browser.newPage({ javaScriptEnabled: false });
   try {
-    const tab = await browser.newPage({ javaScriptEnabled: false });
-    await tab.setContent(html, { waitUntil: 'load' });
+    if ('html' in source) await tab.setContent(source.html, { waitUntil: 'load' });
+    else await tab.goto(source.url, { waitUntil: 'load', timeout: 0 });
     return await tab.pdf({
       format: page === 'letter' ? 'Letter' : 'A4',
       printBackground: true,
@@ -61,6 +76,16 @@ export async function htmlToPdf(html: string, page: PageSize, chromium: string):
       footerTemplate:
         '<div style="width:100%;font-size:8px;color:#5f6b7a;text-align:right;padding:0 14mm"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
     });
+  } finally {
+    await tab.close();
+  }
+}
+
+/** Prints self-contained HTML to PDF bytes with a browser of its own (page numbers in the footer). */
+export async function htmlToPdf(html: string, page: PageSize, chromium: string): Promise<Uint8Array> {
+  const browser = await launchBrowser(chromium);
+  try {
+    return await printPdf(browser, { html }, page);
   } finally {
     await browser.close();
   }
