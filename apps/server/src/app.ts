@@ -4,11 +4,13 @@
  * write gets 409 and changes nothing.
  */
 import {
-  canonicalModel,
+  analyze,
+  changeKinds,
   diffModels,
   parseModel,
   type ResolvedTemplate,
   type Result,
+  recordAuthorship,
   resolveTemplate,
   type Template,
   type ThreatModel,
@@ -21,6 +23,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { sameSecret } from './auth.js';
+import { changeRefusal } from './changePolicy.js';
 import { errorBody, fail, HTTP_STATUS, HttpError } from './errors.js';
 import { docsPage, homePage } from './homePage.js';
 import { type LoginLimit, LoginLimiter } from './loginLimiter.js';
@@ -289,23 +292,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     }
     return m;
-  }
-
-  /**
-   * What only editors change: the model without its threats and review, the template version an
-   * analysis records, and where shapes sit (the editor lays out a model written as code when a
-   * reviewer first opens it; reviewers cannot move shapes in the editor).
-   */
-  function designOf(model: ThreatModel): string {
-    const canonical = canonicalModel({ ...model, threats: undefined, review: undefined } as ThreatModel);
-    return JSON.stringify({
-      ...canonical,
-      template: { id: canonical.template.id },
-      diagrams: canonical.diagrams.map((d) => ({
-        ...d,
-        elements: d.elements.map((e) => ({ ...e, position: undefined, path: undefined })),
-      })),
-    });
   }
 
   async function save(
@@ -577,18 +563,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.put<{ Params: { id: string }; Querystring: { message?: string } }>('/api/models/:id', async (request, reply) => {
     const actor = userOf(request);
     const expected = ifMatch(request);
-    const doc = unwrap(parseModel(request.body, 'request body'));
-    if (roleOf.get(request) === 'reviewer') {
-      // A reviewer triages threats and records review progress (the review meeting), and the
-      // threats follow the diagram; the diagram and the model's details stay an editor's.
-      const current = await models.get(request.params.id);
-      if (current && designOf(current.document) !== designOf(doc))
+    const sent = unwrap(parseModel(request.body, 'request body'));
+    const current = await mustGetAt(request.params.id, expected);
+    // Who did what is the server's to record: sign-offs stay as stored, triage and review marks
+    // carry the caller and now, whatever the body says.
+    const doc = recordAuthorship(current.document, sent, actor.name, new Date().toISOString());
+    const role = roleOf.get(request) ?? fail('FORBIDDEN', 'The role check did not run for this request.');
+    const kinds = changeKinds(current.document, doc);
+    const refusal = changeRefusal(role, kinds);
+    if (refusal) fail('FORBIDDEN', refusal);
+    if (kinds.has('threats') && !roleAtLeast(role, 'editor')) {
+      // A reviewer's threats follow the diagram (only to what the template generates for it);
+      // a reviewer may add manual threats (a finding of the meeting) but not remove any.
+      const template = unwrap(resolveTemplate(await templateStore.forModel(doc.template)));
+      const kept = new Set((doc.threats ?? []).map((t) => t.id));
+      const dropsManual = (current.document.threats ?? []).some((t) => t.origin === 'manual' && !kept.has(t.id));
+      if (dropsManual || changeKinds(analyze(doc, template).model, doc).has('threats'))
         fail(
           'FORBIDDEN',
-          'As a reviewer you can triage threats and record review progress; changing the diagrams or the model details needs an editor.',
+          'As a reviewer you can triage threats, not add or remove them: the threats follow the diagram (an editor changes it).',
         );
     }
-    return save(reply, actor, request.params.id, expected, doc, request.query.message ?? 'Saved');
+    return save(reply, actor, request.params.id, expected, doc, request.query.message ?? 'Saved', current.document);
   });
 
   app.delete<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {

@@ -69,7 +69,13 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths: {
       '/healthz': {
-        get: { summary: 'Is the database reachable?', responses: { '200': ok('Yes.'), '503': ok('No.') } },
+        get: {
+          summary: 'Does the database take writes?',
+          responses: {
+            '200': ok('Yes.'),
+            '503': ok('No: `problem` names the cause (read-only, disk full, unreachable, I/O error, damaged).'),
+          },
+        },
       },
       '/api/login': {
         post: {
