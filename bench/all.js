@@ -16,6 +16,8 @@
 //   server  - `bulwark serve` on SQLite and on PostgreSQL: create, analyse on the server, open
 //             (GET), save (PUT), triage one threat (PATCH) (bench/server-scale.js)
 //   load    - 100 concurrent clients on a 500-element model, reads and writes (bench/server.js)
+//   fairness - one user's light requests while another runs the heaviest jobs on the largest
+//             model: analyse, 3 HTML exports, an OTM import, 10 PDFs (bench/fairness.js)
 //   editor  - the web editor in Chromium: open, pan and zoom frame times (bench/web.js)
 //   pytm    - `bulwark analyze` on 5,000 assets and 5,000 flows, against OWASP pytm's ~11 s, 270 MB
 // Time is the median of --runs (wall clock, process start to exit for CLI rows); memory is the
@@ -36,7 +38,7 @@ import { machineLine } from './machine.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '..');
-const STEPS = ['analyze', 'tm7', 'report', 'svg', 'server', 'load', 'editor', 'pytm'];
+const STEPS = ['analyze', 'tm7', 'report', 'svg', 'server', 'load', 'fairness', 'editor', 'pytm'];
 
 const { values } = parseArgs({
   options: {
@@ -220,6 +222,25 @@ if (only.has('server') || only.has('load')) {
       if (!r.ok) throw new Error(`the load on ${db} lost acknowledged writes: see node bench/server.js`);
     }
   }
+}
+
+if (only.has('fairness')) {
+  const args = quick ? ['--quick'] : ['--elements', String(Math.max(...sizes))];
+  const command = `node bench/fairness.js ${args.join(' ')}`;
+  const { results, skipped: notRun } = script('fairness.js', args);
+  skipped.push(...notRun.map((s) => `fairness: ${s}`));
+  for (const r of results)
+    for (const p of r.phases) {
+      const a = p.name === 'idle' ? '' : `; A's jobs ${Math.round(p.ms).toLocaleString('en')} ms`;
+      row(
+        `fairness: B's GET /api/me + /api/models while A runs ${p.name}`,
+        `${label(r.elements)} elements`,
+        `B p99 ${Math.round(p.b.p99)} ms (p50 ${Math.round(p.b.p50)}, max ${Math.round(p.b.max)})${a}`,
+        p.rssPeakMb,
+        command,
+        { b: p.b, aMs: p.ms },
+      );
+    }
 }
 
 if (only.has('editor')) {

@@ -33,7 +33,16 @@ describe('npm run bench', () => {
       const { rows, skipped } = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[]; skipped: string[] };
       for (const s of skipped) console.warn(`bench step skipped: ${s}`);
       const steps = new Set(rows.map((row) => row.step.replace(/ \(.*?\)/, '').split(':')[0] ?? row.step));
-      const expected = ['analyze', '.tm7 export', '.tm7 import', 'HTML report', 'SVG, auto-layout', 'server', 'editor'];
+      const expected = [
+        'analyze',
+        '.tm7 export',
+        '.tm7 import',
+        'HTML report',
+        'SVG, auto-layout',
+        'server',
+        'fairness',
+        'editor',
+      ];
       for (const step of expected) {
         const skippedAll = step === 'editor' && skipped.some((s) => s.startsWith('editor rows'));
         if (!skippedAll)
