@@ -152,6 +152,28 @@ describe.each(backends())('server-written records ($name)', (backend: Backend) =
     expect((await read()).model.threats?.find((x) => x.id === t.id)?.changedBy).toBe(who);
   });
 
+  it.each(['application/json', 'application/yaml'])(
+    'a model created from a file (%s) keeps none of its sign-offs, and says so',
+    async (type) => {
+      const m = shop();
+      const signed = {
+        ...m,
+        review: { signOffs: [{ by: 'The CISO', at: '2026-01-01T00:00:00Z', digest: modelDigest(m) }] },
+      };
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/models',
+        // YAML: JSON is YAML too, sent as text.
+        payload: type === 'application/json' ? signed : JSON.stringify(signed),
+        headers: { ...as('editor'), 'content-type': type },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json().warnings?.join(' ')).toMatch(/1 sign-off\(s\) were not kept/);
+      const stored = (await app.inject({ url: `/api/models/${r.json().id}`, headers: as('editor') })).json().model;
+      expect(stored.review?.signOffs).toBeUndefined();
+    },
+  );
+
   it('a PATCH ignores authorship in its body', async () => {
     const { version, model } = await read();
     const t = model.threats?.[1];

@@ -278,6 +278,16 @@ export function importJob(job: ImportJob): ImportResult {
     if (!parsed.ok) return failed(parsed.error);
     model = parsed.value;
   }
+  // Sign-offs are the server's to write (POST /api/models/:id/signoff): a file's are not kept.
+  const signOffs = model.review?.signOffs?.length ?? 0;
+  if (signOffs > 0) {
+    const { signOffs: _dropped, ...review } = model.review ?? {};
+    model = { ...model, review };
+    warnings = [
+      ...warnings,
+      `The file's ${signOffs} sign-off(s) were not kept: on this server a reviewer signs off a stored version (POST /api/models/{id}/signoff), so that a sign-off always says who signed what.`,
+    ];
+  }
   // JSON.stringify(model), cut around the template reference's value.
   let head = '{';
   let tail = '';
