@@ -27,8 +27,9 @@ function unboundedStrings(schema: unknown, path = '$', seen = new Set<unknown>()
   const isString = s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
   if (isString && s.enum === undefined && s.const === undefined && typeof s.maxLength !== 'number') out.push(path);
   for (const [k, v] of Object.entries(s)) {
-    if (Array.isArray(v)) v.forEach((x, i) => out.push(...unboundedStrings(x, `${path}.${k}[${i}]`, seen)));
-    else if (typeof v === 'object') out.push(...unboundedStrings(v, `${path}.${k}`, seen));
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) out.push(...unboundedStrings(x, `${path}.${k}[${i}]`, seen));
+    } else if (typeof v === 'object') out.push(...unboundedStrings(v, `${path}.${k}`, seen));
   }
   return out;
 }

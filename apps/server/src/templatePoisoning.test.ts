@@ -171,7 +171,9 @@ describe.each(backends())('template poisoning ($name)', (backend: Backend) => {
       (await app.inject({ url: `/api/models/${r.json().id}`, headers: as('mallory') })).json().model.template.id;
     expect(await idOf(a)).toBe(await idOf(b));
     const plain = await upload('mallory', tm7With(stride, 'Plain stride'));
-    expect(plain.json().warnings ?? [], JSON.stringify(plain.json().warnings)).not.toEqual(expect.arrayContaining([expect.stringMatching(/kept as/)]));
+    expect(plain.json().warnings ?? [], JSON.stringify(plain.json().warnings)).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/kept as/)]),
+    );
     expect(await idOf(plain)).toBe('stride');
   });
 
