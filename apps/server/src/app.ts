@@ -111,6 +111,14 @@ function ifMatch(request: FastifyRequest): number {
 
 const etag = (version: number): string => `"${version}"`;
 
+/** A version number from a path or query (a whole number from 1), or a 400 that says so. */
+function versionNumber(text: string, what: string): number {
+  const n = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1)
+    fail('USAGE', `${what} must be a version number (1, 2, …), not "${text.slice(0, 40)}".`);
+  return n;
+}
+
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 64 * 1024 * 1024;
@@ -607,17 +615,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get<{ Params: { id: string; version: string } }>('/api/models/:id/versions/:version', async (request) => {
-    const doc = await models.version(request.params.id, Number(request.params.version));
+    const version = versionNumber(request.params.version, 'the version in the path');
+    const doc = await models.version(request.params.id, version);
     if (!doc) fail('NOT_FOUND', `Model "${request.params.id}" has no version ${request.params.version}.`);
-    return { version: Number(request.params.version), model: doc };
+    return { version, model: doc };
   });
 
   app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>(
     '/api/models/:id/diff',
     async (request) => {
       const current = await mustGet(request.params.id);
-      const from = Number(request.query.from ?? current.version - 1);
-      const to = Number(request.query.to ?? current.version);
+      const from = request.query.from === undefined ? current.version - 1 : versionNumber(request.query.from, '"from"');
+      const to = request.query.to === undefined ? current.version : versionNumber(request.query.to, '"to"');
       const [a, b] = await Promise.all([models.version(current.id, from), models.version(current.id, to)]);
       if (!a || !b) fail('NOT_FOUND', `Model "${current.id}" has no version ${!a ? from : to}.`);
       return { from, to, diff: diffModels(a as ThreatModel, b as ThreatModel) };

@@ -188,12 +188,17 @@ describe.each(backends())('bounded requests on the server ($name)', (backend: Ba
     expect([404, 414]).toContain(long.statusCode);
   });
 
-  it('diff versions that are not numbers: 400', async () => {
-    for (const q of ['from=abc', 'to=1e400', 'from=-1', 'from=1.5']) {
+  it('diff and version numbers that are not numbers: 400', async () => {
+    for (const q of ['from=abc', 'to=1e400', 'from=-1', 'from=1.5', 'to=0', 'from=99999999999999']) {
       const r = await app.inject({ url: `/api/models/${modelId}/diff?${q}`, headers: auth() });
-      expect(r.statusCode, `${q}: ${r.body}`).toBeGreaterThanOrEqual(400);
-      expect(r.statusCode, `${q}: ${r.body}`).toBeLessThan(500);
+      expect(r.statusCode, `${q}: ${r.body}`).toBe(400);
+      expect(r.json().message).toMatch(/version number/);
     }
+    for (const v of ['abc', '-1', '1.5', '0', '1e3']) {
+      const r = await app.inject({ url: `/api/models/${modelId}/versions/${v}`, headers: auth() });
+      expect(r.statusCode, `${v}: ${r.body}`).toBe(400);
+    }
+    expect((await app.inject({ url: `/api/models/${modelId}/versions/1`, headers: auth() })).statusCode).toBe(200);
   });
 
   it('a login with a 10 MB name is refused before it is read whole, and a 1,000-character one by the schema', async () => {
