@@ -30,36 +30,21 @@ const SEPARATORS = /[\s\-_.,]+/gu;
 /** Anything but a letter, at either end: the padding people add to meet a rule. */
 const PADDING = /^[^\p{L}]+|[^\p{L}]+$/gu;
 /** Digits and symbols read as letters. Two tables, as 1 stands for both i and l. */
-const LOOK_ALIKES: Record<string, string>[] = [
-  {
-    '0': 'o',
-    '1': 'i',
-    '3': 'e',
-    '4': 'a',
-    '5': 's',
-    '7': 't',
-    '8': 'b',
-    '9': 'g',
-    '@': 'a',
-    $: 's',
-    '!': 'i',
-    '|': 'l',
-  },
-  {
-    '0': 'o',
-    '1': 'l',
-    '3': 'e',
-    '4': 'a',
-    '5': 's',
-    '7': 't',
-    '8': 'b',
-    '9': 'g',
-    '@': 'a',
-    $: 's',
-    '!': 'l',
-    '|': 'l',
-  },
-];
+const READ_AS_I: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+};
+const LOOK_ALIKES: Record<string, string>[] = [READ_AS_I, { ...READ_AS_I, '1': 'l', '!': 'l' }];
 
 const swap = (s: string, table: Record<string, string>): string => [...s].map((c) => table[c] ?? c).join('');
 

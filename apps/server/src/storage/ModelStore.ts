@@ -18,6 +18,25 @@ export interface ModelSummary {
   updatedBy: string;
 }
 
+/** A model's summary from its row (the columns before the document). */
+function summaryOf(r: {
+  id: string;
+  name: string;
+  template_id: string;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+}): ModelSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    templateId: r.template_id,
+    version: r.version,
+    updatedAt: r.updated_at,
+    updatedBy: r.updated_by,
+  };
+}
+
 /** A model with its current document. */
 export interface StoredModel extends ModelSummary {
   document: ThreatModel;
@@ -230,14 +249,7 @@ export class ModelStore {
       .orderBy('updated_at', 'desc')
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      templateId: r.template_id,
-      version: r.version,
-      updatedAt: r.updated_at,
-      updatedBy: r.updated_by,
-    }));
+    return rows.map(summaryOf);
   }
 
   /**
@@ -283,16 +295,7 @@ export class ModelStore {
       .select(['id', 'name', 'template_id', 'version', 'updated_at', 'updated_by'])
       .where('id', '=', id)
       .executeTakeFirst();
-    return r
-      ? {
-          id: r.id,
-          name: r.name,
-          templateId: r.template_id,
-          version: r.version,
-          updatedAt: r.updated_at,
-          updatedBy: r.updated_by,
-        }
-      : undefined;
+    return r ? summaryOf(r) : undefined;
   }
 
   /** Stores a new model as version 1; returns its id. */
