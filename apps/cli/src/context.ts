@@ -56,7 +56,15 @@ export function printWarning(message: string): void {
  * `bulwark templates import`.
  */
 export function findTemplate(idOrPath: string): Result<Template> {
-  const isFile = existsSync(idOrPath) && statSync(idOrPath).isFile();
+  const exists = existsSync(idOrPath);
+  const isFile = exists && statSync(idOrPath).isFile();
+  // A device or a pipe reports no size and may never end (/dev/zero): only regular files are read.
+  if (exists && !isFile && !statSync(idOrPath).isDirectory())
+    return err(
+      bulwarkError('IO', 'Cannot read the template: it is not a regular file. Give a template file.', {
+        file: idOrPath,
+      }),
+    );
   if (/\.tb7$/i.test(idOrPath) || (isFile && looksLikeTb7(readFileSync(idOrPath, 'utf8').slice(0, 400)))) {
     let text: string;
     try {

@@ -139,6 +139,22 @@ describe('Threagile includes read by the CLI', () => {
     expect(fifo.stderr).toContain('it is a named pipe (FIFO), and only regular files are read');
   });
 
+  it('a template named by a device or a FIFO is refused at once (it used to hang)', () => {
+    const { model, dir } = scratch();
+    writeFileSync(
+      join(model, 'plain.yaml'),
+      'schemaVersion: 1\nmetadata: { name: x }\ntemplate: { id: stride }\ndiagrams: []\n',
+    );
+    mkfifo(join(model, 'pipe.yaml'));
+    for (const template of ['/dev/zero', 'model/pipe.yaml']) {
+      const started = Date.now();
+      const r = runCli(['analyze', 'model/plain.yaml', '--template', template], dir);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('it is not a regular file');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+  });
+
   it('bulwark validate reads includes of a model named by a relative path with a folder', () => {
     const { model, dir } = scratch();
     mkdirSync(join(model, 'parts'));
