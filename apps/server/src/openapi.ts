@@ -65,7 +65,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'Bulwark API',
       version: '0.1.0',
       description:
-        'Threat models, their versions and audit log, analysis, threat triage, import and export. Every write names the version it read (If-Match). In team mode (`bulwark serve --auth local`) a caller signs in (POST /api/login: a session cookie, and a CSRF token to send as X-CSRF-Token on every POST, PUT, PATCH and DELETE) or sends an API token (Authorization: Bearer ...), and each model names the role the caller has on it.',
+        'Threat models, their versions and audit log, analysis, threat triage, import and export. Every write names the version it read (If-Match). In team mode (`bulwark serve --auth local`) a caller signs in (POST /api/login: a session cookie, and a CSRF token to send as X-CSRF-Token on every POST, PUT, PATCH and DELETE) or sends an API token (Authorization: Bearer ...; a read-scoped token gets 403 on POST, PUT, PATCH and DELETE, an expired or revoked one 401), and each model names the role the caller has on it. The server answers only requests whose Host names it, and refuses (403) unsafe requests a browser marks as from another site. Heavy requests (analysis, exports and reports, large uploads) run at most 2 at a time per user: the next gets 429 with Retry-After, and 503 with Retry-After when the server is full. Who may do what and every limit: docs/SECURITY.md.',
     },
     paths: {
       '/healthz': {
