@@ -260,7 +260,7 @@ export function importJob(job: ImportJob): ImportResult {
     message = `Imported from ${foreign.name}`;
   } else {
     let data: unknown;
-    const json = text.trimStart().startsWith('{') ? parseJsonBody(text, source) : undefined;
+    const json = /^\s*[{[]/.test(text) ? parseJsonBody(text, source) : undefined;
     if (json && !json.ok) return failed(json.error);
     if (json) data = json.value;
     else {
