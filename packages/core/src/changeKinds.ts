@@ -63,11 +63,15 @@ function crossings(m: ThreatModel): Map<string, string[]> {
   return out;
 }
 
-/** A threat as the threats kind compares it: without its triage and authorship. */
-function statement(t: Threat): Record<string, unknown> {
-  const rest: Record<string, unknown> = { ...t };
-  for (const k of [...TRIAGE_FIELDS, ...AUTHORSHIP_FIELDS]) delete rest[k];
-  return rest;
+const NOT_STATEMENT = new Set<string>([...TRIAGE_FIELDS, ...AUTHORSHIP_FIELDS]);
+
+/** Do two threats say the same (every field but triage and authorship)? Compared in place, no copies. */
+function sameStatement(a: Threat, b: Threat): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const k in x) if (!NOT_STATEMENT.has(k) && !jsonEqual(x[k], y[k])) return false;
+  for (const k in y) if (!NOT_STATEMENT.has(k) && x[k] === undefined && y[k] !== undefined) return false;
+  return true;
 }
 
 /** The kinds of change between two versions of a model. */
@@ -103,7 +107,7 @@ export function changeKinds(before: ThreatModel, after: ThreatModel): Set<Change
       kinds.add('threats');
       continue;
     }
-    if (!jsonEqual(statement(old), statement(t))) kinds.add('threats');
+    if (!kinds.has('threats') && !sameStatement(old, t)) kinds.add('threats');
     if (TRIAGE_FIELDS.some((k) => old[k] !== t[k])) kinds.add('triage');
   }
   if (!jsonEqual(before.review?.reviewed ?? [], after.review?.reviewed ?? [])) kinds.add('review-progress');
@@ -125,11 +129,15 @@ export function recordAuthorship(before: ThreatModel, after: ThreatModel, by: st
     const changed = old
       ? TRIAGE_FIELDS.some((k) => old[k] !== t[k])
       : t.origin === 'manual' || t.status !== 'not-started' || !!t.justification || !!t.mitigations;
-    const next: Threat = { ...t, changedBy: undefined, changedAt: undefined };
-    if (changed) return { ...next, changedBy: by, changedAt: at };
-    if (old?.changedBy !== undefined) next.changedBy = old.changedBy;
-    if (old?.changedAt !== undefined) next.changedAt = old.changedAt;
-    return dropUndefined(next);
+    if (changed) return { ...t, changedBy: by, changedAt: at };
+    // Unchanged triage: the stored stamp (most threats: the same object, not a copy).
+    if (t.changedBy === old?.changedBy && t.changedAt === old?.changedAt) return t;
+    const { changedBy: _by, changedAt: _at, ...rest } = t;
+    return {
+      ...rest,
+      ...(old?.changedBy !== undefined ? { changedBy: old.changedBy } : {}),
+      ...(old?.changedAt !== undefined ? { changedAt: old.changedAt } : {}),
+    };
   });
   const reviewedBefore = new Map((before.review?.reviewed ?? []).map((r) => [r.interaction, r]));
   const reviewed = after.review?.reviewed?.map((r) => reviewedBefore.get(r.interaction) ?? { ...r, by, at });
