@@ -81,4 +81,28 @@ describe('loadModel', () => {
       /^File is 500 MB: over the 500 MB Bulwark reads .*Keep a model this large as Bulwark JSON/,
     );
   });
+
+  it('says the line and column of a JSON syntax error, even one JSON.parse gives no position for', () => {
+    const file = join(scratch(), 'm.bulwark.json');
+    writeFileSync(file, '{\n  "schemaVersion": 1,\n  "metadata": ]\n}\n');
+    const r = loadModel(file);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatchObject({ code: 'PARSE_SYNTAX', file, line: 3, column: 15 });
+    expect(r.error.message).toMatch(
+      /^Not valid JSON at line 3, column 15: expected a value .*found "\]"\. A \.yaml or \.yml extension/,
+    );
+  });
+
+  it('puts the line of every schema problem of a YAML file on it', () => {
+    const file = join(scratch(), 'm.bulwark.yaml');
+    writeFileSync(
+      file,
+      'schemaVersion: 1\nmetadata:\n  name: Shop\ntemplate: { id: stride }\ndiagrams:\n  - id: d\n    name: D\n    elements:\n      - id: a\n        kind: proces\n        name: A\n        typeId: GE.P\n        position: { x: 0, y: 0 }\n',
+    );
+    const r = loadModel(file);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.details?.every((d) => d.line !== undefined)).toBe(true);
+  });
 });

@@ -5,7 +5,6 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
-  type BulwarkError,
   bulwarkError,
   canonicalModel,
   err,
@@ -17,8 +16,8 @@ import {
   type ThreatModel,
 } from '@bulwark/core';
 import { detectFormat, tm7Format } from '@bulwark/formats';
-import { parseYamlText } from '@bulwark/templates';
-import { Document, isDocument, type LineCounter } from 'yaml';
+import { jsonSyntaxError, parseYamlText, withYamlLines } from '@bulwark/templates';
+import { Document, isDocument } from 'yaml';
 import { readTextFile, relatedFileReader } from './readTextFile.js';
 
 /**
@@ -61,32 +60,6 @@ function readText(file: string): Result<string> {
   return readTextFile(file, { limit: MAX_MODEL_BYTES, tooLarge, kinds: 'regular-or-pipe' });
 }
 
-/** Splits `diagrams[0].elements[2].source` into ['diagrams', 0, 'elements', 2, 'source']. */
-function pathKeys(path: string): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
-    keys.push(m[2] !== undefined ? Number(m[2]) : (m[1] as string));
-  return keys;
-}
-
-/** Adds line numbers to schema problems in a YAML file. */
-function withYamlLines(error: BulwarkError, doc: Document, lines: LineCounter): BulwarkError {
-  const locate = (e: BulwarkError): BulwarkError => {
-    if (!e.path || e.path === '(root)') return e;
-    const keys = pathKeys(e.path);
-    // Point at the node itself or, for a missing key, at its parent.
-    for (let n = keys.length; n > 0; n--) {
-      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) {
-        const pos = lines.linePos(node.range[0]);
-        return { ...e, line: pos.line, column: pos.col };
-      }
-    }
-    return e;
-  };
-  return { ...locate(error), ...(error.details ? { details: error.details.map(locate) } : {}) };
-}
-
 /** Reads and validates a model file. */
 export function loadModel(file: string): Result<LoadedModel> {
   const text = readText(file);
@@ -112,22 +85,8 @@ export function loadModel(file: string): Result<LoadedModel> {
   let data: unknown;
   try {
     data = JSON.parse(text.value);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const at = /position (\d+)/.exec(message);
-    const context: Omit<BulwarkError, 'code' | 'message'> = { file };
-    if (at) {
-      const before = text.value.slice(0, Number(at[1]));
-      const line = before.split('\n').length;
-      Object.assign(context, { line, column: Number(at[1]) - before.lastIndexOf('\n') });
-    }
-    return err(
-      bulwarkError(
-        'PARSE_SYNTAX',
-        `Not valid JSON: ${message}. A .yaml or .yml extension reads the file as YAML.`,
-        context,
-      ),
-    );
+  } catch {
+    return err(jsonSyntaxError(text.value, file, 'A .yaml or .yml extension reads the file as YAML.'));
   }
   const model = parseModel(data, file);
   if (!model.ok) return model;

@@ -143,4 +143,7 @@ export function loadResolvedTemplate(idOrPath: string): Result<ResolvedTemplate>
   return resolveTemplate(template.value);
 }
 
+/** Where a problem is: JSON syntax errors and YAML schema problems with line and column (CLI and server). */
+export { jsonSyntaxError, jsonSyntaxProblem, lineColumn, pathKeys, withYamlLines } from './locateErrors.js';
+
 export type { BulwarkError };
