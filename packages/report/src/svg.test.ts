@@ -184,6 +184,33 @@ describe('renderDiagramSvg', () => {
   });
 });
 
+describe('flows between the same two shapes', () => {
+  it('draws a request and its response as mirrored arcs whose labels do not cover each other, side by side or one above the other', () => {
+    for (const below of [
+      { x: 400, y: 0 },
+      { x: 0, y: 300 },
+    ]) {
+      const model = buildModel()
+        .entity('browser', { position: { x: 0, y: 0, width: 150, height: 60 } })
+        .process('web', { position: { ...below, width: 100, height: 100 } })
+        .flow('browser', 'web', undefined, { name: 'Data flow' })
+        .flow('web', 'browser', undefined, { name: 'Data flow' })
+        .build();
+      const root = parseSvg(renderDiagramSvg(model.diagrams[0] as Diagram));
+      const flows = all(root).filter((n) => n.name === 'g' && n.attrs?.['data-kind'] === 'dataFlow');
+      expect(flows).toHaveLength(2);
+      const paths = flows.map((g) => g.children.find((c) => c.name === 'path')?.attrs?.d ?? '');
+      for (const d of paths) expect(d).toMatch(/^M [\d.-]+ [\d.-]+ Q /);
+      expect(paths[0]).not.toBe(paths[1]);
+      const [a, b] = flows.map((g) => {
+        const r = g.children.find((c) => c.name === 'rect')?.attrs ?? {};
+        return { x: Number(r.x), y: Number(r.y), width: Number(r.width), height: Number(r.height) };
+      }) as [Rect, Rect];
+      expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+    }
+  });
+});
+
 describe('layoutAndRenderSvg', () => {
   it('lays out a model written as code: every shape placed, none overlapping, members inside their boundary', async () => {
     const diagram = example('webshop.bulwark.yaml');

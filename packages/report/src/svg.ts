@@ -10,6 +10,7 @@
  */
 import type { Diagram, Element, Point, Rect } from '@bulwark/core';
 import { escapeMarkup } from './escape.js';
+import { controlPoint, flowGeometry, flowLanes, flowPathData, type Lane, svgNumber } from './flowGeometry.js';
 import { autoLayout, needsLayout } from './layout.js';
 import { KIND_WORDS, sizeOf } from './shapes.js';
 
@@ -50,11 +51,7 @@ type FlowEl = Extract<Element, { kind: 'dataFlow' }>;
 type BoundaryEl = Extract<Element, { kind: 'trustBoundary' }>;
 type NoteEl = Extract<Element, { kind: 'annotation' }>;
 
-/** A number as SVG text: one decimal at most, no `-0`. */
-function n(v: number): string {
-  const r = Math.round(v * 10) / 10;
-  return Object.is(r, -0) ? '0' : String(r);
-}
+const n = svgNumber;
 
 /** A short, stable, markup-safe token for a string (FNV-1a), for ids that must not carry model text. */
 function token(text: string): string {
@@ -112,24 +109,6 @@ function textLines(lines: string[], cx: number, cy: number, size: number, attrs:
 
 function centreOf(r: Rect): Point {
   return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-}
-
-/** Where the ray from a shape's centre towards `toward` leaves the shape (ellipse for processes, else the box). */
-function borderPoint(kind: string, r: Rect, toward: Point): Point {
-  const c = centreOf(r);
-  const dx = toward.x - c.x;
-  const dy = toward.y - c.y;
-  if (dx === 0 && dy === 0) return c;
-  const a = r.width / 2;
-  const b = r.height / 2;
-  let t: number;
-  if (kind === 'process') t = 1 / Math.sqrt((dx * dx) / (a * a || 1) + (dy * dy) / (b * b || 1));
-  else
-    t = Math.min(
-      dx === 0 ? Number.POSITIVE_INFINITY : a / Math.abs(dx),
-      dy === 0 ? Number.POSITIVE_INFINITY : b / Math.abs(dy),
-    );
-  return { x: c.x + dx * t, y: c.y + dy * t };
 }
 
 /** The bounds of everything drawn, grown as shapes are added. */
@@ -245,10 +224,7 @@ function boxBoundary(e: BoundaryEl, ctx: Ctx): string {
   return `${open(e)}${title(e, e.name)}<rect x="${n(r.x)}" y="${n(r.y)}" width="${n(r.width)}" height="${n(r.height)}" rx="6" fill="${COLOURS.boundary}" fill-opacity="0.03" stroke="${hi ? COLOURS.highlight : COLOURS.boundary}" stroke-width="${hi ? 4 : 2}" stroke-dasharray="${e.outOfScope ? '2 4' : '8 6'}"/>${text}</g>`;
 }
 
-/** The quadratic curve's control point for a curve from s to t passing through h half-way. */
-function control(s: Point, t: Point, h: Point): Point {
-  return { x: 2 * h.x - (s.x + t.x) / 2, y: 2 * h.y - (s.y + t.y) / 2 };
-}
+const control = controlPoint;
 
 function lineBoundary(e: BoundaryEl, ctx: Ctx): string {
   const s = e.path?.source;
@@ -264,34 +240,6 @@ function lineBoundary(e: BoundaryEl, ctx: Ctx): string {
   const hi = ctx.highlight.has(e.id);
   ctx.bounds.add(mid.x + 6, mid.y - 6 - FONT, e.name.length * FONT * GLYPH, FONT);
   return `${open(e)}${title(e, e.name)}<path d="${d}" fill="none" stroke="${hi ? COLOURS.highlight : COLOURS.boundary}" stroke-width="${hi ? 4 : 2}" stroke-dasharray="${e.outOfScope ? '2 4' : '8 6'}"/><text x="${n(mid.x + 6)}" y="${n(mid.y - 6)}" font-size="${FONT}" font-weight="600" fill="${COLOURS.boundary}">${escapeMarkup(e.name)}</text></g>`;
-}
-
-/** Bends for flows without a handle that share their two ends with another flow, so they do not lie on each other. */
-function sharedPairBends(flows: FlowEl[], ctx: Ctx): Map<string, Point> {
-  const byPair = new Map<string, FlowEl[]>();
-  for (const f of flows) {
-    if (f.path?.handle || f.source === f.target) continue;
-    const key = f.source < f.target ? `${f.source}\u0000${f.target}` : `${f.target}\u0000${f.source}`;
-    byPair.set(key, [...(byPair.get(key) ?? []), f]);
-  }
-  const bends = new Map<string, Point>();
-  for (const group of byPair.values()) {
-    if (group.length < 2) continue;
-    group.forEach((f, i) => {
-      const a = ctx.rects.get(f.source < f.target ? f.source : f.target);
-      const b = ctx.rects.get(f.source < f.target ? f.target : f.source);
-      if (!a || !b) return;
-      const ca = centreOf(a);
-      const cb = centreOf(b);
-      const len = Math.hypot(cb.x - ca.x, cb.y - ca.y) || 1;
-      const off = (i - (group.length - 1) / 2) * 36;
-      bends.set(f.id, {
-        x: (ca.x + cb.x) / 2 + (-(cb.y - ca.y) / len) * off,
-        y: (ca.y + cb.y) / 2 + ((cb.x - ca.x) / len) * off,
-      });
-    });
-  }
-  return bends;
 }
 
 /** Sideways offsets tried, in order, for an arrow that would otherwise run under a shape. */
@@ -328,60 +276,42 @@ function detour(a: Rect, b: Rect, ctx: Ctx): Point | undefined {
   return undefined;
 }
 
-function flow(e: FlowEl, ctx: Ctx, bend: Point | undefined): string {
+function flow(e: FlowEl, ctx: Ctx, lane: Lane | undefined): string {
   const a = ctx.rects.get(e.source);
   const b = ctx.rects.get(e.target);
   if (!a || !b) return '';
-  const ka = ctx.kinds.get(e.source) ?? '';
-  const kb = ctx.kinds.get(e.target) ?? '';
   const hi = ctx.highlight.has(e.id);
-  let d: string;
-  /** The point a share `t` of the way along the path. */
-  let at: (t: number) => Point;
-  if (e.source === e.target) {
-    // A flow to itself: a loop over the shape.
-    const c = centreOf(a);
-    const s = { x: c.x - a.width / 4, y: a.y + (ka === 'process' ? a.height * 0.07 : 0) };
-    const t = { x: c.x + a.width / 4, y: s.y };
-    d = `M ${n(s.x)} ${n(s.y)} C ${n(s.x - 20)} ${n(a.y - 60)} ${n(t.x + 20)} ${n(a.y - 60)} ${n(t.x)} ${n(t.y)}`;
-    at = () => ({ x: c.x, y: a.y - 45 });
-    ctx.bounds.add(s.x - 20, a.y - 60, a.width / 2 + 40, 60);
-  } else {
-    const ca = centreOf(a);
-    const cb = centreOf(b);
-    const h = e.path?.handle ?? bend ?? (ctx.detours ? detour(a, b, ctx) : undefined);
-    if (h) {
-      const c = control(ca, cb, h);
-      const s = borderPoint(ka, a, c);
-      const t = borderPoint(kb, b, c);
-      d = `M ${n(s.x)} ${n(s.y)} Q ${n(c.x)} ${n(c.y)} ${n(t.x)} ${n(t.y)}`;
-      at = (u) => ({
-        x: (1 - u) * (1 - u) * s.x + 2 * u * (1 - u) * c.x + u * u * t.x,
-        y: (1 - u) * (1 - u) * s.y + 2 * u * (1 - u) * c.y + u * u * t.y,
-      });
-      const mid = at(0.5);
-      ctx.bounds.add(mid.x, mid.y);
-    } else {
-      const s = borderPoint(ka, a, cb);
-      const t = borderPoint(kb, b, ca);
-      d = `M ${n(s.x)} ${n(s.y)} L ${n(t.x)} ${n(t.y)}`;
-      at = (u) => ({ x: s.x + (t.x - s.x) * u, y: s.y + (t.y - s.y) * u });
-    }
-  }
+  const self = e.source === e.target;
+  const handle = self
+    ? undefined
+    : (e.path?.handle ?? (lane ? undefined : ctx.detours ? detour(a, b, ctx) : undefined));
+  const lines = e.name.trim() !== '' ? wrapText(e.name, 24, 3) : [];
+  const w = Math.max(0, ...lines.map((l) => l.length)) * FLOW_FONT * GLYPH + 8;
+  const h = lines.length * FLOW_FONT * LINE + 4;
+  const geometry = flowGeometry({
+    source: { kind: ctx.kinds.get(e.source) ?? '', rect: a },
+    target: { kind: ctx.kinds.get(e.target) ?? '', rect: b },
+    self,
+    ...(handle ? { handle } : {}),
+    ...(lane ? { lane, reversed: e.source > e.target } : {}),
+    labelSize: { width: w, height: h },
+  });
+  const d = flowPathData(geometry.curve);
+  const at = geometry.at;
+  if (geometry.curve.kind === 'loop') ctx.bounds.add(geometry.curve.c1.x, a.y - 60, a.width / 2 + 40, 60);
+  else if (geometry.curve.kind === 'curve') ctx.bounds.add(geometry.middle.x, geometry.middle.y);
   const marker = hi ? ctx.ids.arrowHi : ctx.ids.arrow;
   const markers = `${e.bidirectional ? ` marker-start="url(#${marker})"` : ''} marker-end="url(#${marker})"`;
   const stroke = hi ? COLOURS.highlight : COLOURS.flow;
   const dash = e.outOfScope ? ' stroke-dasharray="2 3"' : '';
   const path = `<path d="${d}" fill="none" stroke="${stroke}" stroke-width="${hi ? 3 : 1.5}"${dash}${markers}/>`;
   let label = '';
-  if (e.name.trim() !== '') {
-    const lines = wrapText(e.name, 24, 3);
-    const w = Math.max(...lines.map((l) => l.length)) * FLOW_FONT * GLYPH + 8;
-    const h = lines.length * FLOW_FONT * LINE + 4;
+  if (lines.length > 0) {
     const box = (p: Point): Rect => ({ x: p.x - w / 2, y: p.y - h / 2, width: w, height: h });
-    // Half-way, or the nearest spot along the arrow where the label covers no shape and no other label.
-    // (On very large diagrams, half-way: looking for a free spot costs most of the drawing there.)
-    const spot = ctx.detours ? (LABEL_SPOTS.map(at).find((p) => !ctx.occupied.hits(box(p))) ?? at(0.5)) : at(0.5);
+    // The geometry's spot, or the nearest spot along the arrow where the label covers no shape and no other label.
+    // (On very large diagrams, the geometry's spot: looking for a free spot costs most of the drawing there.)
+    const spots = [geometry.label, ...LABEL_SPOTS.slice(1).map(at)];
+    const spot = ctx.detours ? (spots.find((p) => !ctx.occupied.hits(box(p))) ?? geometry.label) : geometry.label;
     const r = box(spot);
     if (ctx.detours) ctx.occupied.add(r);
     ctx.bounds.add(r.x, r.y, r.width, r.height);
@@ -472,11 +402,11 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
   // Larger boxes first, so a nested boundary's name is drawn over its parent's; the sort is stable.
   const boxes = boundaries.filter((e) => e.shape === 'box').sort((a, b) => area(b) - area(a));
   const flows = diagram.elements.filter((e): e is FlowEl => e.kind === 'dataFlow');
-  const bends = sharedPairBends(flows, ctx);
+  const lanes = flowLanes(flows);
   const parts = [
     ...boxes.map((e) => boxBoundary(e, ctx)),
     ...boundaries.filter((e) => e.shape === 'line').map((e) => lineBoundary(e, ctx)),
-    ...flows.map((e) => flow(e, ctx, bends.get(e.id))),
+    ...flows.map((e) => flow(e, ctx, lanes.get(e.id))),
     ...diagram.elements
       .filter((e): e is NodeEl => e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity')
       .map((e) => shape(e, ctx)),
