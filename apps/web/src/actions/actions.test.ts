@@ -163,6 +163,38 @@ describe('actions', () => {
     expect(straight.diagrams[0]?.elements.find((e) => e.id === 'f1')).not.toHaveProperty('path');
   });
 
+  it('reconnect moves one end of a flow to another shape, keeps its bend, and ignores a drop on its own ends', () => {
+    const model = buildModel('Shop')
+      .entity('user')
+      .process('web')
+      .store('db')
+      .flow('user', 'web', undefined, { id: 'f' })
+      .build();
+    const bent = perform(model, {
+      type: 'setPath',
+      diagramId: 'main',
+      id: 'f',
+      path: { target: { x: 1, y: 2 }, targetPort: 'East', source: { x: 3, y: 4 }, handle: { x: 5, y: 6 } },
+    });
+    const flowOf = (m: typeof model) => m.diagrams[0]?.elements.find((e) => e.id === 'f');
+    const moved = perform(bent, { type: 'reconnect', diagramId: 'main', id: 'f', end: 'target', to: 'db' });
+    expect(flowOf(moved)).toMatchObject({
+      source: 'user',
+      target: 'db',
+      path: { source: { x: 3, y: 4 }, handle: { x: 5, y: 6 } },
+    });
+    expect(flowOf(moved)).not.toHaveProperty('path.target');
+    expect(flowOf(moved)).not.toHaveProperty('path.targetPort');
+    const start = perform(model, { type: 'reconnect', diagramId: 'main', id: 'f', end: 'source', to: 'db' });
+    expect(flowOf(start)).toMatchObject({ source: 'db', target: 'web' });
+    expect(flowOf(start)).not.toHaveProperty('path');
+    // Onto its own other end, onto itself, or onto something that is not a shape: nothing changes.
+    for (const to of ['web', 'user', 'nothing', 'f'])
+      expect(flowOf(perform(model, { type: 'reconnect', diagramId: 'main', id: 'f', end: 'source', to }))).toBe(
+        flowOf(model),
+      );
+  });
+
   it('moving a box boundary takes what is inside it along; a move that moves nothing changes nothing', () => {
     const model = buildModel('Shop')
       .entity('user', { position: { x: 0, y: 0, width: 100, height: 60 } })

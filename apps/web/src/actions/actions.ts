@@ -23,6 +23,7 @@ export type Action =
   | { type: 'move'; diagramId: string; positions: Record<string, { x: number; y: number }> }
   | { type: 'resize'; diagramId: string; id: string; rect: Rect }
   | { type: 'connect'; diagramId: string; id: string; source: string; target: string; typeId: string; name: string }
+  | { type: 'reconnect'; diagramId: string; id: string; end: 'source' | 'target'; to: string }
   | { type: 'delete'; diagramId: string; ids: string[] }
   | {
       type: 'setField';
@@ -206,6 +207,30 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
           target: action.target,
         },
       ]);
+    case 'reconnect':
+      // One end of a flow moved to another shape. A stored start or end point and port of that
+      // end no longer mean anything there (the flow attaches to the new shape's outline); the bend
+      // handle is kept. Onto the other end's shape, or onto a shape that is not there: no change.
+      return mapElement(model, action.diagramId, action.id, (e) => {
+        const other = action.end === 'source' ? 'target' : 'source';
+        if (e.kind !== 'dataFlow' || e[action.end] === action.to || e[other] === action.to) return e;
+        const there = model.diagrams
+          .find((d) => d.id === action.diagramId)
+          ?.elements.some(
+            (x) =>
+              x.id === action.to && (x.kind === 'process' || x.kind === 'dataStore' || x.kind === 'externalEntity'),
+          );
+        if (!there) return e;
+        const next = { ...e, [action.end]: action.to };
+        if (e.path) {
+          const path = { ...e.path };
+          delete path[action.end];
+          delete path[action.end === 'source' ? 'sourcePort' : 'targetPort'];
+          if (Object.keys(path).length > 0) next.path = path;
+          else delete next.path;
+        }
+        return next;
+      });
     case 'delete': {
       const gone = new Set(action.ids);
       // Deleting an element deletes the flows that join it.

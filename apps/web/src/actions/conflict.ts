@@ -13,6 +13,7 @@ export const REANALYZE = new Set<Action['type']>([
   'move',
   'resize',
   'connect',
+  'reconnect',
   'delete',
   'setField',
   'setProperty',
