@@ -19,6 +19,8 @@ import {
   applyNodeChanges,
   Background,
   type Connection,
+  ConnectionLineType,
+  ConnectionMode,
   Controls,
   type EdgeChange,
   MiniMap,
@@ -460,6 +462,7 @@ function Editor({ id }: { id: string }) {
       readOnly: designReadOnly,
       resize: (elementId, rect) => apply({ type: 'resize', diagramId, id: elementId, rect }),
       setPath: (elementId, path) => apply({ type: 'setPath', diagramId, id: elementId, path }),
+      reconnect: (elementId, end, to) => apply({ type: 'reconnect', diagramId, id: elementId, end, to }),
       openDiagram,
       diagramNames,
       toDiagram: (p) => flowApi.screenToFlowPosition(p),
@@ -945,6 +948,12 @@ function Editor({ id }: { id: string }) {
               if (el && 'childDiagramId' in el && el.childDiagramId) openDiagram(el.childDiagramId);
             }}
             onConnect={(c: Connection) => c.source && c.target && connect(c.source, c.target)}
+            // Flows start from any side's connection point and end anywhere on another shape (nodes.tsx).
+            connectionMode={ConnectionMode.Loose}
+            connectionLineType={ConnectionLineType.Straight}
+            isValidConnection={(c) => c.source !== c.target}
+            // Flows re-attach by their own end anchors (edges.tsx), which sit where the flow meets the shape.
+            edgesReconnectable={false}
             onEdgesChange={onSelect}
             onDelete={({ nodes: ns, edges: es }) => {
               const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];

@@ -9,6 +9,8 @@ export interface EditorHooks {
   resize: (id: string, rect: Rect) => void;
   /** A flow's or line boundary's new path (undefined: a straight flow). */
   setPath: (id: string, path: Path | undefined) => void;
+  /** Moves one end of a flow to another shape (dragging the end of a selected flow onto it). */
+  reconnect?: (id: string, end: 'source' | 'target', to: string) => void;
   /** Shows a diagram (an element's detail diagram). */
   openDiagram: (id: string) => void;
   /** Diagram names by id, to label the way into a detail diagram. */
@@ -21,6 +23,7 @@ export const EditorContext = createContext<EditorHooks>({
   readOnly: true,
   resize: () => undefined,
   setPath: () => undefined,
+  reconnect: () => undefined,
   openDiagram: () => undefined,
   diagramNames: new Map(),
   toDiagram: (p) => p,

@@ -1,13 +1,14 @@
 /**
  * The one place where a Bulwark diagram becomes React Flow nodes and edges: shapes by element
- * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones).
+ * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones), each
+ * flow with its lane among the flows between the same two shapes (`flowLanes`, the report's).
  */
 import type { DataFlow, Diagram, Element } from '@bulwark/core';
-import { KIND_WORDS, sizeOf } from '@bulwark/report';
+import { flowLanes, KIND_WORDS, type Lane, sizeOf } from '@bulwark/report';
 import type { Edge, Node } from '@xyflow/react';
 
 /** A data flow as React Flow draws it (see edges.tsx). */
-export type FlowEdgeType = Edge<{ element: DataFlow }, 'flow'>;
+export type FlowEdgeType = Edge<{ element: DataFlow; lane?: Lane }, 'flow'>;
 
 /** What a node component receives. */
 export interface ElementNodeData extends Record<string, unknown> {
@@ -36,7 +37,7 @@ function spoken(el: Element, label: string): string {
 }
 
 /** One element as a React Flow node (shapes, boundaries, notes) or edge (flows). */
-function draw(el: Element, index: number): Drawn {
+function draw(el: Element, index: number, lane: Lane | undefined): Drawn {
   const label = 'grouped' in el && el.grouped ? `${el.name} (grouped)` : el.name;
   const ariaLabel = spoken(el, label);
   if (el.kind === 'dataFlow') {
@@ -48,7 +49,7 @@ function draw(el: Element, index: number): Drawn {
         label: el.name,
         type: 'flow',
         ariaLabel,
-        data: { element: el },
+        data: { element: el, ...(lane ? { lane } : {}) },
         markerEnd: { type: 'arrowclosed' as never },
         ...(el.bidirectional ? { markerStart: { type: 'arrowclosed' as never } } : {}),
         className: 'bw-flow',
@@ -94,7 +95,7 @@ function draw(el: Element, index: number): Drawn {
 }
 
 /** What was drawn for each element object: an unchanged element keeps its node, so React Flow skips it. */
-export type FlowCache = WeakMap<Element, { index: number; drawn: Drawn }>;
+export type FlowCache = WeakMap<Element, { index: number; lane: string; drawn: Drawn }>;
 
 /**
  * Converts a diagram to React Flow nodes and edges. With a cache, elements the last edit did not
@@ -107,11 +108,14 @@ export function modelToFlow(
 ): { nodes: Node<ElementNodeData>[]; edges: FlowEdgeType[] } {
   const nodes: Node<ElementNodeData>[] = [];
   const edges: FlowEdgeType[] = [];
+  const lanes = flowLanes(diagram.elements.filter((e): e is DataFlow => e.kind === 'dataFlow'));
   diagram.elements.forEach((el, index) => {
     let hit = cache.get(el);
-    // Shapes without a position are placed by their index: a new index draws them anew.
-    if (!hit || (hit.index !== index && !('position' in el && el.position))) {
-      hit = { index, drawn: draw(el, index) };
+    const lane = lanes.get(el.id);
+    const laneKey = lane ? `${lane.index}/${lane.count}` : '';
+    // Shapes without a position are placed by their index, flows in their lane: a new one draws them anew.
+    if (!hit || (hit.index !== index && !('position' in el && el.position)) || hit.lane !== laneKey) {
+      hit = { index, lane: laneKey, drawn: draw(el, index, lane) };
       cache.set(el, hit);
     }
     if ('edge' in hit.drawn) edges.push(hit.drawn.edge);

@@ -1,20 +1,56 @@
 /**
  * The DFD shapes: process = circle, data store = two parallel lines, external entity = rectangle,
- * trust boundary = red dashed box or line. A selected shape can be resized; a selected line
+ * trust boundary = red dashed box or line. Shapes show their connection points on hover and when
+ * selected (drag one to draw a flow). A selected shape can be resized; a selected line
  * boundary shows handles for its ends and its bend; an element with a detail diagram shows the
  * way into it.
  */
 import type { Path, Point } from '@bulwark/core';
-import { Handle, type NodeProps, NodeResizer, Position } from '@xyflow/react';
+import { Handle, type NodeProps, NodeResizer, Position, useConnection } from '@xyflow/react';
 import { type PointerEvent as ReactPointerEvent, useState } from 'react';
 import { useEditor } from './editorContext.js';
 import type { ElementNodeData } from './modelToFlow.js';
 
+const PORTS = [
+  [Position.Top, 'top'],
+  [Position.Right, 'right'],
+  [Position.Bottom, 'bottom'],
+  [Position.Left, 'left'],
+] as const;
+
+/**
+ * Where flows start and end. A connection point on each side (shown on hover and on the
+ * selected shape): drag one to another shape to draw a flow. While a flow is being drawn, the
+ * whole shape takes it (an invisible target over the shape), so it may be dropped anywhere on it.
+ * Where a flow then attaches is the geometry's business (edges.tsx): these points only start it.
+ */
 function Handles() {
+  const connecting = useConnection((c) => c.inProgress);
+  const editor = useEditor();
+  // Read only, the points stay (flows are drawn between them) but hidden and inert.
+  const readOnly = editor.readOnly;
   return (
     <>
-      <Handle type="target" position={Position.Left} className="bw-handle" />
-      <Handle type="source" position={Position.Right} className="bw-handle" />
+      {PORTS.map(([position, side]) => (
+        <Handle
+          key={side}
+          id={side}
+          type="source"
+          position={position}
+          isConnectable={!readOnly}
+          className={`bw-handle bw-port${readOnly ? ' bw-port-inert' : ''}`}
+          {...(readOnly
+            ? {}
+            : { title: 'Drag to another shape to draw a flow', 'aria-label': `Draw a flow from the ${side} side` })}
+        />
+      ))}
+      <Handle
+        type="target"
+        id="body"
+        position={Position.Top}
+        isConnectable={!readOnly}
+        className={`bw-handle-body${connecting && !readOnly ? ' bw-handle-body-active' : ''}`}
+      />
     </>
   );
 }

@@ -4,6 +4,18 @@ export { CHECK_FIELDS, CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from 
 export { CSV_COLUMNS, type CsvOptions, csvField, renderCsv } from './csv.js';
 export { escapeMarkup } from './escape.js';
 export {
+  type FlowCurve,
+  type FlowEnd,
+  type FlowGeometry,
+  type FlowInput,
+  flowGeometry,
+  flowLanes,
+  flowPathData,
+  LANE_GAP,
+  type Lane,
+  outlinePoint,
+} from './flowGeometry.js';
+export {
   isReportFormat,
   REPORT_FORMATS,
   type ReportFormat,
