@@ -18,6 +18,7 @@ import {
 import { formatById, MODEL_FORMATS } from '@bulwark/formats';
 import { isReportFormat, REPORT_CSP } from '@bulwark/report';
 import { findChromium } from '@bulwark/report/pdf';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -39,6 +40,7 @@ import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './
 import { TemplateStore } from './storage/TemplateStore.js';
 import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
 import { HeavyWork, type WorkOptions } from './work/heavyWork.js';
+import type { ImportSummary } from './work/jobs.js';
 
 /** How the app is set up. */
 export interface AppOptions {
@@ -134,6 +136,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const teamMode = options.auth === 'local';
   const localUser: User = { id: 'local', name: options.localUser ?? 'local', isAdmin: true };
   await app.register(cookie);
+  // Answers go out compressed (br, else gzip) to clients that ask: the JSON API, the model's
+  // prebuilt JSON included. Beyond a few KB (8 KB on 2 cores: the plugin's syncThreshold), zlib
+  // works on the thread pool as the answer streams out, so a large model's GET does not hold the
+  // event loop (bench/compression.js). Request bodies are not decompressed: the body limits count
+  // the bytes that arrive.
+  await app.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
   registerRequestGuards(app, { allowedHosts: new Set(options.allowedHosts ?? LOOPBACK_NAMES) });
   const loginLimiter = new LoginLimiter(options.loginLimit);
 
@@ -367,6 +375,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       root: options.webRoot,
       prefix: '/',
       index: ['index.html'],
+      // The build writes .br and .gz beside each file (apps/web/vite.config.ts): sent as they are.
+      preCompressed: true,
       allowedPath: (path) => {
         let decoded = path;
         for (let i = 0; i < 4; i++) {
@@ -376,7 +386,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           } catch {
             return false;
           }
-          if (next === decoded) return !/\.map$/i.test(decoded);
+          if (next === decoded) return !/\.map(?:\.br|\.gz)?$/i.test(decoded);
           decoded = next;
         }
         return false;
@@ -482,11 +492,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { user: target?.name, role: body.data?.role };
   });
 
-  app.post('/api/models', async (request, reply) => {
+  app.post<{ Querystring: { filename?: string } }>('/api/models', async (request, reply) => {
     const actor = userOf(request);
     const body = request.body;
     let message = 'Created';
     let warnings: string[] = [];
+    let summary: ImportSummary | undefined;
     let created: { id: string; version: number };
     if (body !== null && typeof body === 'object' && CreateBlankSchema.safeParse(body).success) {
       const { name, template } = CreateBlankSchema.parse(body);
@@ -507,6 +518,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         kind: 'import',
         text,
         source: typeof body === 'string' ? 'upload' : 'request body',
+        ...(typeof request.query.filename === 'string' ? { filename: request.query.filename } : {}),
       });
       if (!read) return reply;
       if (read.status === 'failed') throw new HttpError(read.error);
@@ -532,6 +544,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         templateRef = pinned.ref;
         if (pinned.warning) warnings = [...warnings, pinned.warning];
       }
+      summary = { ...read.summary, warnings: [...read.summary.warnings, ...warnings.slice(read.warnings.length)] };
       created = await models.createText(
         { text: `${read.head}${JSON.stringify(templateRef)}${read.tail}`, name: read.name, templateId: templateRef.id },
         actor.name,
@@ -543,7 +556,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .status(201)
       .header('etag', etag(created.version))
       .header('location', `/api/models/${created.id}`)
-      .send({ ...created, ...(warnings.length > 0 ? { warnings } : {}) });
+      .send({ ...created, ...(warnings.length > 0 ? { warnings } : {}), ...(summary ? { summary } : {}) });
   });
 
   app.get<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {

@@ -30,15 +30,23 @@ export class HttpError extends Error {
   }
 }
 
-/** The JSON body of an error response: `{ code, message, path?, ... }`. */
+/** The JSON body of an error response: `{ code, message, path?, line?, column?, details?, ... }`. */
 export function errorBody(e: BulwarkError, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     code: e.code,
     message: e.message,
     ...(e.path !== undefined ? { path: e.path } : {}),
     ...(e.line !== undefined ? { line: e.line } : {}),
+    ...(e.column !== undefined ? { column: e.column } : {}),
     ...(e.details
-      ? { details: e.details.map((d) => ({ message: d.message, ...(d.path ? { path: d.path } : {}) })) }
+      ? {
+          details: e.details.map((d) => ({
+            message: d.message,
+            ...(d.path ? { path: d.path } : {}),
+            ...(d.line !== undefined ? { line: d.line } : {}),
+            ...(d.column !== undefined ? { column: d.column } : {}),
+          })),
+        }
       : {}),
     ...extra,
   };

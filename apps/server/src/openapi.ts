@@ -115,14 +115,28 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'Create a model: a Bulwark model (JSON or YAML), a blank one from a template ({ name, template }), or an uploaded .tm7 (application/xml)',
+          description:
+            "A file is named after the model's own name (a Bulwark model's `metadata.name`, a .tm7's model name), else after `filename` without its ending, else \"Imported model\". A file that does not read is answered with where it breaks, as the CLI says it: a JSON syntax error with `line` and `column` (and the same in the message), a YAML one likewise, schema problems as `details`, each with its `path` and, in YAML, its `line` and `column`. An imported model is stored as the file has it (its threats too); the `summary` says what it holds, what the first analysis (the editor's on opening, or POST /api/models/{id}/analyze) will do to its threats, and every warning: what the format could not hold, and what validateModel finds against the model's template (unknown element types, flows to nowhere, ...).",
+          parameters: [
+            {
+              name: 'filename',
+              in: 'query',
+              required: false,
+              description:
+                "The uploaded file's name (at most 2,048 characters; a path is cut to its last part): used in messages, to recognise a broken .tm7 as one, and as the model's name when the file has none.",
+              schema: { type: 'string', maxLength: 2048 },
+            },
+          ],
           requestBody: {
             required: true,
             content: {
               'application/json': { schema: { oneOf: [ref('ThreatModel'), ref('CreateBlank')] } },
               'application/xml': { schema: { type: 'string' } },
+              'application/yaml': { schema: { type: 'string' } },
+              'application/octet-stream': { schema: { type: 'string', description: 'A file, read by its content.' } },
             },
           },
-          responses: { '201': ok('Created; ETag is its version.'), ...errors },
+          responses: { '201': ok('Created; ETag is its version.', ref('Created')), ...errors },
         },
       },
       '/api/models/{id}': {
@@ -433,9 +447,88 @@ export function openApiDocument(): Record<string, unknown> {
           required: ['code', 'message'],
           properties: {
             code: { type: 'string' },
-            message: { type: 'string' },
-            path: { type: 'string' },
+            message: { type: 'string', description: 'What is wrong and what to do.' },
+            path: { type: 'string', description: 'Where in the document, e.g. `diagrams[0].elements[3].source`.' },
+            line: { type: 'integer', description: 'The 1-based line of a problem in a text (JSON, YAML).' },
+            column: { type: 'integer', description: 'The 1-based column of that problem.' },
+            details: {
+              type: 'array',
+              description: 'Every problem, when there are several (schema problems).',
+              items: {
+                type: 'object',
+                required: ['message'],
+                properties: {
+                  message: { type: 'string' },
+                  path: { type: 'string' },
+                  line: { type: 'integer' },
+                  column: { type: 'integer' },
+                },
+              },
+            },
             currentVersion: { type: 'integer' },
+          },
+        },
+        Created: {
+          type: 'object',
+          required: ['id', 'version'],
+          properties: {
+            id: { type: 'string' },
+            version: { type: 'integer' },
+            warnings: {
+              type: 'array',
+              items: { type: 'string' },
+              description: "What another tool's format could not carry across (and where its template was kept).",
+            },
+            summary: {
+              type: 'object',
+              description:
+                'For an uploaded file: what the import brought in (apps/server/src/work/jobs.ts ImportSummary).',
+              required: [
+                'format',
+                'formatName',
+                'nameFrom',
+                'diagrams',
+                'elements',
+                'flows',
+                'boundaries',
+                'threats',
+                'warnings',
+              ],
+              properties: {
+                format: { type: 'string', description: "`json`, `yaml`, or the other format's id (GET /api/formats)." },
+                formatName: { type: 'string' },
+                nameFrom: {
+                  type: 'string',
+                  enum: ['file', 'filename'],
+                  description: "The model's name came from the file's content, or from the uploaded file's name.",
+                },
+                diagrams: { type: 'integer' },
+                elements: { type: 'integer', description: 'Processes, data stores and external entities.' },
+                flows: { type: 'integer' },
+                boundaries: { type: 'integer' },
+                threats: { type: 'integer', description: 'Threats in the file, stored as it has them.' },
+                analysis: {
+                  type: 'object',
+                  description:
+                    "What the first analysis will do to the threats (the import itself stores the file's): absent when the model's template is a shared one stored on this server.",
+                  properties: {
+                    template: { type: 'string', description: '`id@version` of the template analysed with.' },
+                    added: { type: 'integer', description: 'New threats.' },
+                    changed: { type: 'integer', description: "The file's threats regenerated with other text." },
+                    unchanged: { type: 'integer' },
+                    orphaned: { type: 'integer', description: 'No longer generated but triaged: kept, flagged.' },
+                    dropped: { type: 'integer', description: 'No longer generated and never triaged.' },
+                    manual: { type: 'integer' },
+                  },
+                },
+                warnings: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  description:
+                    "Every warning: what the format could not hold, then the model's problems against its template.",
+                },
+              },
+            },
           },
         },
       },

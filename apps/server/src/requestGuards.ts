@@ -6,8 +6,9 @@
  * to do; `registerRequestGuards` wires them into Fastify.
  */
 import { networkInterfaces } from 'node:os';
+import { jsonSyntaxError, jsonSyntaxProblem } from '@bulwark/templates';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fail } from './errors.js';
+import { fail, HttpError } from './errors.js';
 
 /** The names a server on loopback answers to. */
 export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
@@ -100,6 +101,9 @@ export function jsonNestingProblem(text: string, max = MAX_JSON_DEPTH): string |
   return undefined;
 }
 
+/** What to do about a JSON body that does not parse. */
+const JSON_HINT = 'Fix the JSON (or send YAML with Content-Type: application/yaml) and send it again.';
+
 /** Small routes take small bodies (bytes): a login or a comment is never megabytes. */
 export const SMALL_BODY_ROUTES: Record<string, number> = {
   'POST /api/login': 16 * 1024,
@@ -148,7 +152,13 @@ export function registerRequestGuards(app: FastifyInstance, options: GuardOption
       done(Object.assign(new Error(problem), { statusCode: 400 }), undefined);
       return;
     }
-    parseJson(request, body as string, done);
+    parseJson(request, body as string, (error, value) => {
+      // A syntax error says where, as the CLI does (Fastify's own message has no line or column).
+      const problem =
+        error && jsonSyntaxProblem(body as string) ? jsonSyntaxError(body as string, undefined, JSON_HINT) : undefined;
+      if (problem) done(new HttpError(problem), undefined);
+      else done(error, value);
+    });
   });
 }
 

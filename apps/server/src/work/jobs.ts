@@ -21,10 +21,17 @@ import {
   serializeModel,
   type Template,
   type ThreatModel,
+  validateModel,
 } from '@bulwark/core';
-import { detectFormat, formatById } from '@bulwark/formats';
+import { detectFormat, formatById, tm7Format } from '@bulwark/formats';
 import { isReportFormat, REPORT_FORMATS, renderReportParts } from '@bulwark/report';
-import { parseYamlText } from '@bulwark/templates';
+import {
+  jsonSyntaxError,
+  loadBuiltinTemplate,
+  type ParsedYaml,
+  parseYamlText,
+  withYamlLines,
+} from '@bulwark/templates';
 import { Document as YamlDocument } from 'yaml';
 import { jsonNestingProblem } from '../requestGuards.js';
 import type { ModelStore, SaveResult } from '../storage/ModelStore.js';
@@ -59,8 +66,53 @@ export interface ExportJob {
 export interface ImportJob {
   kind: 'import';
   text: string;
-  /** What to call it in messages ('upload', 'request body'). */
+  /** What to call it in messages ('upload', 'request body'), when the uploader named no file. */
   source: string;
+  /** The uploaded file's name (POST /api/models?filename=): in messages, and the model's name when the file has none. */
+  filename?: string;
+}
+
+/**
+ * What an import brought in, for the person who uploaded it: what is in the model, what the first
+ * analysis will do to its threats, and every warning.
+ */
+export interface ImportSummary {
+  /** The format read: `json` or `yaml` (Bulwark's own) or another tool's format id. */
+  format: string;
+  /** That format's name, for people. */
+  formatName: string;
+  /** Where the model's name came from: the file's content, or the uploaded file's name. */
+  nameFrom: 'file' | 'filename';
+  diagrams: number;
+  /** Processes, data stores and external entities. */
+  elements: number;
+  flows: number;
+  boundaries: number;
+  /** Threats in the file, stored as the file has them. */
+  threats: number;
+  /**
+   * What the first analysis will do (the editor runs it on opening; POST /api/models/{id}/analyze
+   * does it on the server): the import stores the file's threats as they are. Absent when the
+   * template is not one the import can read by itself (a shared template stored on this server).
+   */
+  analysis?: {
+    /** The template analysed with: `id@version`. */
+    template: string;
+    /** New threats the template generates. */
+    added: number;
+    /** Threats of the file it regenerates with other text (title, description, category, ...). */
+    changed: number;
+    /** Threats of the file it regenerates unchanged. */
+    unchanged: number;
+    /** Threats of the file it no longer generates that someone triaged: kept, flagged orphaned. */
+    orphaned: number;
+    /** Threats of the file it no longer generates that nobody triaged: dropped. */
+    dropped: number;
+    /** Manual threats, always kept. */
+    manual: number;
+  };
+  /** Everything worth knowing: what the format could not hold, then what is wrong in the model (validateModel). */
+  warnings: string[];
 }
 
 export type Job = AnalyzeJob | ExportJob | ImportJob;
@@ -108,6 +160,7 @@ export type ImportResult =
       template?: Template;
       warnings: string[];
       message: string;
+      summary: ImportSummary;
     };
 
 export type JobResult = AnalyzeResult | ExportResult | ImportResult;
@@ -232,50 +285,105 @@ export async function exportJob(models: ModelStore, job: ExportJob): Promise<Exp
 const PROTO_KEY =
   /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
 
-/** Parses a JSON text the way the server's JSON bodies are parsed, or says why not. */
-function parseJsonBody(text: string, source: string): Result<unknown> | undefined {
+/** Parses a JSON text the way the server's JSON bodies are parsed, or says where it breaks. */
+function parseJsonBody(text: string, source: string): Result<unknown> {
   const deep = jsonNestingProblem(text);
-  if (deep) return { ok: false, error: bulwarkError('PARSE_SYNTAX', deep) };
+  if (deep) return { ok: false, error: bulwarkError('PARSE_SYNTAX', deep, { file: source }) };
   if (PROTO_KEY.test(text))
-    return { ok: false, error: bulwarkError('PARSE_SYNTAX', `${source} has a "__proto__" key, which is refused.`) };
+    return {
+      ok: false,
+      error: bulwarkError('PARSE_SYNTAX', `${source} has a "__proto__" key, which is refused.`, { file: source }),
+    };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return undefined; // not JSON: read as YAML, which says where it goes wrong
+    return { ok: false, error: jsonSyntaxError(text, source, UPLOAD_HINT) };
   }
+}
+
+/** What to do about a file that does not parse. */
+const UPLOAD_HINT = 'Fix the file and import it again.';
+/** The name of a model whose file has none, when the uploader did not name the file either. */
+const UNNAMED = 'Imported model';
+
+/** A file name as a model's name or in messages: its last path part, printable, at most 255 characters. */
+export function uploadFileName(name: string | undefined): string | undefined {
+  const last = (name ?? '').replace(/^.*[\\/]/, '');
+  const printable = [...last].filter((c) => c >= ' ' && c !== '\u007f').join('');
+  const base = printable.trim().slice(0, 255);
+  return base === '' ? undefined : base;
+}
+
+/** The name without the format's ending (`Shop.tm7` -> `Shop`, `m.bulwark.json` -> `m`). */
+function withoutEnding(name: string, endings: readonly string[]): string {
+  const lower = name.toLowerCase();
+  for (const e of [...endings, '.bulwark.json', '.bulwark.yaml', '.json', '.yaml', '.yml'])
+    if (lower.endsWith(e.toLowerCase()) && name.length > e.length) return name.slice(0, -e.length);
+  return name;
 }
 
 /** Reads an upload: another tool's file recognised by content, else a Bulwark model (JSON or YAML). */
 export function importJob(job: ImportJob): ImportResult {
-  const { text, source } = job;
+  const { text } = job;
+  const filename = uploadFileName(job.filename);
+  const source = filename ?? job.source;
   let model: ThreatModel;
   let template: Template | undefined;
   let warnings: string[] = [];
   let message = 'Created';
-  const foreign = text !== '' ? detectFormat(text) : undefined;
+  let nameFrom: ImportSummary['nameFrom'] = 'file';
+  let format = 'json';
+  let formatName = 'Bulwark model (JSON)';
+  // Another tool's file, recognised by content (a .tm7 by its name too, so a broken one says so, as in the CLI).
+  const foreign = filename && /\.tm7$/i.test(filename) ? tm7Format : text !== '' ? detectFormat(text) : undefined;
   if (foreign?.read) {
-    const imported = foreign.read(text, `upload${foreign.extensions[0] ?? ''}`);
+    // The reader names a model that has no name of its own after the file it is given.
+    const file = filename ?? `${UNNAMED}${foreign.extensions[0] ?? ''}`;
+    const imported = foreign.read(text, file);
     if (!imported.ok) return failed(imported.error);
     ({ model, template, warnings } = imported.value);
     message = `Imported from ${foreign.name}`;
+    format = foreign.id;
+    formatName = foreign.name;
+    const name = model.metadata.name.trim();
+    if (name === '' || name === file || name === withoutEnding(file, foreign.extensions)) {
+      nameFrom = 'filename';
+      model = { ...model, metadata: { ...model.metadata, name: withoutEnding(file, foreign.extensions) } };
+    }
   } else {
     let data: unknown;
     const json = /^\s*[{[]/.test(text) ? parseJsonBody(text, source) : undefined;
-    if (json && !json.ok) return failed(json.error);
-    if (json) data = json.value;
+    let yaml: ParsedYaml | undefined;
+    if (json?.ok) data = json.value;
+    else if (json && json.error.line === undefined) return failed(json.error); // refused (too deep, __proto__)
     else {
-      const yaml = parseYamlText(text, source);
-      if (!yaml.ok || typeof yaml.value.data !== 'object' || yaml.value.data === null)
+      // YAML (of which JSON is a part) when it is not JSON: a flow-style mapping, say.
+      const read = parseYamlText(text, source);
+      if (read.ok && typeof read.value.data === 'object' && read.value.data !== null) {
+        yaml = read.value;
+        data = read.value.data;
+        format = 'yaml';
+        formatName = 'Bulwark model (YAML)';
+      } else if (json) return failed(json.error);
+      else if (!read.ok)
+        return failed({
+          ...read.error,
+          message: `${read.error.message}. Bulwark reads its own models as JSON or YAML, and other tools' files (.tm7, Threat Dragon, OTM, ...) by their content. ${UPLOAD_HINT}`,
+        });
+      else
         return failed(
           bulwarkError(
             'PARSE_SYNTAX',
-            'The upload is not a model Bulwark reads: send a Bulwark model (JSON or YAML) or a .tm7 file.',
+            "The file is not a model Bulwark reads: send a Bulwark model (JSON or YAML), a .tm7 file or another tool's model (GET /api/formats lists them).",
+            { file: source },
           ),
         );
-      data = yaml.value.data;
     }
     const parsed = parseModel(data, source);
-    if (!parsed.ok) return failed(parsed.error);
+    if (!parsed.ok) {
+      // Each problem with its line in a YAML file, as the CLI prints them; in JSON, with its path.
+      return failed(yaml ? withYamlLines(parsed.error, yaml.document, yaml.lines) : parsed.error);
+    }
     model = parsed.value;
   }
   // Sign-offs are the server's to write (POST /api/models/:id/signoff): a file's are not kept.
@@ -315,5 +423,56 @@ export function importJob(job: ImportJob): ImportResult {
     ...(template ? { template } : {}),
     warnings,
     message,
+    summary: importSummary(model, template, { format, formatName, nameFrom, warnings }),
   };
+}
+
+/** Counts what a model holds, what its first analysis will do, and what is wrong in it. */
+function importSummary(
+  model: ThreatModel,
+  own: Template | undefined,
+  read: Pick<ImportSummary, 'format' | 'formatName' | 'nameFrom' | 'warnings'>,
+): ImportSummary {
+  const counts = { elements: 0, flows: 0, boundaries: 0 };
+  for (const d of model.diagrams)
+    for (const e of d.elements) {
+      if (e.kind === 'dataFlow') counts.flows++;
+      else if (e.kind === 'trustBoundary') counts.boundaries++;
+      else if (e.kind !== 'annotation') counts.elements++;
+    }
+  // The template the editor will analyse with: the file's own (a .tm7's knowledge base), or a
+  // built-in one (always the code's, as TemplateStore.forModel gives it); a shared template
+  // stored on this server is not read here.
+  const loaded = own ? { ok: true as const, value: own } : loadBuiltinTemplate(model.template.id);
+  const resolved = loaded.ok ? resolveTemplate(loaded.value) : undefined;
+  const template = resolved?.ok ? resolved.value : undefined;
+  const problems = validateModel(model, template).map(
+    (p) => `${p.severity === 'error' ? 'Problem' : 'Note'}: ${p.message}`,
+  );
+  const summary: ImportSummary = {
+    ...read,
+    diagrams: model.diagrams.length,
+    ...counts,
+    threats: model.threats?.length ?? 0,
+    warnings: [...read.warnings, ...problems],
+  };
+  if (!template) return summary;
+  const result = analyze(model, template);
+  const before = new Map((model.threats ?? []).map((t) => [t.id, JSON.stringify(t)]));
+  let changed = 0;
+  for (const t of result.model.threats ?? []) {
+    const was = before.get(t.id);
+    if (was !== undefined && t.origin !== 'manual' && was !== JSON.stringify(t)) changed++;
+  }
+  const { added, kept, orphaned, dropped, manual } = result.merge;
+  summary.analysis = {
+    template: `${template.template.id}@${template.template.version}`,
+    added,
+    changed,
+    unchanged: kept - changed,
+    orphaned,
+    dropped,
+    manual,
+  };
+  return summary;
 }
