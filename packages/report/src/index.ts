@@ -34,7 +34,25 @@ export {
   reportDiagrams,
 } from './html.js';
 export { renderJson } from './json.js';
-export { autoLayout, needsLayout } from './layout.js';
+export {
+  applyLayout,
+  autoLayout,
+  changedCrossings,
+  type LayoutPlan,
+  type LayoutResult,
+  type LayoutStrategy,
+  layoutDiagram,
+  needsLayout,
+  planLayout,
+} from './layout.js';
+export {
+  compareQuality,
+  flowPath,
+  type LayoutQuality,
+  measureLayout,
+  type PlacedShape,
+  qualityWords,
+} from './layoutQuality.js';
 export { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';
 export { renderSarif, renderSarifParts, type SarifOptions, sarifLevel } from './sarif.js';
 export { DEFAULT_SIZE, KIND_WORDS, SIZE, type Size, sizeOf } from './shapes.js';
