@@ -10,6 +10,8 @@ journeys('journeys: the models page imports, exports and deletes', (env) => {
     const { page, server, errors } = env();
     await page.goto(server.url);
     await page.getByLabel(/Import a file/).setInputFiles(TM7);
+    // The import says what it brought in (e2e/import.test.ts reads it), then opens on request.
+    await page.getByRole('status', { name: 'Import summary' }).getByRole('button', { name: 'Open the model' }).click();
     await page.waitForURL(/#\/models\//);
     await page.locator('.react-flow__node').first().waitFor();
     // Customer browser, Web app, the Internet box boundary, the Edge line boundary and the note;
@@ -36,6 +38,7 @@ journeys('journeys: the models page imports, exports and deletes', (env) => {
     );
     await page.locator('main').dispatchEvent('dragover', { dataTransfer });
     await page.locator('main').dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('status', { name: 'Import summary' }).getByRole('button', { name: 'Open the model' }).click();
     await page.waitForURL(/#\/models\//);
     await page.getByText('Dropped infrastructure').first().waitFor();
     expect(await page.locator('.react-flow__node', { hasText: 'Firewall' }).count()).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import {
   deleteModel,
   exportUrl,
   getFormats,
+  type ImportSummary,
   importModel,
   listModels,
   listTemplates,
@@ -16,6 +17,7 @@ import {
   type ModelSummary,
   roleAtLeast,
 } from './api.js';
+import { type ImportFailure, importFailure, summaryLines } from './importMessages.js';
 
 /** May the caller delete this model? (A server that names no role is one of local mode.) */
 const canDelete = (m: ModelSummary): boolean => roleAtLeast(m.role ?? 'owner', 'owner');
@@ -35,8 +37,10 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
       () => setFormats([]),
     );
   }, []);
-  // An import that could not carry everything across: what was left out, before opening it.
-  const [imported, setImported] = useState<{ id: string; file: string; warnings: string[] } | undefined>();
+  // What the last import brought in (or why it failed), shown until the next one or until opened.
+  const [imported, setImported] = useState<{ id: string; file: string; summary?: ImportSummary; warnings: string[] }>();
+  const [importFailed, setImportFailed] = useState<(ImportFailure & { file: string }) | undefined>();
+  const [importing, setImporting] = useState<string | undefined>();
   const [confirming, setConfirming] = useState<string | undefined>();
   const [dropping, setDropping] = useState(false);
 
@@ -61,12 +65,17 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
 
   async function onImport(file: File | undefined) {
     if (!file) return;
+    setImported(undefined);
+    setImportFailed(undefined);
+    setImporting(file.name);
     try {
-      const { id, warnings } = await importModel(await file.text());
-      if (warnings.length === 0) open(id);
-      else setImported({ id, file: file.name, warnings });
+      const { id, warnings, summary } = await importModel(await file.text(), file.name);
+      setImported({ id, file: file.name, warnings, ...(summary ? { summary } : {}) });
+      listModels().then(setModels, () => undefined);
     } catch (e) {
-      setError(`${file.name}: ${(e as Error).message}`);
+      setImportFailed({ file: file.name, ...importFailure(e, file.name) });
+    } finally {
+      setImporting(undefined);
     }
   }
 
@@ -100,21 +109,34 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
       <p>
         <a href="#/templates">Templates</a>: build your own, import a .tb7, export one
       </p>
-      {imported && (
-        <section className="bw-import-warnings" role="status" aria-label="Import notes">
+      {importing && <p role="status">Importing {importing}…</p>}
+      {importFailed && (
+        <section role="alert" aria-label="Import failed" className="bw-error bw-import-failed">
           <p>
-            {imported.file} was imported; {imported.warnings.length} thing{imported.warnings.length === 1 ? '' : 's'}{' '}
-            could not be carried across:
+            <strong>{importFailed.file}</strong> was not imported:
           </p>
-          <ul>
-            {imported.warnings.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
-          <button type="button" onClick={() => open(imported.id)}>
-            Open the model
+          <pre>{importFailed.head}</pre>
+          {importFailed.details.length > 0 && (
+            <ul>
+              {importFailed.details.map((d) => (
+                <li key={d}>
+                  <pre>{d}</pre>
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="button" onClick={() => setImportFailed(undefined)}>
+            Dismiss
           </button>
         </section>
+      )}
+      {imported && (
+        <ImportSummaryPanel
+          {...imported}
+          name={models?.find((m) => m.id === imported.id)?.name}
+          open={() => open(imported.id)}
+          dismiss={() => setImported(undefined)}
+        />
       )}
       {error && (
         <p role="alert" className="bw-error">
@@ -216,5 +238,63 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
         </table>
       )}
     </main>
+  );
+}
+
+/** What an import brought in: the model's name and where it came from, counts, the first analysis, every warning. */
+function ImportSummaryPanel(props: {
+  id: string;
+  file: string;
+  name: string | undefined;
+  summary?: ImportSummary;
+  warnings: string[];
+  open: () => void;
+  dismiss: () => void;
+}) {
+  const { file, name, summary, open, dismiss } = props;
+  const warnings = summary?.warnings ?? props.warnings;
+  const lines = summary ? summaryLines(summary) : undefined;
+  return (
+    <section className="bw-import-summary" role="status" aria-label="Import summary">
+      <h2>
+        Imported {name ? `“${name}”` : 'the model'} from {file}
+      </h2>
+      {summary && lines && (
+        <>
+          <p>
+            Read as {summary.formatName}.{' '}
+            {summary.nameFrom === 'file'
+              ? 'Named as the file names it.'
+              : 'The file names no model, so it is named after the file.'}
+          </p>
+          <ul className="bw-import-counts">
+            <li>{lines.holds}</li>
+            <li>{lines.threats}</li>
+            <li>{lines.analysis}</li>
+          </ul>
+        </>
+      )}
+      {warnings.length === 0 ? (
+        <p>No warnings.</p>
+      ) : (
+        <>
+          <h3>
+            {warnings.length} warning{warnings.length === 1 ? '' : 's'}
+          </h3>
+          <ul className="bw-import-warnings-list">
+            {warnings.map((w, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: warnings may repeat word for word
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <button type="button" onClick={open}>
+        Open the model
+      </button>{' '}
+      <button type="button" onClick={dismiss}>
+        Close
+      </button>
+    </section>
   );
 }

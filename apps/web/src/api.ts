@@ -4,6 +4,9 @@
  * /api/me after a reload), and goes with every POST, PUT, PATCH and DELETE.
  */
 import type { ThreatModel } from '@bulwark/core';
+import type { ImportSummary } from './importMessages.js';
+
+export type { ImportSummary };
 
 /** Roles on a model, weakest first (the server's ROLES, apps/server/src/storage/UserStore.ts). */
 export const ROLES = ['viewer', 'reviewer', 'editor', 'owner'] as const;
@@ -131,23 +134,24 @@ export async function createModel(name: string, template: string): Promise<strin
 }
 
 /**
- * Uploads a model file: Bulwark JSON or YAML, or another tool's file the server recognises by its
- * content; `warnings` lists what could not be carried across.
+ * Uploads a model file as it is (Bulwark JSON or YAML, or another tool's file the server
+ * recognises by its content), with its name: the server names a model that has no name of its
+ * own after it, and says it in messages. `warnings` lists what could not be carried across;
+ * `summary` what the import brought in. A file that does not read is an ApiError whose details
+ * carry the line and column, or the path, of each problem.
  */
-export async function importModel(text: string): Promise<{ id: string; warnings: string[] }> {
-  const isJson = text.trimStart().startsWith('{');
-  const { body } = await request<{ id: string; warnings?: string[] }>('/api/models', {
+export async function importModel(
+  text: string,
+  filename?: string,
+): Promise<{ id: string; warnings: string[]; summary?: ImportSummary }> {
+  const query = filename ? `?filename=${encodeURIComponent(filename.slice(0, 255))}` : '';
+  const { body } = await request<{ id: string; warnings?: string[]; summary?: ImportSummary }>(`/api/models${query}`, {
     method: 'POST',
-    headers: {
-      'content-type': isJson
-        ? 'application/json'
-        : text.trimStart().startsWith('<')
-          ? 'application/xml'
-          : 'application/yaml',
-    },
+    // The file as it is, read by the server (not by its JSON body parser): its messages then name the file.
+    headers: { 'content-type': text.trimStart().startsWith('<') ? 'application/xml' : 'application/octet-stream' },
     body: text,
   });
-  return { id: body.id, warnings: body.warnings ?? [] };
+  return { id: body.id, warnings: body.warnings ?? [], ...(body.summary ? { summary: body.summary } : {}) };
 }
 
 /** The templates a new model can start from. */
