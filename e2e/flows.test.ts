@@ -98,7 +98,7 @@ journeys('journey: drawing and re-attaching flows (issue 16, points 1 and 2)', (
     await page.goto(`${server.url}#/models/${id}`);
     const node = (name: string) => page.locator('.react-flow__node', { hasText: name });
     await node('Browser').waitFor();
-    await expect.poll(() => page.getByRole('status').innerText(), SAVED).toBe('Saved');
+    await expect.poll(() => page.locator('.bw-save').innerText(), SAVED).toBe('Saved');
 
     // Hovering a shape shows its connection points.
     const browser = node('Browser');
@@ -172,7 +172,7 @@ journeys('journey: drawing and re-attaching flows (issue 16, points 1 and 2)', (
       .poll(async () => (await flows(server.url, id)).find((f) => f.id === request?.id)?.target, SAVED)
       .toBe('db');
     expect((await flows(server.url, id)).find((f) => f.id === request?.id)?.source).toBe('browser');
-    await expect.poll(() => page.getByRole('status').innerText(), SAVED).toBe('Saved');
+    await expect.poll(() => page.locator('.bw-save').innerText(), SAVED).toBe('Saved');
     // Now a lone flow between the browser and the database: straight, centre to centre, from the
     // browser's top edge to the database's bottom line.
     const moved = ends(
