@@ -105,4 +105,21 @@ describe('loadModel', () => {
     if (r.ok) return;
     expect(r.error.details?.every((d) => d.line !== undefined)).toBe(true);
   });
+
+  it('puts the line of every schema problem of a JSON file on it too', () => {
+    const file = join(scratch(), 'm.bulwark.json');
+    const model = {
+      schemaVersion: 1,
+      metadata: { name: 'Shop' },
+      template: { id: 'stride' },
+      diagrams: [{ id: 'd', name: 'D', elements: [{ id: 'a', kind: 'proces', name: 'A', typeId: 'GE.P' }] }],
+    };
+    const text = JSON.stringify(model, null, 2);
+    writeFileSync(file, text);
+    const r = loadModel(file);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const line = text.split('\n').findIndex((l) => l.includes('"kind": "proces"')) + 1;
+    expect(r.error.details?.find((d) => d.path?.endsWith('.kind'))).toMatchObject({ line });
+  });
 });

@@ -16,7 +16,7 @@ import {
   type ThreatModel,
 } from '@bulwark/core';
 import { detectFormat, tm7Format } from '@bulwark/formats';
-import { jsonSyntaxError, parseYamlText, withYamlLines } from '@bulwark/templates';
+import { jsonSyntaxError, parseYamlText, withJsonLines, withYamlLines } from '@bulwark/templates';
 import { Document, isDocument } from 'yaml';
 import { readTextFile, relatedFileReader } from './readTextFile.js';
 
@@ -89,7 +89,7 @@ export function loadModel(file: string): Result<LoadedModel> {
     return err(jsonSyntaxError(text.value, file, 'A .yaml or .yml extension reads the file as YAML.'));
   }
   const model = parseModel(data, file);
-  if (!model.ok) return model;
+  if (!model.ok) return err(withJsonLines(model.error, text.value));
   return ok({ file, format: 'json', model: model.value });
 }
 

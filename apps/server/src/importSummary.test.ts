@@ -96,6 +96,15 @@ function suite(name: string, setup: () => Promise<{ app: FastifyInstance; close:
       expect(body.details.some((d) => d.line === 14 + offset || d.line === 16 + offset)).toBe(true);
     });
 
+    it('lists every schema problem of a JSON file with its path and line', async () => {
+      const model = JSON.parse(serializeModel(oddModel(pad)));
+      model.diagrams[0].elements[0].kind = 'proces';
+      const r = await upload(`${JSON.stringify(model, null, 2)}\n`, 'application/octet-stream', 'odd.bulwark.json');
+      expect(r.statusCode, r.body).toBe(422);
+      const kind = (r.json().details as { path?: string; line?: number }[]).find((d) => d.path?.endsWith('.kind'));
+      expect(kind?.line).toBeGreaterThan(1);
+    });
+
     it('imports an unknown element type and a dangling flow with a warning for each, and counts what it holds', async () => {
       const r = await upload(serializeModel(oddModel(pad)), 'application/octet-stream', 'odd.bulwark.json');
       expect(r.statusCode, r.body).toBe(201);

@@ -144,6 +144,14 @@ export function loadResolvedTemplate(idOrPath: string): Result<ResolvedTemplate>
 }
 
 /** Where a problem is: JSON syntax errors and YAML schema problems with line and column (CLI and server). */
-export { jsonSyntaxError, jsonSyntaxProblem, lineColumn, pathKeys, withYamlLines } from './locateErrors.js';
+export {
+  jsonSyntaxError,
+  jsonSyntaxProblem,
+  lineColumn,
+  MAX_LOCATED_JSON,
+  pathKeys,
+  withJsonLines,
+  withYamlLines,
+} from './locateErrors.js';
 
 export type { BulwarkError };

@@ -1,7 +1,15 @@
 import { parseModel } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
 import { parseYamlText } from './index.js';
-import { jsonSyntaxError, jsonSyntaxProblem, lineColumn, pathKeys, withYamlLines } from './locateErrors.js';
+import {
+  jsonSyntaxError,
+  jsonSyntaxProblem,
+  lineColumn,
+  MAX_LOCATED_JSON,
+  pathKeys,
+  withJsonLines,
+  withYamlLines,
+} from './locateErrors.js';
 
 describe('jsonSyntaxProblem', () => {
   it('accepts what JSON.parse accepts', () => {
@@ -77,6 +85,25 @@ describe('withYamlLines', () => {
     expect(located.details?.length).toBeGreaterThan(0);
     for (const d of located.details ?? []) expect(d.line, d.message).toBeGreaterThan(0);
     expect(located.details?.some((d) => d.line === 10)).toBe(true);
+  });
+
+  it('does the same for a JSON text, up to MAX_LOCATED_JSON', () => {
+    const model = {
+      schemaVersion: 1,
+      metadata: { name: 'Shop' },
+      template: { id: 'stride' },
+      diagrams: [{ id: 'd', name: 'D', elements: [{ id: 'a', kind: 'proces', name: 'A', typeId: 'GE.P' }] }],
+    };
+    const text = JSON.stringify(model, null, 2);
+    const parsed = parseModel(JSON.parse(text), 'm.json');
+    if (parsed.ok) throw new Error('expected problems');
+    const located = withJsonLines(parsed.error, text);
+    const kind = located.details?.find((d) => d.path?.endsWith('.kind'));
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes('"kind": "proces"'));
+    expect(kind).toMatchObject({ line: at + 1, column: (lines[at] ?? '').indexOf('"proces"') + 1 });
+    const huge = `${text}${' '.repeat(MAX_LOCATED_JSON)}`;
+    expect(withJsonLines(parsed.error, huge)).toBe(parsed.error);
   });
 
   it('splits paths into keys and indexes', () => {

@@ -30,6 +30,7 @@ import {
   loadBuiltinTemplate,
   type ParsedYaml,
   parseYamlText,
+  withJsonLines,
   withYamlLines,
 } from '@bulwark/templates';
 import { Document as YamlDocument } from 'yaml';
@@ -355,7 +356,8 @@ export function importJob(job: ImportJob): ImportResult {
     const json = /^\s*[{[]/.test(text) ? parseJsonBody(text, source) : undefined;
     let yaml: ParsedYaml | undefined;
     if (json?.ok) data = json.value;
-    else if (json && json.error.line === undefined) return failed(json.error); // refused (too deep, __proto__)
+    else if (json && json.error.line === undefined)
+      return failed(json.error); // refused (too deep, __proto__)
     else {
       // YAML (of which JSON is a part) when it is not JSON: a flow-style mapping, say.
       const read = parseYamlText(text, source);
@@ -381,8 +383,8 @@ export function importJob(job: ImportJob): ImportResult {
     }
     const parsed = parseModel(data, source);
     if (!parsed.ok) {
-      // Each problem with its line in a YAML file, as the CLI prints them; in JSON, with its path.
-      return failed(yaml ? withYamlLines(parsed.error, yaml.document, yaml.lines) : parsed.error);
+      // Each problem with its path and line, as the CLI prints them.
+      return failed(yaml ? withYamlLines(parsed.error, yaml.document, yaml.lines) : withJsonLines(parsed.error, text));
     }
     model = parsed.value;
   }
@@ -462,7 +464,7 @@ function importSummary(
   let changed = 0;
   for (const t of result.model.threats ?? []) {
     const was = before.get(t.id);
-    if (was !== undefined && t.origin !== 'manual' && was !== JSON.stringify(t)) changed++;
+    if (was !== undefined && t.origin !== 'manual' && !t.orphaned && was !== JSON.stringify(t)) changed++;
   }
   const { added, kept, orphaned, dropped, manual } = result.merge;
   summary.analysis = {
