@@ -152,6 +152,17 @@ function suite(name: string, setup: () => Promise<{ app: FastifyInstance; close:
       expect([...names.values()]).not.toContain('upload');
     });
 
+    it.skipIf(pad === 0 || corpus.length === 0)('reads a large .tm7 of the corpus, named after its file', async () => {
+      const name = 'Derrezed-Fez__ip-fingerprinting__Threat-Model.tm7';
+      const text = readFileSync(`${CORPUS}/${name}`, 'utf8');
+      expect(text.length).toBeGreaterThan(64 * 1024);
+      const r = await upload(text, 'application/xml', name);
+      expect(r.statusCode, r.body.slice(0, 300)).toBe(201);
+      expect(r.json().summary).toMatchObject({ format: 'tm7', nameFrom: 'filename', elements: 9, flows: 16 });
+      const got = (await app.inject(`/api/models/${r.json().id}`)).json().model.metadata.name;
+      expect(got).toBe('Derrezed-Fez__ip-fingerprinting__Threat-Model');
+    });
+
     it('names the file in a failure of another format, and refuses a file name over the query limit', async () => {
       const broken = await upload('<ThreatModel><DrawingSurfaceList>', 'application/xml', 'broken.tm7');
       expect(broken.statusCode).toBe(400);
