@@ -104,7 +104,10 @@ journeys('journey: drawing and re-attaching flows (issue 16, points 1 and 2)', (
     const browser = node('Browser');
     await browser.hover();
     const top = browser.locator('.bw-port[data-handlepos="top"]');
-    await expect.poll(async () => Number(await top.evaluate((el) => getComputedStyle(el).opacity))).toBe(1);
+    // (The tests are type-checked without the DOM's types; the function runs in the page.)
+    type Styles = { getComputedStyle: (el: unknown) => { opacity: string } };
+    const opacity = () => top.evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).opacity);
+    await expect.poll(async () => Number(await opacity())).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'flows-1-ports-on-hover.png') });
 
     // From the browser's top edge to the web app's bottom edge.
@@ -134,7 +137,8 @@ journeys('journey: drawing and re-attaching flows (issue 16, points 1 and 2)', (
 
     // Two arcs, two labels side by side ("Data flow" twice, not "Data flow flow").
     const edge = (flowId: string) => page.locator(`.react-flow__edge[data-id="${flowId}"]`);
-    const paths = await page.locator('.react-flow__edge-path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')));
+    const pathOf = (i: number) => page.locator('.react-flow__edge-path').nth(i).getAttribute('d');
+    const paths = [await pathOf(0), await pathOf(1)];
     expect(paths[0]).not.toBe(paths[1]);
     for (const d of paths) expect(d).toMatch(/ Q /);
     const labelOf = (flowId: string) => edge(flowId).locator('.react-flow__edge-textwrapper');

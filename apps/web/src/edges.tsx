@@ -36,7 +36,7 @@ function endOf(node: InternalNode | undefined): FlowEnd | undefined {
 type End = 'source' | 'target';
 
 /** Dragging one end of a flow: follows the pointer, and on release attaches the flow to the shape under it. */
-function useEndDrag(id: string) {
+function useEndDrag(id: string, attached: { source: string; target: string }) {
   const editor = useEditor();
   const [live, setLive] = useState<{ end: End; at: { x: number; y: number } } | undefined>();
   const start = (end: End) => (e: ReactPointerEvent<Element>) => {
@@ -55,7 +55,8 @@ function useEndDrag(id: string) {
         .map((el) => el.closest('.react-flow__node'))
         .find((el) => el !== null);
       const to = node?.getAttribute('data-id');
-      if (to) editor.reconnect?.(id, end, to);
+      // Dropped on one of its own shapes (or nowhere): the flow stays as it was, and no edit is made.
+      if (to && to !== attached.source && to !== attached.target) editor.reconnect?.(id, end, to);
     };
     target.addEventListener('pointermove', move as EventListener);
     target.addEventListener('pointerup', up as EventListener);
@@ -68,7 +69,7 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   const editor = useEditor();
   const stored = data?.element.path ?? {};
   const { path, start } = usePointDrag(stored, (p) => editor.setPath(id, p));
-  const ends = useEndDrag(id);
+  const ends = useEndDrag(id, { source, target });
   let from = endOf(useInternalNode(source));
   let to = endOf(useInternalNode(target));
   if (!from || !to) return null;
