@@ -32,12 +32,12 @@ const yamlTypos = [
   '        kind: proces',
   '        name: A',
   '        typeId: GE.P',
-  '        position: { x: 0, y: 0 }',
+  '        position: { x: 0, y: 0, width: 120, height: 60 }',
   '      - id: b',
   '        kind: dataStore',
   '        nme: B',
   '        typeId: GE.DS',
-  '        position: { x: 0, y: 100 }',
+  '        position: { x: 0, y: 100, width: 120, height: 60 }',
   '',
 ].join('\n');
 
