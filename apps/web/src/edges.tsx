@@ -23,6 +23,8 @@ const NUDGE: Record<string, [number, number]> = {
 /** The editor's flow labels: 10 px text with 4 px by 2 px padding (styles.css), measured as the report measures. */
 const LABEL_FONT = 10;
 const GLYPH = 0.56;
+/** How far along the flow its end handles sit from the shapes, in diagram units. */
+const END_INSET = 16;
 
 /** A node as the geometry sees it: its kind and its box, where it is now (also while it is dragged). */
 function endOf(node: InternalNode | undefined): FlowEnd | undefined {
@@ -91,6 +93,10 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   });
   const mid = geometry.middle;
   const editing = selected && !editor.readOnly;
+  // The ends' handles sit a little way along the flow, off the shapes' connection points (which
+  // a new flow may start from while this one is selected).
+  const length = Math.hypot(mid.x - geometry.curve.start.x, mid.y - geometry.curve.start.y) * 2;
+  const inset = Math.min(0.3, END_INSET / (length || 1));
   const label = geometry.label;
   return (
     <>
@@ -111,8 +117,8 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
         <EdgeLabelRenderer>
           {(
             [
-              ['source', geometry.curve.start, 'Drag onto another shape to move the start of the flow'],
-              ['target', geometry.curve.end, 'Drag onto another shape to move the end of the flow'],
+              ['source', geometry.at(inset), 'Drag onto another shape to move the start of the flow'],
+              ['target', geometry.at(1 - inset), 'Drag onto another shape to move the end of the flow'],
             ] as const
           ).map(([end, p, title]) => (
             <button

@@ -39,9 +39,7 @@ function Handles() {
           position={position}
           isConnectable={!readOnly}
           className={`bw-handle bw-port${readOnly ? ' bw-port-inert' : ''}`}
-          {...(readOnly
-            ? {}
-            : { title: 'Drag to another shape to draw a flow', 'aria-label': `Draw a flow from the ${side} side` })}
+          {...(readOnly ? {} : { title: 'Drag to another shape to draw a flow' })}
         />
       ))}
       <Handle
