@@ -124,6 +124,8 @@ function Editor({ id }: { id: string }) {
   const pending = useRef<Action[] | undefined>([]);
   // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
   const [fitOnOpen, setFitOnOpen] = useState(false);
+  // What the last Auto-layout did or why it left the diagram (shown while that diagram is open).
+  const [layoutNote, setLayoutNote] = useState<{ diagramId: string; text: string } | undefined>();
   // Threats regenerate after every diagram edit, unless the analysis is too slow for that on this
   // model: then they regenerate on demand (a button), and the panel says they may be out of date.
   const autoThreats = useRef(true);
@@ -476,9 +478,9 @@ function Editor({ id }: { id: string }) {
   useEffect(() => {
     if (!diagram || laidOut.current.has(diagram.id) || !needsLayout(diagram)) return;
     laidOut.current.add(diagram.id);
-    import('./layout.js').then(async ({ autoLayout }) => {
-      const rects = await autoLayout(diagram);
-      apply({ type: 'layout', diagramId: diagram.id, rects });
+    import('./layout.js').then(async ({ planLayout }) => {
+      const { layout } = await planLayout(diagram);
+      apply({ type: 'layout', diagramId: diagram.id, rects: layout.rects, handles: layout.handles });
       setTimeout(() => flowApi.fitView({ duration: 0 }), 60);
     });
   }, [diagram, apply, flowApi]);
@@ -720,18 +722,24 @@ function Editor({ id }: { id: string }) {
               <>
                 <button
                   type="button"
-                  title="Lay the diagram out left to right along its flows (undo puts it back)"
+                  title="Lay the diagram out left to right along its flows, kept only when it is better: fewer flows through shapes, overlaps and crossings (undo puts it back)"
                   disabled={!diagram.elements.some((e) => e.kind !== 'dataFlow')}
                   onClick={async () => {
                     // elkjs is large: it loads the first time it is used.
-                    const { autoLayout } = await import('./layout.js');
-                    const rects = await autoLayout(diagram);
-                    apply({ type: 'layout', diagramId: diagram.id, rects });
+                    const { planLayout } = await import('./layout.js');
+                    const plan = await planLayout(diagram);
+                    setLayoutNote({ diagramId: diagram.id, text: plan.message });
+                    if (!plan.apply) return;
+                    const { rects, handles } = plan.layout;
+                    apply({ type: 'layout', diagramId: diagram.id, rects, handles });
                     setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
                   }}
                 >
                   Auto-layout
                 </button>
+                <span className="bw-muted bw-layout-note" role="status" aria-live="polite">
+                  {layoutNote?.diagramId === diagram.id ? layoutNote.text : ''}
+                </span>
                 <button
                   type="button"
                   disabled={nodeIds.length !== 2}

@@ -1,2 +1,5 @@
-/** Auto-layout: the report package's (the SVG renderer lays out with the same code). */
-export { autoLayout } from '@bulwark/report';
+/**
+ * Auto-layout: the report package's (the SVG renderer lays out with the same code). `planLayout`
+ * keeps a layout only when it is measurably better and says why it did or did not.
+ */
+export { autoLayout, planLayout } from '@bulwark/report';

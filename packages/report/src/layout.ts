@@ -346,6 +346,23 @@ export async function layoutDiagram(
     : nodes;
   for (const [n, i] of sorted.entries()) order.set(i.element.id, n);
   root.edges = readingOrderEdges(flows, order);
+  // A placed shape no flow touches would go to the first column: an unseen edge from the shape
+  // left of it in the same boundary keeps it where it is read (a database drawn right of the web
+  // app stays right of it).
+  if (placedAll) {
+    const touched = new Set(flows.flatMap((f) => [f.source, f.target]));
+    const cx = (i: (typeof nodes)[number]) => i.rect.x + i.rect.width / 2;
+    for (const item of nodes) {
+      if (touched.has(item.element.id)) continue;
+      const up = parent.get(item.element.id);
+      let left: (typeof nodes)[number] | undefined;
+      for (const other of nodes)
+        if (other !== item && parent.get(other.element.id) === up && cx(other) < cx(item) - 1)
+          if (!left || cx(other) > cx(left)) left = other;
+      if (left)
+        root.edges.push({ id: `@order:${item.element.id}`, sources: [left.element.id], targets: [item.element.id] });
+    }
+  }
   const ELK = await loadElk();
   const done = await new ELK().layout(root);
   const rects: Record<string, Rect> = {};
@@ -444,9 +461,9 @@ export interface LayoutPlan {
 /**
  * Auto-layout that keeps a layout only when it is measurably better (`compareQuality`: flows
  * through shapes, overlaps, crossings, then length) and the analysis is unchanged (every flow
- * crosses the same trust boundaries). A diagram with unplaced shapes is always laid out. Two
- * layouts are tried on a placed diagram, one from the flows alone and one keeping the order the
- * shapes have now, and the better one is proposed.
+ * crosses the same trust boundaries). A diagram with unplaced shapes is always laid out. On a
+ * placed diagram the layout from the flows is tried first, and taken when it is better; else the
+ * layout keeping the order the shapes have now, and the better of the two is proposed.
  */
 export async function planLayout(diagram: Diagram): Promise<LayoutPlan> {
   if (needsLayout(diagram)) {
@@ -457,7 +474,7 @@ export async function planLayout(diagram: Diagram): Promise<LayoutPlan> {
   const before = measureLayout(diagram);
   let best: { layout: LayoutResult; after: LayoutQuality } | undefined;
   let changed = 0;
-  for (const strategy of ['interactive', 'layered'] as const) {
+  for (const strategy of ['layered', 'interactive'] as const) {
     const layout = await layoutDiagram(diagram, strategy);
     const moved = changedCrossings(diagram, applyLayout(diagram, layout));
     if (moved > 0) {
@@ -466,6 +483,8 @@ export async function planLayout(diagram: Diagram): Promise<LayoutPlan> {
     }
     const after = measureLayout(diagram, layout.rects, layout.handles);
     if (!best || compareQuality(after, best.after) < 0) best = { layout, after };
+    // The first layout better than the diagram is taken (each costs an ELK run, the first a slow one).
+    if (compareQuality(after, before) < 0) break;
   }
   if (!best) {
     const layout = await layoutDiagram(diagram);

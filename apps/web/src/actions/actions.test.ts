@@ -195,6 +195,27 @@ describe('actions', () => {
       );
   });
 
+  it('layout: new rectangles, and each flow given bent through its handle or straight (stale end points dropped)', () => {
+    const model = perform(base(), {
+      type: 'setPath',
+      diagramId: 'main',
+      id: 'f1',
+      path: { source: { x: 1, y: 2 }, target: { x: 3, y: 4 }, handle: { x: 5, y: 6 }, sourcePort: 'East' },
+    });
+    const rects = { user: { x: 80, y: 80, width: 100, height: 60 }, web: { x: 320, y: 60, width: 100, height: 100 } };
+    const bent = perform(model, { type: 'layout', diagramId: 'main', rects, handles: { f1: { x: 250, y: 20 } } });
+    const els = bent.diagrams[0]?.elements ?? [];
+    expect(els.find((e) => e.id === 'user')).toMatchObject({ position: rects.user });
+    expect(els.find((e) => e.id === 'f1')).toMatchObject({ path: { handle: { x: 250, y: 20 } } });
+    expect(els.find((e) => e.id === 'f1')).not.toHaveProperty('path.source');
+    const straight = perform(model, { type: 'layout', diagramId: 'main', rects, handles: { f1: null } });
+    expect(straight.diagrams[0]?.elements.find((e) => e.id === 'f1')).not.toHaveProperty('path');
+    // Without handles (an older caller), flows are left as they are.
+    const kept = perform(model, { type: 'layout', diagramId: 'main', rects });
+    expect(kept.diagrams[0]?.elements.find((e) => e.id === 'f1')).toMatchObject({ path: { handle: { x: 5, y: 6 } } });
+    expect(ThreatModelSchema.safeParse(bent).success).toBe(true);
+  });
+
   it('moving a box boundary takes what is inside it along; a move that moves nothing changes nothing', () => {
     const model = buildModel('Shop')
       .entity('user', { position: { x: 0, y: 0, width: 100, height: 60 } })

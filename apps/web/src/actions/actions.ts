@@ -19,7 +19,17 @@ import type {
 export type Action =
   | { type: 'add'; diagramId: string; element: Element }
   | { type: 'paste'; diagramId: string; elements: Element[] }
-  | { type: 'layout'; diagramId: string; rects: Record<string, Rect> }
+  /**
+   * Auto-layout (`planLayout`): shapes and box boundaries to new rectangles; each flow in
+   * `handles` bent through its handle or, for `null`, straight (its stored end points and ports,
+   * which belonged to the old places, dropped).
+   */
+  | {
+      type: 'layout';
+      diagramId: string;
+      rects: Record<string, Rect>;
+      handles?: Record<string, { x: number; y: number } | null>;
+    }
   | { type: 'move'; diagramId: string; positions: Record<string, { x: number; y: number }> }
   | { type: 'resize'; diagramId: string; id: string; rect: Rect }
   | { type: 'connect'; diagramId: string; id: string; source: string; target: string; typeId: string; name: string }
@@ -185,6 +195,11 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
     case 'layout':
       return mapDiagram(model, action.diagramId, (els) =>
         els.map((e) => {
+          if (e.kind === 'dataFlow' && action.handles && e.id in action.handles) {
+            const handle = action.handles[e.id];
+            const { path: _old, ...rest } = e;
+            return handle ? { ...rest, path: { handle } } : rest;
+          }
           const rect = action.rects[e.id];
           return rect && e.kind !== 'dataFlow' && !(e.kind === 'trustBoundary' && e.shape === 'line')
             ? ({ ...e, position: rect } as Element)
