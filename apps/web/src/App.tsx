@@ -4,16 +4,20 @@
  * any answer says the session is gone) it shows the sign-in page, and after signing in the page
  * the hash names.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { getMe, isSignedOut, type Me, onSignedOut, signOut } from './api.js';
 import { signOutQuestion } from './draftKeys.js';
 import { countDrafts, forgetAllDrafts, setDraftOwner } from './drafts.js';
 import { mayLeave } from './leaveGuard.js';
 import { ModelsPage } from './ModelsPage.js';
-import { ModelView } from './ModelView.js';
 import { AccountStrip, SignInPage } from './SignInPage.js';
-import { TemplateEditor } from './TemplateEditor.js';
-import { TemplatesPage } from './TemplatesPage.js';
+
+// The editor (React Flow, elkjs, the engine) and the template pages are loaded when first shown:
+// the models page, where everyone starts, downloads none of them.
+const ModelView = lazy(() => import('./ModelView.js').then((m) => ({ default: m.ModelView })));
+const TemplateEditor = lazy(() => import('./TemplateEditor.js').then((m) => ({ default: m.TemplateEditor })));
+const TemplatesPage = lazy(() => import('./TemplatesPage.js').then((m) => ({ default: m.TemplatesPage })));
+const loading = <p className="bw-page bw-muted">Loading…</p>;
 
 function route(): { page: 'models' | 'templates' } | { page: 'model' | 'template'; id: string } {
   const m = /^#\/(models|templates)\/(.+)$/.exec(window.location.hash);
@@ -79,7 +83,7 @@ export function App() {
     [],
   );
 
-  if (session.state === 'checking') return <p className="bw-page bw-muted">Loading…</p>;
+  if (session.state === 'checking') return loading;
   if (session.state === 'unreachable')
     return (
       <main className="bw-page">
@@ -94,9 +98,24 @@ export function App() {
   if (session.state === 'signed-out')
     return <SignInPage onSignedIn={(user) => setSession(signedIn({ user, mode: 'team' }))} />;
 
-  if (current.page === 'model') return <ModelView key={current.id} id={current.id} />;
-  if (current.page === 'template') return <TemplateEditor key={current.id} id={current.id} />;
-  if (current.page === 'templates') return <TemplatesPage />;
+  if (current.page === 'model')
+    return (
+      <Suspense fallback={loading}>
+        <ModelView key={current.id} id={current.id} />
+      </Suspense>
+    );
+  if (current.page === 'template')
+    return (
+      <Suspense fallback={loading}>
+        <TemplateEditor key={current.id} id={current.id} />
+      </Suspense>
+    );
+  if (current.page === 'templates')
+    return (
+      <Suspense fallback={loading}>
+        <TemplatesPage />
+      </Suspense>
+    );
   const team = session.me.mode === 'team';
   return (
     <>

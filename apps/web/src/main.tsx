@@ -1,4 +1,6 @@
 /** Entry point of the web app. */
+// First: before any module makes a zod schema (see the module).
+import './zodWithoutEval.js';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { StrictMode } from 'react';
