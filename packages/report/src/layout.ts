@@ -170,7 +170,7 @@ function halfway(points: readonly Point[]): Point | undefined {
 }
 
 /** Sideways offsets tried, in order, for a flow whose straight line and ELK route both run through a shape. */
-const DETOURS = [40, -40, 80, -80, 120, -120, 180, -180, 260, -260];
+const DETOURS = [40, -40, 80, -80, 120, -120, 180, -180, 260, -260, 360, -360, 480, -480];
 
 /**
  * Each flow's handle for the new rectangles: straight when the straight line is clear of other
@@ -224,6 +224,8 @@ function flowHandles(
     const candidates: (Point | undefined)[] = [
       undefined,
       ...(routeMid ? [{ x: Math.round(routeMid.x), y: Math.round(routeMid.y) }] : []),
+      // ELK's own bends: a curve through one of them follows its route around the shapes.
+      ...(route ?? []).slice(1, -1).map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) })),
       ...DETOURS.map((off) => ({ x: Math.round(mid.x + normal.x * off), y: Math.round(mid.y + normal.y * off) })),
     ];
     let best: { handle: Point | undefined; hits: number } | undefined;
