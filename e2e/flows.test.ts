@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { DataFlow, Element, ThreatModel } from '@bulwark/core';
+import { flowGeometry, flowPathData } from '@bulwark/report';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { journeys, SCREENSHOTS } from './browser.js';
@@ -187,6 +188,30 @@ journeys('journey: drawing and re-attaching flows (issue 16, points 1 and 2)', (
     expect(moved.end).toEqual({ x: 680, y: 180 });
     expect(moved.start).toEqual({ x: 320, y: 420 });
     await page.screenshot({ path: join(SCREENSHOTS, 'flows-4-reattached.png') });
+
+    // Moving a shape: its flows follow, attached where the report's geometry says.
+    const before = await box(browser);
+    await drag(page, centre(before), { x: centre(before).x + 300, y: centre(before).y - 40 });
+    await expect.poll(() => page.locator('.bw-save').innerText(), SAVED).toBe('Saved');
+    const model = ((await api(server.url, `api/models/${id}`)).body as { model: ThreatModel }).model;
+    const rect = (elementId: string) => {
+      const e = model.diagrams[0]?.elements.find((x) => x.id === elementId);
+      if (!e || !('position' in e) || !e.position) throw new Error(`no position for ${elementId}`);
+      return e.position;
+    };
+    expect(rect('browser').x).toBeGreaterThan(300);
+    const expected = flowGeometry({
+      source: { kind: 'process', rect: rect('web') },
+      target: { kind: 'externalEntity', rect: rect('browser') },
+    });
+    await expect
+      .poll(() =>
+        edge(response?.id ?? '')
+          .locator('.react-flow__edge-path')
+          .getAttribute('d'),
+      )
+      .toBe(flowPathData(expected.curve));
+    await page.screenshot({ path: join(SCREENSHOTS, 'flows-5-shape-moved.png') });
     expect(errors).toEqual([]);
   }, 90_000);
 });
