@@ -14,9 +14,14 @@ import { AccountStrip, SignInPage } from './SignInPage.js';
 
 // The editor (React Flow, elkjs, the engine) and the template pages are loaded when first shown:
 // the models page, where everyone starts, downloads none of them.
-const ModelView = lazy(() => import('./ModelView.js').then((m) => ({ default: m.ModelView })));
-const TemplateEditor = lazy(() => import('./TemplateEditor.js').then((m) => ({ default: m.TemplateEditor })));
-const TemplatesPage = lazy(() => import('./TemplatesPage.js').then((m) => ({ default: m.TemplatesPage })));
+const code = {
+  model: () => import('./ModelView.js'),
+  template: () => import('./TemplateEditor.js'),
+  templates: () => import('./TemplatesPage.js'),
+};
+const ModelView = lazy(() => code.model().then((m) => ({ default: m.ModelView })));
+const TemplateEditor = lazy(() => code.template().then((m) => ({ default: m.TemplateEditor })));
+const TemplatesPage = lazy(() => code.templates().then((m) => ({ default: m.TemplatesPage })));
 const loading = <p className="bw-page bw-muted">Loading…</p>;
 
 function route(): { page: 'models' | 'templates' } | { page: 'model' | 'template'; id: string } {
@@ -52,6 +57,11 @@ type Session =
   | { state: 'signed-out' }
   | { state: 'signed-in'; me: Me }
   | { state: 'unreachable'; message: string };
+
+// Opened at a page's address (a link to a model): its code is fetched while /api/me is asked,
+// not after it answers. A failure here is the lazy component's to show.
+const first = route().page;
+if (first !== 'models') code[first]().catch(() => {});
 
 export function App() {
   const [current, setCurrent] = useState(route);
