@@ -480,7 +480,7 @@ function Editor({ id }: { id: string }) {
     laidOut.current.add(diagram.id);
     import('./layout.js').then(async ({ planLayout }) => {
       const { layout } = await planLayout(diagram);
-      apply({ type: 'layout', diagramId: diagram.id, rects: layout.rects, handles: layout.handles });
+      apply({ type: 'layout', diagramId: diagram.id, ...layout });
       setTimeout(() => flowApi.fitView({ duration: 0 }), 60);
     });
   }, [diagram, apply, flowApi]);
@@ -730,8 +730,7 @@ function Editor({ id }: { id: string }) {
                     const plan = await planLayout(diagram);
                     setLayoutNote({ diagramId: diagram.id, text: plan.message });
                     if (!plan.apply) return;
-                    const { rects, handles } = plan.layout;
-                    apply({ type: 'layout', diagramId: diagram.id, rects, handles });
+                    apply({ type: 'layout', diagramId: diagram.id, ...plan.layout });
                     setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
                   }}
                 >

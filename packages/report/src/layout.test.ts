@@ -179,6 +179,30 @@ describe('planLayout', () => {
     }
   });
 
+  it('moves a line boundary with the layout so that it crosses the same flows', async () => {
+    // The Internet boundary between the browser and the web app; the database drawn in the way.
+    const model = buildModel('m')
+      .entity('browser', { position: { x: 0, y: 0, width: 150, height: 60 } })
+      .store('db', { position: { x: 250, y: 0, width: 150, height: 60 } })
+      .process('web', { position: { x: 500, y: -20, width: 100, height: 100 } })
+      .line('internet', { x: 200, y: -200 }, { x: 200, y: 300 })
+      .flow('browser', 'web', undefined, { id: 'request' })
+      .flow('web', 'db', undefined, { id: 'query' })
+      .build();
+    const diagram = model.diagrams[0];
+    if (!diagram) throw new Error('no diagram');
+    const crossed = (d: Diagram) =>
+      computeInteractions({ ...model, diagrams: [d] }).flows.map((f) => [f.flow.id, f.crossed.map((b) => b.id)]);
+    expect(crossed(diagram)).toEqual([
+      ['request', ['internet']],
+      ['query', []],
+    ]);
+    const plan = await planLayout(diagram);
+    expect(plan.apply).toBe(true);
+    expect(plan.layout.lines?.internet).toBeDefined();
+    expect(crossed(applyLayout(diagram, plan.layout))).toEqual(crossed(diagram));
+  });
+
   it('always lays out a diagram with unplaced shapes', async () => {
     const d = buildModel('m').entity('a').process('b').flow('a', 'b').build().diagrams[0];
     if (!d) throw new Error('no diagram');

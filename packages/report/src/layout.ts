@@ -19,6 +19,8 @@ import {
   type Diagram,
   type Element,
   type Point,
+  pathsIntersect,
+  preparePath,
   type Rect,
   type ThreatModel,
 } from '@bulwark/core';
@@ -98,6 +100,8 @@ export type LayoutStrategy =
 export interface LayoutResult {
   rects: Record<string, Rect>;
   handles: Record<string, Point | null>;
+  /** New straight lines for line boundaries, placed so each crosses the same flows as before. */
+  lines?: Record<string, { source: Point; target: Point }>;
 }
 
 /**
@@ -389,7 +393,10 @@ export async function layoutDiagram(
     const at = (p: { x: number; y: number }) => ({ x: p.x + MARGIN, y: p.y + MARGIN });
     routes.set(edge.id, [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map(at));
   }
-  return { rects, handles: options.handles === false ? {} : flowHandles(diagram, rects, routes) };
+  if (options.handles === false) return { rects, handles: {} };
+  const handles = flowHandles(diagram, rects, routes);
+  const lines = placeLines(diagram, applyLayout(diagram, { rects, handles }));
+  return { rects, handles, ...(Object.keys(lines).length > 0 ? { lines } : {}) };
 }
 
 /** Whether a diagram has shapes that were never placed (a model written as code): auto-layout draws them. */
@@ -416,10 +423,98 @@ export function applyLayout(diagram: Diagram, layout: LayoutResult): Diagram {
         const { path: _old, ...rest } = e;
         return handle ? { ...rest, path: { handle } } : rest;
       }
+      if (e.kind === 'trustBoundary' && e.shape === 'line') {
+        const line = layout.lines?.[e.id];
+        return line ? { ...e, path: { source: line.source, target: line.target } } : e;
+      }
       const rect = layout.rects[e.id];
-      return rect && !(e.kind === 'trustBoundary' && e.shape === 'line') ? ({ ...e, position: rect } as Element) : e;
+      return rect ? ({ ...e, position: rect } as Element) : e;
     }),
   };
+}
+
+/** The open stretches between the given intervals (sorted, merged), as their middles, and one beyond each end. */
+function gaps(intervals: [number, number][], beyond: number): number[] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [a, b] of sorted) {
+    if (end !== Number.NEGATIVE_INFINITY && a > end + 4) out.push((end + a) / 2);
+    end = Math.max(end, b);
+  }
+  const first = sorted[0];
+  return first ? [...out, first[0] - beyond, end + beyond] : out;
+}
+
+/**
+ * New places for the line boundaries of a laid-out diagram: each a straight line in a gap between
+ * the columns (or rows) of shapes, across all of them or part, chosen so that it crosses exactly
+ * the flows it crossed before (the analysis then finds every crossing unchanged). A line no
+ * candidate fits keeps its place (and `planLayout` then refuses the layout, saying why).
+ */
+function placeLines(before: Diagram, laid: Diagram): Record<string, { source: Point; target: Point }> {
+  const lines = before.elements.filter(
+    (e): e is Extract<Element, { kind: 'trustBoundary' }> =>
+      e.kind === 'trustBoundary' && e.shape === 'line' && !!e.path?.source && !!e.path?.target,
+  );
+  if (lines.length === 0) return {};
+  const wanted = new Map<string, string>(lines.map((l) => [l.id, '']));
+  const model = (d: Diagram) => ({ diagrams: [d] }) as unknown as ThreatModel;
+  const crossedBy = new Map<string, string[]>();
+  for (const f of computeInteractions(model(before)).flows)
+    for (const b of f.crossed) if (wanted.has(b.id)) crossedBy.set(b.id, [...(crossedBy.get(b.id) ?? []), f.flow.id]);
+  const rects = new Map<string, Rect>();
+  for (const e of laid.elements)
+    if ('position' in e && e.position && e.kind !== 'trustBoundary') rects.set(e.id, e.position);
+  const boxes = [...rects.values()];
+  if (boxes.length === 0) return {};
+  const paths: { id: string; path: ReturnType<typeof preparePath> }[] = [];
+  for (const e of laid.elements) {
+    if (e.kind !== 'dataFlow') continue;
+    const a = rects.get(e.source);
+    const b = rects.get(e.target);
+    if (!a || !b) continue;
+    paths.push({ id: e.id, path: preparePath(centre(a), centre(b), e.path?.handle) });
+  }
+  const top = Math.min(...boxes.map((r) => r.y)) - 40;
+  const bottom = Math.max(...boxes.map((r) => r.y + r.height)) + 40;
+  const left = Math.min(...boxes.map((r) => r.x)) - 40;
+  const right = Math.max(...boxes.map((r) => r.x + r.width)) + 40;
+  const xs = gaps(
+    boxes.map((r) => [r.x, r.x + r.width]),
+    30,
+  );
+  const ys = gaps(
+    boxes.map((r) => [r.y, r.y + r.height]),
+    30,
+  );
+  const candidates: { source: Point; target: Point }[] = [
+    ...xs.map((x) => ({ source: { x, y: top }, target: { x, y: bottom } })),
+    ...ys.map((y) => ({ source: { x: left, y }, target: { x: right, y } })),
+  ];
+  // Part of a column gap: from the top or bottom edge to a gap between the rows.
+  for (const x of xs)
+    for (const y of ys) {
+      candidates.push({ source: { x, y: top }, target: { x, y } }, { source: { x, y }, target: { x, y: bottom } });
+    }
+  const crossing = (c: { source: Point; target: Point }) => {
+    const line = preparePath(c.source, c.target);
+    return paths
+      .filter((p) => pathsIntersect(p.path, line))
+      .map((p) => p.id)
+      .sort()
+      .join(' ');
+  };
+  const out: Record<string, { source: Point; target: Point }> = {};
+  for (const l of lines) {
+    const want = [...(crossedBy.get(l.id) ?? [])].sort().join(' ');
+    const fit = candidates.find((c) => crossing(c) === want);
+    if (fit) {
+      const round = (p: Point) => ({ x: Math.round(p.x), y: Math.round(p.y) });
+      out[l.id] = { source: round(fit.source), target: round(fit.target) };
+    }
+  }
+  return out;
 }
 
 /** Which trust boundaries each flow crosses, as the analysis computes it (flow id -> sorted boundary ids). */

@@ -214,6 +214,21 @@ describe('actions', () => {
     const kept = perform(model, { type: 'layout', diagramId: 'main', rects });
     expect(kept.diagrams[0]?.elements.find((e) => e.id === 'f1')).toMatchObject({ path: { handle: { x: 5, y: 6 } } });
     expect(ThreatModelSchema.safeParse(bent).success).toBe(true);
+    // Line boundaries given move as straight lines.
+    const lined = buildModel('m')
+      .entity('a')
+      .line('l', { x: 0, y: 0 }, { x: 0, y: 100 }, { handle: { x: 20, y: 50 } })
+      .build();
+    const moved = perform(lined, {
+      type: 'layout',
+      diagramId: 'main',
+      rects: {},
+      lines: { l: { source: { x: 50, y: 0 }, target: { x: 50, y: 300 } } },
+    });
+    expect(moved.diagrams[0]?.elements.find((e) => e.id === 'l')).toMatchObject({
+      path: { source: { x: 50, y: 0 }, target: { x: 50, y: 300 } },
+    });
+    expect(moved.diagrams[0]?.elements.find((e) => e.id === 'l')).not.toHaveProperty('path.handle');
   });
 
   it('moving a box boundary takes what is inside it along; a move that moves nothing changes nothing', () => {

@@ -29,6 +29,8 @@ export type Action =
       diagramId: string;
       rects: Record<string, Rect>;
       handles?: Record<string, { x: number; y: number } | null>;
+      /** Line boundaries moved with the layout (so each crosses the same flows), as straight lines. */
+      lines?: Record<string, { source: { x: number; y: number }; target: { x: number; y: number } }>;
     }
   | { type: 'move'; diagramId: string; positions: Record<string, { x: number; y: number }> }
   | { type: 'resize'; diagramId: string; id: string; rect: Rect }
@@ -200,6 +202,8 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
             const { path: _old, ...rest } = e;
             return handle ? { ...rest, path: { handle } } : rest;
           }
+          const line = e.kind === 'trustBoundary' && e.shape === 'line' ? action.lines?.[e.id] : undefined;
+          if (line) return { ...e, path: { source: line.source, target: line.target } };
           const rect = action.rects[e.id];
           return rect && e.kind !== 'dataFlow' && !(e.kind === 'trustBoundary' && e.shape === 'line')
             ? ({ ...e, position: rect } as Element)
