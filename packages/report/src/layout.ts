@@ -27,8 +27,10 @@ import {
 import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { flowLanes } from './flowGeometry.js';
 import {
+  boxOf,
   compareQuality,
   flowPath,
+  Grid,
   type LayoutQuality,
   measureLayout,
   type PlacedShape,
@@ -196,6 +198,9 @@ function flowHandles(
     if (rect) shapes.push({ id: e.id, kind: e.kind, rect });
   }
   const byId = new Map(shapes.map((s) => [s.id, s]));
+  // Shapes in a grid of buckets, so each candidate path is checked only against the shapes near it.
+  const grid = new Grid<PlacedShape>(200);
+  for (const s of shapes) grid.add(boxOf([s.rect, { x: s.rect.x + s.rect.width, y: s.rect.y + s.rect.height }]), s);
   const flows = diagram.elements.filter((e): e is Extract<Element, { kind: 'dataFlow' }> => e.kind === 'dataFlow');
   // Flows left without a handle between the same two shapes are drawn on lanes beside each other.
   const lanes = flowLanes(flows.map((f) => ({ id: f.id, source: f.source, target: f.target })));
@@ -207,15 +212,8 @@ function flowHandles(
     const lane = lanes.get(e.id);
     const hits = (h: Point | undefined) => {
       const path = flowPath(a, b, h, !h && lane ? { lane, reversed: e.source > e.target } : undefined);
-      const xs = path.map((p) => p.x);
-      const ys = path.map((p) => p.y);
-      const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
       let n = 0;
-      for (const s of shapes) {
-        const r = s.rect;
-        if (s === a || s === b || r.x > x1 || r.x + r.width < x0 || r.y > y1 || r.y + r.height < y0) continue;
-        if (pathThroughShape(path, s)) n++;
-      }
+      for (const s of grid.near(boxOf(path))) if (s !== a && s !== b && pathThroughShape(path, s)) n++;
       return n;
     };
     const ca = { x: a.rect.x + a.rect.width / 2, y: a.rect.y + a.rect.height / 2 };

@@ -104,14 +104,16 @@ function segmentsIntersect(a: Point, b: Point, c: Point, d: Point): boolean {
   );
 }
 
-interface Box {
+/** An axis-aligned box by its corners. */
+export interface Box {
   x0: number;
   y0: number;
   x1: number;
   y1: number;
 }
 
-function boxOf(points: readonly Point[]): Box {
+/** The box around some points. */
+export function boxOf(points: readonly Point[]): Box {
   const b = { x0: Number.POSITIVE_INFINITY, y0: Number.POSITIVE_INFINITY, x1: -Infinity, y1: -Infinity };
   for (const p of points) {
     b.x0 = Math.min(b.x0, p.x);
@@ -215,7 +217,7 @@ function pathLength(points: readonly Point[]): number {
  * A grid of buckets over the diagram, so that each flow is tested only against the shapes and
  * flows near it (a diagram of thousands of shapes is measured in well under a second).
  */
-class Grid<T> {
+export class Grid<T> {
   private readonly cells = new Map<number, T[]>();
   constructor(private readonly size: number) {}
   private keys(b: Box): number[] {
