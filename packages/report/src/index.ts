@@ -51,6 +51,7 @@ export {
   type LayoutQuality,
   measureLayout,
   type PlacedShape,
+  qualityChange,
   qualityWords,
 } from './layoutQuality.js';
 export { mdText, mermaidFlowchart, mermaidLabel, renderMarkdown } from './markdown.js';

@@ -35,6 +35,7 @@ import {
   measureLayout,
   type PlacedShape,
   pathThroughShape,
+  qualityChange,
   qualityWords,
 } from './layoutQuality.js';
 import { sizeOf } from './shapes.js';
@@ -597,12 +598,12 @@ export async function planLayout(diagram: Diagram): Promise<LayoutPlan> {
       apply: true,
       ...best,
       before,
-      message: `Laid out: ${qualityWords(best.after)} (was ${qualityWords(before)}).`,
+      message: `Laid out: ${qualityChange(before, best.after)}.`,
     };
   return {
     apply: false,
     ...best,
     before,
-    message: `The diagram is already as good: ${qualityWords(before)} (a new layout would have ${qualityWords(best.after)}). It was left as it is.`,
+    message: `The diagram is already as good, so it was left as it is: ${qualityChange(before, best.after, 'proposed')}.`,
   };
 }

@@ -6,6 +6,7 @@ import {
   type LayoutQuality,
   measureLayout,
   pathThroughShape,
+  qualityChange,
   qualityWords,
 } from './layoutQuality.js';
 
@@ -223,6 +224,14 @@ describe('compareQuality', () => {
     expect(compareQuality(q({ length: 1200 }), q({}))).toBeGreaterThan(0);
     // Reading order is for information only.
     expect(compareQuality(q({ againstReadingOrder: 2 }), q({}))).toBe(0);
+  });
+  it('says how the figures change', () => {
+    expect(qualityChange(q({ throughShapes: 2, length: 344 }), q({ length: 493 }))).toBe(
+      'flows through shapes 2 → 0, overlaps 0, crossings 0, length 344 → 493',
+    );
+    expect(qualityChange(q({}), q({ length: 1100 }), 'proposed')).toBe(
+      'flows through shapes 0, overlaps 0, crossings 0, length 1000 (a new layout: 1100)',
+    );
   });
   it('says the figures in words', () => {
     expect(qualityWords(q({ crossings: 1 }))).toBe('0 flows through shapes, 0 overlaps, 1 crossing, flows 1000 long');

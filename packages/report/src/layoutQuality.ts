@@ -366,3 +366,26 @@ export function qualityWords(q: LayoutQuality): string {
     `flows ${q.length} long`,
   ].join(', ');
 }
+
+/**
+ * How the figures change, in words: "flows through shapes 2 → 0, overlaps 1 → 0, crossings 0,
+ * length 344 → 493" (a figure that does not change is given once). With `was`, the figures the
+ * change would bring are put as "(a new layout: N)" instead of arrows.
+ */
+export function qualityChange(
+  before: LayoutQuality,
+  after: LayoutQuality,
+  mode: 'arrows' | 'proposed' = 'arrows',
+): string {
+  const parts: [string, number, number][] = [
+    ['flows through shapes', before.throughShapes, after.throughShapes],
+    ['overlaps', before.overlaps, after.overlaps],
+    ['crossings', before.crossings, after.crossings],
+    ['length', before.length, after.length],
+  ];
+  return parts
+    .map(([name, a, b]) =>
+      a === b ? `${name} ${a}` : mode === 'arrows' ? `${name} ${a} → ${b}` : `${name} ${a} (a new layout: ${b})`,
+    )
+    .join(', ');
+}
