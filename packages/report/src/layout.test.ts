@@ -205,6 +205,26 @@ describe('planLayout', () => {
     expect(crossed(applyLayout(diagram, plan.layout))).toEqual(crossed(diagram));
   });
 
+  it('leaves a diagram whose layout would change what a flow crosses, and says so', async () => {
+    // Two boundaries that overlap without one holding the other: the gateway sits in both, the
+    // user only in the first. No tree of containers keeps that.
+    const d = buildModel('m')
+      .boundary('zone', { position: { x: 0, y: 0, width: 400, height: 300 } })
+      .boundary('net', { position: { x: 250, y: 0, width: 400, height: 300 } })
+      .entity('user', { position: { x: 40, y: 100, width: 100, height: 60 } })
+      .process('gateway', { position: { x: 280, y: 100, width: 100, height: 100 } })
+      .process('app', { position: { x: 500, y: 400, width: 100, height: 100 } })
+      .flow('user', 'gateway')
+      .flow('gateway', 'app')
+      .build().diagrams[0];
+    if (!d) throw new Error('no diagram');
+    const plan = await planLayout(d);
+    expect(plan.apply).toBe(false);
+    expect(plan.message).toMatch(
+      /^The diagram was left as it is: a new layout would change which trust boundaries \d+ flows? cross/,
+    );
+  });
+
   it('always lays out a diagram with unplaced shapes', async () => {
     const d = buildModel('m').entity('a').process('b').flow('a', 'b').build().diagrams[0];
     if (!d) throw new Error('no diagram');
