@@ -491,10 +491,17 @@ function placeLines(before: Diagram, laid: Diagram): Record<string, { source: Po
     ...xs.map((x) => ({ source: { x, y: top }, target: { x, y: bottom } })),
     ...ys.map((y) => ({ source: { x: left, y }, target: { x: right, y } })),
   ];
-  // Part of a column gap: from the top or bottom edge to a gap between the rows.
+  // Part of a column gap: from the top or bottom edge to a gap between the rows, or between two
+  // such gaps; part of a row gap likewise.
   for (const x of xs)
-    for (const y of ys) {
+    for (const [i, y] of ys.entries()) {
       candidates.push({ source: { x, y: top }, target: { x, y } }, { source: { x, y }, target: { x, y: bottom } });
+      for (const y2 of ys.slice(i + 1)) candidates.push({ source: { x, y }, target: { x, y: y2 } });
+    }
+  for (const y of ys)
+    for (const [i, x] of xs.entries()) {
+      candidates.push({ source: { x: left, y }, target: { x, y } }, { source: { x, y }, target: { x: right, y } });
+      for (const x2 of xs.slice(i + 1)) candidates.push({ source: { x, y }, target: { x: x2, y } });
     }
   const crossing = (c: { source: Point; target: Point }) => {
     const line = preparePath(c.source, c.target);
