@@ -54,7 +54,7 @@ const rectOf = (m: ThreatModel, id: string): Rect | undefined => {
 journeys('journey: auto-layout keeps a layout only when it is better', (env) => {
   it('leaves a well-drawn diagram and says why; lays out one with the database in the way', async () => {
     const { page, server, errors } = env();
-    const note = page.getByRole('status').filter({ hasText: /Laid out|already as good|left as it is/ });
+    const note = page.locator('.bw-layout-note').filter({ hasText: /Laid out|already as good|left as it is/ });
 
     const good = await uploadModel(server.url, fourElements('Drawn well', { x: 650, y: 200 }));
     await page.goto(`${server.url}#/models/${good}`);

@@ -736,7 +736,7 @@ function Editor({ id }: { id: string }) {
                 >
                   Auto-layout
                 </button>
-                <span className="bw-muted bw-layout-note" role="status" aria-live="polite">
+                <span className="bw-muted bw-layout-note" aria-live="polite">
                   {layoutNote?.diagramId === diagram.id ? layoutNote.text : ''}
                 </span>
                 <button
