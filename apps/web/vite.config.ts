@@ -61,6 +61,13 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 2000,
     // Brotli at its best takes about 2 s of the build (precompress): known, not worth a warning.
-    rolldownOptions: { checks: { bundlerTimings: false } },
+    rolldownOptions: {
+      checks: { bundlerTimings: false },
+      // The pure packages (core, report: no globals, no I/O; a lint rule and a test keep them so)
+      // have nothing to run for its own sake: what a chunk does not use is left out of it. Without
+      // this, one function from core's index on the models page brought the engine, every schema
+      // and zod into its first script (the schemas' .describe() calls look like side effects).
+      treeshake: { moduleSideEffects: (id: string) => !/\/packages\/(core|report)\/src\//.test(id) },
+    },
   },
 });
