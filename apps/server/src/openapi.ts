@@ -416,7 +416,17 @@ export function openApiDocument(): Record<string, unknown> {
         },
         ModelSummary: {
           type: 'object',
-          required: ['id', 'name', 'templateId', 'version', 'updatedAt', 'updatedBy', 'role'],
+          required: [
+            'id',
+            'name',
+            'templateId',
+            'version',
+            'updatedAt',
+            'updatedBy',
+            'openHighThreats',
+            'elementCount',
+            'role',
+          ],
           properties: {
             id: { type: 'string' },
             name: { type: 'string' },
@@ -424,6 +434,11 @@ export function openApiDocument(): Record<string, unknown> {
             version: { type: 'integer' },
             updatedAt: { type: 'string', format: 'date-time' },
             updatedBy: { type: 'string' },
+            openHighThreats: {
+              type: 'integer',
+              description: 'Threats of priority High that are not started or need investigation.',
+            },
+            elementCount: { type: 'integer', description: 'Elements, flows and boundaries on every diagram.' },
             role: ref('Role'),
           },
         },

@@ -19,6 +19,22 @@ import {
 } from './api.js';
 import { type ImportFailure, importFailure, summaryLines } from './importMessages.js';
 
+/** "3 minutes ago", "yesterday", "5 Mar": when a model last changed, as people say it. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return iso;
+  const seconds = Math.round((now - then) / 1000);
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  const days = Math.round(hours / 24);
+  if (days === 1) return 'yesterday';
+  if (days < 7) return `${days} days ago`;
+  return new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
 /** May the caller delete this model? (A server that names no role is one of local mode.) */
 const canDelete = (m: ModelSummary): boolean => roleAtLeast(m.role ?? 'owner', 'owner');
 
@@ -176,9 +192,9 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
             <tr>
               <th>Model</th>
               <th>Template</th>
+              <th>Open high-priority threats</th>
+              <th>Last change</th>
               {team && <th>Your role</th>}
-              <th>Version</th>
-              <th>Updated</th>
               <th>Export</th>
               <th />
             </tr>
@@ -186,13 +202,24 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
           <tbody>
             {shown.map((m) => (
               <tr key={m.id}>
-                <td>
+                <td className="bw-model-name">
                   <a href={`#/models/${encodeURIComponent(m.id)}`}>{m.name}</a>
                 </td>
                 <td title={m.templateId}>{templates.find((t) => t.id === m.templateId)?.name ?? m.templateId}</td>
+                <td className="bw-open-high">
+                  {m.openHighThreats > 0 ? (
+                    <span className="bw-badge bw-badge-high">{m.openHighThreats} open</span>
+                  ) : (
+                    <span className="bw-badge bw-badge-none">None open</span>
+                  )}
+                </td>
+                <td className="bw-last-change">
+                  <time dateTime={m.updatedAt} title={new Date(m.updatedAt).toLocaleString()}>
+                    {relativeTime(m.updatedAt)}
+                  </time>{' '}
+                  by {m.updatedBy} <span className="bw-version">(version {m.version})</span>
+                </td>
                 {team && <td className="bw-role">{m.role}</td>}
-                <td>{m.version}</td>
-                <td>{new Date(m.updatedAt).toLocaleString()}</td>
                 <td className="bw-exports">
                   <a href={exportUrl(m.id, 'json')} download aria-label={`Export ${m.name} as JSON`}>
                     JSON

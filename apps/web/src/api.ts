@@ -26,6 +26,10 @@ export interface ModelSummary {
   version: number;
   updatedAt: string;
   updatedBy: string;
+  /** Threats of priority High not started or needing investigation (the server counts them on each save). */
+  openHighThreats: number;
+  /** Elements, flows and boundaries on every diagram. */
+  elementCount: number;
   /** The caller's role on it (in local mode, and for administrators: owner). */
   role?: Role;
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { diffModels, jsonEqual, type Threat, type ThreatModel } from '@bulwark/core';
 import type { Kysely, Transaction } from 'kysely';
+import { countsOf, isOpenHigh, type ModelCounts } from './modelSummary.js';
 import type { Database } from './schema.js';
 
 /** A model as listed. */
@@ -16,6 +17,15 @@ export interface ModelSummary {
   version: number;
   updatedAt: string;
   updatedBy: string;
+  /** Open high-priority threats (priority High, not started or needing investigation). */
+  openHighThreats: number;
+  /** Elements, flows and boundaries on every diagram. */
+  elementCount: number;
+}
+
+/** The counts as the columns of `models` hold them. */
+function countColumns(c: ModelCounts): { open_high_threats: number; element_count: number } {
+  return { open_high_threats: c.openHighThreats, element_count: c.elementCount };
 }
 
 /** A model's summary from its row (the columns before the document). */
@@ -26,6 +36,8 @@ function summaryOf(r: {
   version: number;
   updated_at: string;
   updated_by: string;
+  open_high_threats: number;
+  element_count: number;
 }): ModelSummary {
   return {
     id: r.id,
@@ -34,6 +46,8 @@ function summaryOf(r: {
     version: r.version,
     updatedAt: r.updated_at,
     updatedBy: r.updated_by,
+    openHighThreats: Number(r.open_high_threats),
+    elementCount: Number(r.element_count),
   };
 }
 
@@ -237,6 +251,18 @@ export function threatSpans(text: string): Map<string, { start: number; end: num
   return spans;
 }
 
+/** The columns a summary is made of (never the document). */
+const SUMMARY_COLUMNS = [
+  'id',
+  'name',
+  'template_id',
+  'version',
+  'updated_at',
+  'updated_by',
+  'open_high_threats',
+  'element_count',
+] as const;
+
 /** Model storage over either database. */
 export class ModelStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -245,7 +271,7 @@ export class ModelStore {
   async list(): Promise<ModelSummary[]> {
     const rows = await this.db
       .selectFrom('models')
-      .select(['id', 'name', 'template_id', 'version', 'updated_at', 'updated_by'])
+      .select(SUMMARY_COLUMNS)
       .orderBy('updated_at', 'desc')
       .orderBy('id')
       .execute();
@@ -284,17 +310,15 @@ export class ModelStore {
       version: r.version,
       updatedAt: r.updated_at,
       updatedBy: r.updated_by,
+      openHighThreats: Number(r.open_high_threats),
+      elementCount: Number(r.element_count),
       documentText: r.document,
     };
   }
 
   /** One model without its document (no read of a large text), or undefined. */
   async summary(id: string): Promise<ModelSummary | undefined> {
-    const r = await this.db
-      .selectFrom('models')
-      .select(['id', 'name', 'template_id', 'version', 'updated_at', 'updated_by'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const r = await this.db.selectFrom('models').select(SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
     return r ? summaryOf(r) : undefined;
   }
 
@@ -306,7 +330,12 @@ export class ModelStore {
     id: string = randomUUID(),
   ): Promise<{ id: string; version: number }> {
     return this.createText(
-      { text: JSON.stringify(document), name: document.metadata.name, templateId: document.template.id },
+      {
+        text: JSON.stringify(document),
+        name: document.metadata.name,
+        templateId: document.template.id,
+        counts: countsOf(document),
+      },
       actor,
       message,
       id,
@@ -318,13 +347,15 @@ export class ModelStore {
    * upload parsed in a worker thread arrives so, and is not parsed again here).
    */
   async createText(
-    document: { text: string; name: string; templateId: string },
+    document: { text: string; name: string; templateId: string; counts?: ModelCounts },
     actor: string,
     message = 'Created',
     id: string = randomUUID(),
   ): Promise<{ id: string; version: number }> {
     const at = now();
     const { text } = document;
+    // An import arrives as text only: counted here, once (the list never reads documents).
+    const counts = document.counts ?? countsOf(JSON.parse(text) as ThreatModel);
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('models')
@@ -337,6 +368,8 @@ export class ModelStore {
           created_at: at,
           updated_at: at,
           updated_by: actor,
+          open_high_threats: counts.openHighThreats,
+          element_count: counts.elementCount,
         })
         .execute();
       await tx
@@ -380,7 +413,7 @@ export class ModelStore {
         actor,
         message,
         [...auditRows(previous, document, actor, id), ...extraAudit],
-        { name: document.metadata.name, template_id: document.template.id },
+        { name: document.metadata.name, template_id: document.template.id, ...countColumns(countsOf(document)) },
       );
     });
   }
@@ -429,10 +462,17 @@ export class ModelStore {
       ({ metadata: {}, diagrams: [], threats: changed.map(([id]) => threats.get(id)) }) as unknown as ThreatModel;
     const rows = auditRows(only(before), only(after), actor, read.id);
     return this.db.transaction().execute(async (tx) => {
-      const current = await tx.selectFrom('models').select('version').where('id', '=', read.id).executeTakeFirst();
+      const current = await tx
+        .selectFrom('models')
+        .select(['version', 'open_high_threats'])
+        .where('id', '=', read.id)
+        .executeTakeFirst();
       if (!current) return { status: 'not-found' } as const;
       if (current.version !== read.version) return { status: 'conflict', currentVersion: current.version } as const;
-      return this.writeVersion(tx, read.id, read.version, next, actor, message, rows);
+      // Only the changed threats can change the count: it moves by their difference.
+      let openHigh = Number(current.open_high_threats);
+      for (const [id] of changed) openHigh += Number(isOpenHigh(after.get(id))) - Number(isOpenHigh(before.get(id)));
+      return this.writeVersion(tx, read.id, read.version, next, actor, message, rows, { open_high_threats: openHigh });
     });
   }
 
@@ -448,7 +488,7 @@ export class ModelStore {
     actor: string,
     message: string,
     rows: AuditRow[],
-    columns: { name?: string; template_id?: string } = {},
+    columns: { name?: string; template_id?: string; open_high_threats?: number; element_count?: number } = {},
   ): Promise<SaveResult> {
     const version = expectedVersion + 1;
     const at = now();

@@ -41,6 +41,10 @@ export interface ModelsTable {
   created_at: string;
   updated_at: string;
   updated_by: string;
+  /** Open high-priority threats in the document (migration 0005; every save writes it). */
+  open_high_threats: Generated<number>;
+  /** Elements, flows and boundaries on every diagram (migration 0005). */
+  element_count: Generated<number>;
 }
 
 export interface ModelVersionsTable {

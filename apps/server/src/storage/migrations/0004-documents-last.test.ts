@@ -42,6 +42,9 @@ describe('migration 0004 (documents last) on sqlite', () => {
         'created_at',
         'updated_at',
         'updated_by',
+        // Migration 0005's counts, added after, with the document moved to the end again.
+        'open_high_threats',
+        'element_count',
         'document',
       ]);
       expect((await columns('model_versions')).at(-1)).toBe('document');
