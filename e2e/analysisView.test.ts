@@ -77,12 +77,41 @@ journeys('journey: the analysis view, to triage in', (env) => {
       triaged.push({ title: (await current.getAttribute('aria-label')) ?? '', status, priority });
     }
     expect(new Set(triaged.map((t) => t.title)).size).toBe(3);
+
+    // The details have room: a justification of two lines (Shift+Enter), saved with Enter.
+    const details = threats.getByRole('article', { name: `Threat: ${triaged[2]?.title}` });
+    await details.getByLabel('Justification').click();
+    await page.keyboard.type('Only reachable from the admin network');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('Reviewed with IT operations');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => details.getByLabel('Justification').inputValue())
+      .toBe('Only reachable from the admin network\nReviewed with IT operations');
     await page.screenshot({ path: join(SCREENSHOTS, 'analysis-full-height-triaged.png') });
     await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toBe('Saved');
 
     await threats.getByRole('button', { name: 'Back to the diagram' }).click();
     await page.getByTestId('canvas').waitFor();
     expect(await separator.isVisible()).toBe(true);
+
+    // Selecting a shape filters the list to its threats, and its panel lists them with their status.
+    const total = await threats.locator('tr.bw-threat-row').count();
+    expect(total).toBeGreaterThan(0);
+    await page.locator('.react-flow__node', { hasText: 'Firewall service' }).first().click();
+    const chip = threats.getByText(/^Filtered to Firewall service/);
+    await chip.waitFor();
+    const listed = page.getByRole('region', { name: 'Threats of this element' }).getByRole('listitem');
+    await listed.first().waitFor();
+    const shownText = await threats.getByText(/^\d+ of \d+ shown$/).innerText();
+    const [, count, all] = /^(\d+) of (\d+) shown$/.exec(shownText) ?? [];
+    expect(Number(count)).toBeLessThan(Number(all));
+    expect(await listed.count()).toBe(Number(count));
+    for (const where of await threats.locator('tr.bw-threat-row td:nth-child(6)').allInnerTexts())
+      expect(where).toContain('Firewall service');
+    await page.screenshot({ path: join(SCREENSHOTS, 'analysis-selection-filtered.png') });
+    await chip.getByRole('button', { name: 'show all' }).click();
+    await expect.poll(() => threats.getByText(/^\d+ of \d+ shown$/).innerText()).toBe(`${all} of ${all} shown`);
 
     // Flows in the element filter are named by their ends, each once.
     const labels = await threats.getByLabel('Filter by element').locator('option').allInnerTexts();

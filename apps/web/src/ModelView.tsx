@@ -1017,6 +1017,7 @@ function Editor({ id }: { id: string }) {
             element={selectedElement}
             template={template}
             crosses={(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0}
+            threats={{ threats: model.threats ?? [], names, onSelectThreat: setSelectedThreat }}
             sections={sections}
             readOnly={designReadOnly}
             detail={

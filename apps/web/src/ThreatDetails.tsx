@@ -5,6 +5,7 @@
 import type { Threat } from '@bulwark/core';
 import { useState } from 'react';
 import { type Action, newId } from './actions/actions.js';
+import { NoteField } from './NoteField.js';
 import { TextField } from './TextField.js';
 import { OptionList, StatusSelect } from './ThreatControls.js';
 import { where } from './threatList.js';
@@ -105,14 +106,15 @@ export function ThreatDetail(props: {
             <OptionList items={[...new Set([...priorities, t.priority])].map((x) => [x, x] as const)} />
           </select>
         </label>
-        <label>
+        <label className="bw-wide">
           Justification
-          <TextField value={t.justification ?? ''} onCommit={(justification) => triage({ justification })} />
+          <NoteField value={t.justification ?? ''} onCommit={(justification) => triage({ justification })} />
         </label>
-        <label>
+        <label className="bw-wide">
           Mitigations
-          <TextField value={t.mitigations ?? ''} onCommit={(mitigations) => triage({ mitigations })} />
+          <NoteField value={t.mitigations ?? ''} onCommit={(mitigations) => triage({ mitigations })} />
         </label>
+        <p className="bw-wide bw-muted bw-note-hint">Enter saves a note · Shift+Enter starts a new line</p>
       </fieldset>
     </article>
   );

@@ -64,10 +64,19 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
     return [...labels].sort((a, b) => a[1].localeCompare(b[1]));
   }, [threats, names]);
 
+  // Selecting a shape or flow on the diagram filters the list to its threats, until "show all";
+  // the element filter, when set, wins.
+  const [showAllFor, setShowAllFor] = useState<string | undefined>();
+  const fromSelection =
+    element === '' && props.selectedElement !== undefined && showAllFor !== props.selectedElement
+      ? props.selectedElement
+      : '';
+  const elementFilter = element || fromSelection;
   const shown = useMemo(
-    () => filterThreats(threats, { status, priority, category, element, text }),
-    [threats, status, priority, category, element, text],
+    () => filterThreats(threats, { status, priority, category, element: elementFilter, text }),
+    [threats, status, priority, category, elementFilter, text],
   );
+  const elementLabel = (id: string) => elementsWithThreats.find(([x]) => x === id)?.[1] ?? names.get(id) ?? id;
   const rows = useMemo(() => threatRows(shown, groupBy, names, categories), [shown, groupBy, names, categories]);
   const checkedShown = useMemo(() => shown.filter((t) => checked.has(t.id)), [shown, checked]);
   const allChecked = shown.length > 0 && checkedShown.length === shown.length;
@@ -160,6 +169,14 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
         <span className="bw-muted">
           {shown.length} of {threats.length} shown
         </span>
+        {fromSelection && (
+          <span className="bw-filter-chip">
+            Filtered to {elementLabel(fromSelection)} —{' '}
+            <button type="button" className="bw-link" onClick={() => setShowAllFor(fromSelection)}>
+              show all
+            </button>
+          </span>
+        )}
         {!readOnly && threats.length > 0 && <kbd className="bw-triage-hint">{TRIAGE_HINT}</kbd>}
       </search>
       {threats.length === 0 && !adding ? (
@@ -169,7 +186,7 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
           {threats.length > 0 && (
             <ThreatsTable
               rows={rows}
-              listKey={JSON.stringify([status, priority, category, element, text, groupBy])}
+              listKey={JSON.stringify([status, priority, category, elementFilter, text, groupBy])}
               names={names}
               categories={categories}
               selectedThreat={selectedThreat}
