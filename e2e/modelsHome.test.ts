@@ -19,7 +19,7 @@ const threat = (id: string, priority: string, status: 'not-started' | 'needs-inv
   status,
 });
 
-journeys('journeys: the models page shows what each model holds', (env) => {
+journeys('journeys: the models page shows what each model holds, with a thumbnail', (env) => {
   it('shows each model with its template, last change and by whom, and its open high-priority threats', async () => {
     const { page, server, errors } = env();
     const shop = buildModel('Shop home')
@@ -47,6 +47,26 @@ journeys('journeys: the models page shows what each model holds', (env) => {
     expect(await infraRow.locator('.bw-open-high').innerText()).toBe(
       infra?.openHighThreats ? `${infra.openHighThreats} open` : 'None open',
     );
+    // Each row's thumbnail is its first diagram, drawn by the server, in a reserved box.
+    const thumb = row.getByRole('img', { name: 'First diagram of Shop home' });
+    await expect
+      .poll(() =>
+        thumb.evaluate(
+          (img) =>
+            (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+            (img as unknown as { naturalWidth: number }).naturalWidth,
+        ),
+      )
+      .toBeGreaterThan(0);
+    expect(await thumb.getAttribute('loading')).toBe('lazy');
+    const box = await thumb.boundingBox();
+    expect([Math.round(box?.width ?? 0), Math.round(box?.height ?? 0)]).toEqual([160, 100]);
+    const svg = await page.request.get(new URL(String(await thumb.getAttribute('src')), server.url).toString());
+    expect(svg.headers()['content-type']).toMatch(/image\/svg\+xml/);
+    expect(await svg.text()).toContain('web');
+    await infraRow
+      .getByRole('img', { name: 'First diagram of Infrastructure' })
+      .evaluate((img) => (img as unknown as { decode: () => Promise<void> }).decode());
     await page.screenshot({ path: join(SCREENSHOTS, 'models-home.png') });
     expect(errors).toEqual([]);
   }, 60_000);

@@ -34,6 +34,7 @@ import { CreateBlankSchema, LoginBodySchema, RoleGrantSchema, ThreatPatchBodySch
 import { accessOf } from './routeAccess.js';
 import { registerReviewRoutes } from './routes/review.js';
 import { registerTemplateRoutes } from './routes/templates.js';
+import { registerThumbnailRoute } from './routes/thumbnail.js';
 import { checkDatabase, type Store } from './storage/database.js';
 import { databaseFailure } from './storage/databaseErrors.js';
 import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './storage/ModelStore.js';
@@ -764,6 +765,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }));
 
   registerTemplateRoutes(app, { templates: templateStore, needAdmin });
+  registerThumbnailRoute(app, { models, etag });
 
   return app;
 }

@@ -8,6 +8,7 @@ import { buildModel, type ThreatModel } from '@bulwark/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
+import { THUMBNAIL_LIMIT } from './routes/thumbnail.js';
 import { countsOf } from './storage/modelSummary.js';
 import { type Backend, backends } from './testing/backends.js';
 
@@ -142,5 +143,41 @@ describe.each(backends())('models list summary on $name', (backend: Backend) => 
     const after = await stored(id);
     expect(after.openHighThreats).toBeGreaterThan(0);
     expect(await listed(id)).toMatchObject(after);
+  });
+
+  it('draws the first diagram as a small SVG, escaped, cached by version, with a placeholder for large models', async () => {
+    const model = buildModel('Thumb')
+      .process('web', { name: '<script>alert(1)</script>' })
+      .store('db')
+      .flow('web', 'db')
+      .build();
+    const { id } = (await app.inject({ method: 'POST', url: '/api/models', payload: model })).json();
+    const r = await app.inject(`/api/models/${id}/thumbnail`);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(r.headers.etag).toBe('"1"');
+    expect(r.body).toContain('<svg');
+    expect(r.body).toContain('&lt;script&gt;');
+    expect(r.body).not.toContain('<script');
+    const again = await app.inject({ url: `/api/models/${id}/thumbnail`, headers: { 'if-none-match': '"1"' } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+
+    // Without positions (a model written as code): laid out first.
+    const unplaced = buildModel('Code').process('a').store('b').flow('a', 'b').build();
+    for (const e of unplaced.diagrams[0]?.elements ?? []) delete (e as { position?: unknown }).position;
+    const code = (await app.inject({ method: 'POST', url: '/api/models', payload: unplaced })).json();
+    const drawn = await app.inject(`/api/models/${code.id}/thumbnail`);
+    expect(drawn.statusCode, drawn.body).toBe(200);
+    expect(drawn.body).toContain('<svg');
+
+    const large = buildModel('Large');
+    for (let i = 0; i <= THUMBNAIL_LIMIT; i++) large.process(`p${i}`);
+    const big = (await app.inject({ method: 'POST', url: '/api/models', payload: large.build() })).json();
+    const placeholder = await app.inject(`/api/models/${big.id}/thumbnail`);
+    expect(placeholder.statusCode).toBe(200);
+    expect(placeholder.body).toContain(`${THUMBNAIL_LIMIT + 1} elements`);
+
+    expect((await app.inject('/api/models/nope/thumbnail')).statusCode).toBe(404);
   });
 });

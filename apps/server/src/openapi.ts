@@ -291,6 +291,15 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': ok('The file.'), ...errors },
         },
       },
+      '/api/models/{id}/thumbnail': {
+        parameters: [idParam],
+        get: {
+          summary: "The model's first diagram as a small SVG (image/svg+xml), for the models page",
+          description:
+            'Drawn as the report draws it (laid out first when the diagram has no positions), every user string escaped. The ETag is the model version: a matching If-None-Match is answered 304. A model of more than 200 elements, or with nothing drawn, gets a placeholder image.',
+          responses: { '200': ok('The SVG.'), '304': { description: 'Not modified.' }, ...errors },
+        },
+      },
       '/api/formats': {
         get: {
           summary:

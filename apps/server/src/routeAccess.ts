@@ -24,6 +24,7 @@ export const MODEL_ROUTE_ROLES: Record<string, Role> = {
   'GET /api/models/:id/diff': 'viewer',
   'GET /api/models/:id/audit': 'viewer',
   'GET /api/models/:id/export': 'viewer',
+  'GET /api/models/:id/thumbnail': 'viewer',
   'POST /api/models/:id/analyze': 'editor',
   'PATCH /api/models/:id/threats': 'reviewer',
   'POST /api/models/:id/roles': 'owner',

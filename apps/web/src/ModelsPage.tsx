@@ -16,6 +16,7 @@ import {
   type ModelFormatInfo,
   type ModelSummary,
   roleAtLeast,
+  thumbnailUrl,
 } from './api.js';
 import { type ImportFailure, importFailure, summaryLines } from './importMessages.js';
 
@@ -203,6 +204,15 @@ export function ModelsPage({ open, team = false }: { open: (id: string) => void;
             {shown.map((m) => (
               <tr key={m.id}>
                 <td className="bw-model-name">
+                  <img
+                    className="bw-thumbnail"
+                    src={thumbnailUrl(m.id, m.version)}
+                    alt={`First diagram of ${m.name}`}
+                    width={160}
+                    height={100}
+                    loading="lazy"
+                    decoding="async"
+                  />
                   <a href={`#/models/${encodeURIComponent(m.id)}`}>{m.name}</a>
                 </td>
                 <td title={m.templateId}>{templates.find((t) => t.id === m.templateId)?.name ?? m.templateId}</td>

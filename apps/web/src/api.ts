@@ -188,6 +188,11 @@ export function exportUrl(id: string, format: string): string {
   return `/api/models/${encodeURIComponent(id)}/export?format=${format}`;
 }
 
+/** A model's first diagram as a small SVG; the version in the URL makes each version its own image. */
+export function thumbnailUrl(id: string, version: number): string {
+  return `/api/models/${encodeURIComponent(id)}/thumbnail?v=${version}`;
+}
+
 /** Another tool's model format the server reads and/or writes. */
 export interface ModelFormatInfo {
   id: string;
