@@ -8,7 +8,7 @@ import { buildModel, type ThreatModel } from '@bulwark/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
-import { THUMBNAIL_LIMIT } from './routes/thumbnail.js';
+import { THUMBNAIL_LAYOUT_LIMIT, THUMBNAIL_LIMIT } from './routes/thumbnail.js';
 import { countsOf } from './storage/modelSummary.js';
 import { type Backend, backends } from './testing/backends.js';
 
@@ -177,6 +177,14 @@ describe.each(backends())('models list summary on $name', (backend: Backend) => 
     const placeholder = await app.inject(`/api/models/${big.id}/thumbnail`);
     expect(placeholder.statusCode).toBe(200);
     expect(placeholder.body).toContain(`${THUMBNAIL_LIMIT + 1} elements`);
+
+    // A large diagram without positions is not laid out for a thumbnail.
+    const wide = buildModel('Wide code');
+    for (let i = 0; i <= THUMBNAIL_LAYOUT_LIMIT; i++) wide.process(`q${i}`);
+    const wideModel = wide.build();
+    for (const e of wideModel.diagrams[0]?.elements ?? []) delete (e as { position?: unknown }).position;
+    const w = (await app.inject({ method: 'POST', url: '/api/models', payload: wideModel })).json();
+    expect((await app.inject(`/api/models/${w.id}/thumbnail`)).body).toContain('Not laid out yet');
 
     expect((await app.inject('/api/models/nope/thumbnail')).statusCode).toBe(404);
   });

@@ -296,7 +296,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: "The model's first diagram as a small SVG (image/svg+xml), for the models page",
           description:
-            'Drawn as the report draws it (laid out first when the diagram has no positions), every user string escaped. The ETag is the model version: a matching If-None-Match is answered 304. A model of more than 200 elements, or with nothing drawn, gets a placeholder image.',
+            'Drawn as the report draws it (laid out first when the diagram has no positions), every user string escaped. The ETag is the model version: a matching If-None-Match is answered 304. A model of more than 200 elements, a first diagram of more than 60 elements without positions, or one with nothing drawn, gets a placeholder image.',
           responses: { '200': ok('The SVG.'), '304': { description: 'Not modified.' }, ...errors },
         },
       },
