@@ -17,6 +17,11 @@ async function height(page: Page): Promise<number> {
   return (await panel(page).threats.boundingBox())?.height ?? 0;
 }
 
+/** Opening a model may still write (issue 16.6): wait until the editor is saved before going on. */
+async function saved(page: Page): Promise<void> {
+  await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toBe('Saved');
+}
+
 async function openInfrastructure(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByRole('link', { name: 'Infrastructure', exact: true }).click();
@@ -41,6 +46,7 @@ journeys('journey: the analysis view, to triage in', (env) => {
     await page.mouse.move(box.x + box.width / 2, box.y - 160, { steps: 4 });
     await page.mouse.up();
     const dragged = await height(page);
+    await saved(page);
     expect(dragged).toBeGreaterThan(before + 140);
     expect(dragged).toBeLessThan(before + 180);
     await page.screenshot({ path: join(SCREENSHOTS, 'analysis-split-dragged.png') });
@@ -48,6 +54,7 @@ journeys('journey: the analysis view, to triage in', (env) => {
     await page.locator('.react-flow__node').first().waitFor();
     await threats.locator('tr.bw-threat-row').first().waitFor();
     expect(Math.abs((await height(page)) - dragged)).toBeLessThanOrEqual(2);
+    await saved(page);
 
     // The separator also moves with the keyboard.
     await separator.focus();
@@ -89,7 +96,7 @@ journeys('journey: the analysis view, to triage in', (env) => {
       .poll(() => details.getByLabel('Justification').inputValue())
       .toBe('Only reachable from the admin network\nReviewed with IT operations');
     await page.screenshot({ path: join(SCREENSHOTS, 'analysis-full-height-triaged.png') });
-    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toBe('Saved');
+    await saved(page);
 
     await threats.getByRole('button', { name: 'Back to the diagram' }).click();
     await page.getByTestId('canvas').waitFor();
@@ -110,6 +117,14 @@ journeys('journey: the analysis view, to triage in', (env) => {
     for (const where of await threats.locator('tr.bw-threat-row td:nth-child(6)').allInnerTexts())
       expect(where).toContain('Firewall service');
     await page.screenshot({ path: join(SCREENSHOTS, 'analysis-selection-filtered.png') });
+    // The add-threat form fits beside the list, about the selected shape.
+    await threats.getByRole('button', { name: 'Add a threat' }).click();
+    const add = threats.getByRole('button', { name: 'Add', exact: true });
+    await add.waitFor();
+    expect(await add.isVisible()).toBe(true);
+    await threats.getByText('On: Firewall service').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'analysis-add-threat.png') });
+    await threats.getByRole('button', { name: 'Add a threat' }).click();
     await chip.getByRole('button', { name: 'show all' }).click();
     await expect.poll(() => threats.getByText(/^\d+ of \d+ shown$/).innerText()).toBe(`${all} of ${all} shown`);
 

@@ -125,6 +125,8 @@ export function AddThreat(props: {
   priorities: string[];
   elementId: string | undefined;
   names: Map<string, string>;
+  /** How the element is named in the list (a flow by its ends), when known. */
+  elementLabel?: string | undefined;
   onAdd: (threat: Threat) => void;
 }) {
   const [title, setTitle] = useState('');
@@ -172,7 +174,7 @@ export function AddThreat(props: {
       <span className="bw-muted">
         On:{' '}
         {props.elementId
-          ? (props.names.get(props.elementId) ?? props.elementId)
+          ? (props.elementLabel ?? props.names.get(props.elementId) ?? props.elementId)
           : 'the model (select an element first to attach it)'}
       </span>
       <button type="submit">Add</button>

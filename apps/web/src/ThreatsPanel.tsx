@@ -208,6 +208,7 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
                   priorities={priorities}
                   elementId={props.selectedElement}
                   names={names}
+                  elementLabel={props.selectedElement && elementLabel(props.selectedElement)}
                   onAdd={(threat) => {
                     onAction({ type: 'addThreat', threat });
                     onSelectThreat(threat.id);
