@@ -106,10 +106,12 @@ export function ThreatDetail(props: {
             <OptionList items={[...new Set([...priorities, t.priority])].map((x) => [x, x] as const)} />
           </select>
         </label>
+        {/* biome-ignore lint/a11y/noLabelWithoutControl: NoteField renders its textarea inside this label */}
         <label className="bw-wide">
           Justification
           <NoteField value={t.justification ?? ''} onCommit={(justification) => triage({ justification })} />
         </label>
+        {/* biome-ignore lint/a11y/noLabelWithoutControl: NoteField renders its textarea inside this label */}
         <label className="bw-wide">
           Mitigations
           <NoteField value={t.mitigations ?? ''} onCommit={(mitigations) => triage({ mitigations })} />
