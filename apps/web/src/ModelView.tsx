@@ -30,7 +30,7 @@ import {
   ReactFlowProvider,
   useReactFlow,
 } from '@xyflow/react';
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   type Action,
   amend,
@@ -61,7 +61,6 @@ import { withSignOff } from './signOff.js';
 import { reapplyTemplate, TemplateUpdate } from './TemplateUpdate.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
-import { useThreatsSplit } from './ThreatsSplit.js';
 import { templateOfModel } from './templatesApi.js';
 
 /** Someone else saved first: their version, what they changed, and my edits to re-apply. */
@@ -102,7 +101,6 @@ export function ModelView({ id }: { id: string }) {
 }
 
 function Editor({ id }: { id: string }) {
-  const split = useThreatsSplit();
   const [history, setHistory] = useState<History | undefined>();
   const [version, setVersion] = useState(0);
   const [template, setTemplate] = useState<ResolvedTemplate | undefined>();
@@ -603,10 +601,7 @@ function Editor({ id }: { id: string }) {
   };
 
   return (
-    <div
-      className={`bw-editor${designReadOnly ? ' bw-editor-readonly' : ''}${split.analysis ? ' bw-editor-analysis' : ''}`}
-      style={{ '--bw-threats-h': `${split.height}px` } as CSSProperties}
-    >
+    <div className={`bw-editor${designReadOnly ? ' bw-editor-readonly' : ''}`}>
       <header className="bw-header">
         <a href="#/">Models</a> / <strong>{model.metadata.name}</strong>{' '}
         <span className="bw-muted">
@@ -1017,7 +1012,6 @@ function Editor({ id }: { id: string }) {
             element={selectedElement}
             template={template}
             crosses={(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0}
-            threats={{ threats: model.threats ?? [], names, onSelectThreat: setSelectedThreat }}
             sections={sections}
             readOnly={designReadOnly}
             detail={
@@ -1055,7 +1049,6 @@ function Editor({ id }: { id: string }) {
         onAction={apply}
         user={user}
         readOnly={readOnly}
-        split={split}
       />
     </div>
   );
