@@ -303,17 +303,7 @@ export class ModelStore {
   async getText(id: string): Promise<(ModelSummary & { documentText: string }) | undefined> {
     const r = await this.db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) return undefined;
-    return {
-      id: r.id,
-      name: r.name,
-      templateId: r.template_id,
-      version: r.version,
-      updatedAt: r.updated_at,
-      updatedBy: r.updated_by,
-      openHighThreats: Number(r.open_high_threats),
-      elementCount: Number(r.element_count),
-      documentText: r.document,
-    };
+    return { ...summaryOf(r), documentText: r.document };
   }
 
   /** One model without its document (no read of a large text), or undefined. */
