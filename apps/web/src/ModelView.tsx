@@ -30,7 +30,7 @@ import {
   ReactFlowProvider,
   useReactFlow,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   type Action,
   amend,
@@ -61,6 +61,7 @@ import { withSignOff } from './signOff.js';
 import { reapplyTemplate, TemplateUpdate } from './TemplateUpdate.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
+import { useThreatsSplit } from './ThreatsSplit.js';
 import { templateOfModel } from './templatesApi.js';
 
 /** Someone else saved first: their version, what they changed, and my edits to re-apply. */
@@ -101,6 +102,7 @@ export function ModelView({ id }: { id: string }) {
 }
 
 function Editor({ id }: { id: string }) {
+  const split = useThreatsSplit();
   const [history, setHistory] = useState<History | undefined>();
   const [version, setVersion] = useState(0);
   const [template, setTemplate] = useState<ResolvedTemplate | undefined>();
@@ -177,11 +179,13 @@ function Editor({ id }: { id: string }) {
           });
           setSaveState('conflict');
         } else {
-          // Threats are brought up to date on open (triage kept by the merge); a model whose stored
-          // threats are current opens unchanged, so nothing is saved.
+          // Threats are brought up to date on open (triage kept by the merge). Opening never
+          // writes: what the analysis brought is shown, and saved with the first edit.
           const current = r?.ok ? timedAnalysis(model, r.value, autoThreats) : model;
           const changed = JSON.stringify(current.threats ?? []) !== JSON.stringify(model.threats ?? []);
-          setHistory(startHistory(changed ? current : model));
+          const opened = changed ? current : model;
+          saved.current = opened;
+          setHistory(startHistory(opened));
         }
       },
       (e: Error) => setError(e.message),
@@ -480,10 +484,23 @@ function Editor({ id }: { id: string }) {
     laidOut.current.add(diagram.id);
     import('./layout.js').then(async ({ planLayout }) => {
       const { layout } = await planLayout(diagram);
-      apply({ type: 'layout', diagramId: diagram.id, ...layout });
+      const action: Action = { type: 'layout', diagramId: diagram.id, ...layout };
+      // On a model not yet edited the placement is part of opening it, which never writes: it is
+      // shown, and saved with the first edit. After an edit it is one more undoable step.
+      if (modelRef.current !== saved.current) apply(action);
+      else
+        setHistory((h) => {
+          if (!h) return h;
+          const moved = record(h, action).present;
+          const placed = startHistory(
+            template && autoThreats.current ? timedAnalysis(moved, template, autoThreats) : moved,
+          );
+          saved.current = placed.present;
+          return placed;
+        });
       setTimeout(() => flowApi.fitView({ duration: 0 }), 60);
     });
-  }, [diagram, apply, flowApi]);
+  }, [diagram, apply, flowApi, template]);
 
   // Box boundaries being dragged carry what is inside them: those shapes follow on screen, and the
   // move action moves them in the model when the drag ends.
@@ -601,7 +618,10 @@ function Editor({ id }: { id: string }) {
   };
 
   return (
-    <div className={`bw-editor${designReadOnly ? ' bw-editor-readonly' : ''}`}>
+    <div
+      className={`bw-editor${designReadOnly ? ' bw-editor-readonly' : ''}${split.analysis ? ' bw-editor-analysis' : ''}`}
+      style={{ '--bw-threats-h': `${split.height}px` } as CSSProperties}
+    >
       <header className="bw-header">
         <a href="#/">Models</a> / <strong>{model.metadata.name}</strong>{' '}
         <span className="bw-muted">
@@ -1012,6 +1032,7 @@ function Editor({ id }: { id: string }) {
             element={selectedElement}
             template={template}
             crosses={(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0}
+            threats={{ threats: model.threats ?? [], names, onSelectThreat: setSelectedThreat }}
             sections={sections}
             readOnly={designReadOnly}
             detail={
@@ -1049,6 +1070,7 @@ function Editor({ id }: { id: string }) {
         onAction={apply}
         user={user}
         readOnly={readOnly}
+        split={split}
       />
     </div>
   );

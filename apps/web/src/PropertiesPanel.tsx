@@ -1,7 +1,9 @@
 /** The properties of the selected element: name, type, typed properties, out of scope; and its interactions. */
+
 import type { Element, InteractionSection, ResolvedTemplate } from '@bulwark/core';
 import { displayName } from '@bulwark/core';
 import { type Action, newId } from './actions/actions.js';
+import { ElementThreats, type ElementThreatsProps } from './ElementThreats.js';
 import { TextField } from './TextField.js';
 
 type ElementAction =
@@ -20,6 +22,7 @@ export function PropertiesPanel({
   readOnly = false,
   detail,
   onOpenDiagram,
+  threats,
 }: {
   element: Element;
   template: ResolvedTemplate;
@@ -30,6 +33,8 @@ export function PropertiesPanel({
   /** The element's detail diagram, when it has one. */
   detail: { id: string; name: string } | undefined;
   onOpenDiagram: (id: string) => void;
+  /** The model's threats, for the list of this element's (ElementThreats). */
+  threats?: Omit<ElementThreatsProps, 'elementId'>;
 }) {
   const type = template.types.get(element.typeId);
   const sameKind = [...template.types.values()].filter(
@@ -214,6 +219,7 @@ export function PropertiesPanel({
           </tbody>
         </table>
       ))}
+      {threats && <ElementThreats elementId={element.id} {...threats} />}
     </div>
   );
 }

@@ -5,6 +5,7 @@
 import type { Threat } from '@bulwark/core';
 import { useState } from 'react';
 import { type Action, newId } from './actions/actions.js';
+import { NoteField } from './NoteField.js';
 import { TextField } from './TextField.js';
 import { OptionList, StatusSelect } from './ThreatControls.js';
 import { where } from './threatList.js';
@@ -105,14 +106,17 @@ export function ThreatDetail(props: {
             <OptionList items={[...new Set([...priorities, t.priority])].map((x) => [x, x] as const)} />
           </select>
         </label>
-        <label>
+        {/* biome-ignore lint/a11y/noLabelWithoutControl: NoteField renders its textarea inside this label */}
+        <label className="bw-wide">
           Justification
-          <TextField value={t.justification ?? ''} onCommit={(justification) => triage({ justification })} />
+          <NoteField value={t.justification ?? ''} onCommit={(justification) => triage({ justification })} />
         </label>
-        <label>
+        {/* biome-ignore lint/a11y/noLabelWithoutControl: NoteField renders its textarea inside this label */}
+        <label className="bw-wide">
           Mitigations
-          <TextField value={t.mitigations ?? ''} onCommit={(mitigations) => triage({ mitigations })} />
+          <NoteField value={t.mitigations ?? ''} onCommit={(mitigations) => triage({ mitigations })} />
         </label>
+        <p className="bw-wide bw-muted bw-note-hint">Enter saves a note · Shift+Enter starts a new line</p>
       </fieldset>
     </article>
   );
@@ -123,6 +127,8 @@ export function AddThreat(props: {
   priorities: string[];
   elementId: string | undefined;
   names: Map<string, string>;
+  /** How the element is named in the list (a flow by its ends), when known. */
+  elementLabel?: string | undefined;
   onAdd: (threat: Threat) => void;
 }) {
   const [title, setTitle] = useState('');
@@ -170,7 +176,7 @@ export function AddThreat(props: {
       <span className="bw-muted">
         On:{' '}
         {props.elementId
-          ? (props.names.get(props.elementId) ?? props.elementId)
+          ? (props.elementLabel ?? props.names.get(props.elementId) ?? props.elementId)
           : 'the model (select an element first to attach it)'}
       </span>
       <button type="submit">Add</button>

@@ -10,8 +10,9 @@ import { useMemo, useState } from 'react';
 import type { Action } from './actions/actions.js';
 import { OptionList } from './ThreatControls.js';
 import { AddThreat, ThreatDetail } from './ThreatDetails.js';
+import { SplitSeparator, type ThreatsSplit } from './ThreatsSplit.js';
 import { ThreatsTable } from './ThreatsTable.js';
-import { filterThreats, type GroupBy, STATUS_LABEL, threatRows } from './threatList.js';
+import { filterThreats, type GroupBy, STATUS_LABEL, TRIAGE_HINT, threatRows, where } from './threatList.js';
 
 export { STATUS_LABEL, where } from './threatList.js';
 
@@ -31,6 +32,8 @@ export interface ThreatsPanelProps {
   user: string;
   /** For viewers: the threats can be read, filtered and selected, but nothing in the panel edits them. */
   readOnly?: boolean;
+  /** The split with the diagram above and the full-height analysis mode, when the editor has them. */
+  split?: ThreatsSplit;
 }
 
 export function ThreatsPanel(props: ThreatsPanelProps) {
@@ -48,21 +51,32 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
 
   const counts: Record<string, number> = useMemo(() => summarizeThreats(threats).byStatus, [threats]);
   const elementsWithThreats = useMemo(() => {
-    const ids = new Set<string>();
+    // Flows are named by their ends, as the "Where" column names them: "Browser → Web app (Request)".
+    const labels = new Map<string, string>();
     for (const t of threats) {
       if (t.interaction) {
-        ids.add(t.interaction.sourceId);
-        ids.add(t.interaction.targetId);
-        ids.add(t.interaction.flowId);
-      } else if (t.elementId) ids.add(t.elementId);
+        const { sourceId, targetId, flowId } = t.interaction;
+        labels.set(sourceId, names.get(sourceId) ?? sourceId);
+        labels.set(targetId, names.get(targetId) ?? targetId);
+        labels.set(flowId, where(t, names));
+      } else if (t.elementId) labels.set(t.elementId, names.get(t.elementId) ?? t.elementId);
     }
-    return [...ids].map((id) => [id, names.get(id) ?? id] as const).sort((a, b) => a[1].localeCompare(b[1]));
+    return [...labels].sort((a, b) => a[1].localeCompare(b[1]));
   }, [threats, names]);
 
+  // Selecting a shape or flow on the diagram filters the list to its threats, until "show all";
+  // the element filter, when set, wins.
+  const [showAllFor, setShowAllFor] = useState<string | undefined>();
+  const fromSelection =
+    element === '' && props.selectedElement !== undefined && showAllFor !== props.selectedElement
+      ? props.selectedElement
+      : '';
+  const elementFilter = element || fromSelection;
   const shown = useMemo(
-    () => filterThreats(threats, { status, priority, category, element, text }),
-    [threats, status, priority, category, element, text],
+    () => filterThreats(threats, { status, priority, category, element: elementFilter, text }),
+    [threats, status, priority, category, elementFilter, text],
   );
+  const elementLabel = (id: string) => elementsWithThreats.find(([x]) => x === id)?.[1] ?? names.get(id) ?? id;
   const rows = useMemo(() => threatRows(shown, groupBy, names, categories), [shown, groupBy, names, categories]);
   const checkedShown = useMemo(() => shown.filter((t) => checked.has(t.id)), [shown, checked]);
   const allChecked = shown.length > 0 && checkedShown.length === shown.length;
@@ -77,6 +91,7 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
 
   return (
     <section className="bw-threats bw-threats-panel" aria-label="Threats">
+      {props.split && !props.split.analysis && <SplitSeparator split={props.split} />}
       <div className="bw-threats-head">
         <h2>
           Threats <span className="bw-muted">{threats.length}</span>
@@ -111,6 +126,15 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
           <button type="button" onClick={() => setAdding((a) => !a)} aria-expanded={adding} disabled={readOnly}>
             Add a threat
           </button>
+          {props.split && (
+            <button
+              type="button"
+              aria-pressed={props.split.analysis}
+              onClick={() => props.split?.setAnalysis(!props.split.analysis)}
+            >
+              {props.split.analysis ? 'Back to the diagram' : 'Full-height analysis'}
+            </button>
+          )}
         </div>
       </div>
       <search className="bw-filters" aria-label="Filter threats">
@@ -145,6 +169,15 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
         <span className="bw-muted">
           {shown.length} of {threats.length} shown
         </span>
+        {fromSelection && (
+          <span className="bw-filter-chip">
+            Filtered to {elementLabel(fromSelection)} —{' '}
+            <button type="button" className="bw-link" onClick={() => setShowAllFor(fromSelection)}>
+              show all
+            </button>
+          </span>
+        )}
+        {!readOnly && threats.length > 0 && <kbd className="bw-triage-hint">{TRIAGE_HINT}</kbd>}
       </search>
       {threats.length === 0 && !adding ? (
         <p className="bw-muted">No threats yet: they appear as you draw.</p>
@@ -153,7 +186,7 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
           {threats.length > 0 && (
             <ThreatsTable
               rows={rows}
-              listKey={JSON.stringify([status, priority, category, element, text, groupBy])}
+              listKey={JSON.stringify([status, priority, category, elementFilter, text, groupBy])}
               names={names}
               categories={categories}
               selectedThreat={selectedThreat}
@@ -163,6 +196,7 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
               allChecked={allChecked}
               onToggleAll={() => setChecked(allChecked ? new Set() : new Set(shown.map((t) => t.id)))}
               onTriage={(threatId, change) => onAction({ type: 'triage', threatId, ...change, by: user, at: now() })}
+              priorities={priorities}
               readOnly={readOnly}
             />
           )}
@@ -174,6 +208,7 @@ export function ThreatsPanel(props: ThreatsPanelProps) {
                   priorities={priorities}
                   elementId={props.selectedElement}
                   names={names}
+                  elementLabel={props.selectedElement && elementLabel(props.selectedElement)}
                   onAdd={(threat) => {
                     onAction({ type: 'addThreat', threat });
                     onSelectThreat(threat.id);

@@ -4,14 +4,15 @@
  * headings are rows of the same list; the heading of the group at the top stays pinned under the
  * column headings while its rows scroll. The grid takes the keyboard: ArrowUp/ArrowDown,
  * PageUp/PageDown, Home/End select a threat and scroll it into view; Space checks the current
- * threat for a bulk change.
+ * threat for a bulk change. Triage keys (threatList's triageKey): j/k step like the arrows, 1–4 set
+ * the current threat's status, h/m/l its priority.
  */
 import type { ThreatStatus } from '@bulwark/core';
 import { defaultRangeExtractor, type Range, useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { TextField } from './TextField.js';
 import { StatusSelect } from './ThreatControls.js';
-import { headingAt, isNavigationKey, stepSelection, type ThreatRow, where } from './threatList.js';
+import { headingAt, isNavigationKey, stepSelection, type ThreatRow, triageKey, where } from './threatList.js';
 
 /** A row's height before it is measured (px): one line of text with a select. */
 const ROW_ESTIMATE = 31;
@@ -33,7 +34,9 @@ export interface ThreatsTableProps {
   onToggleChecked: (id: string) => void;
   allChecked: boolean;
   onToggleAll: () => void;
-  onTriage: (threatId: string, change: { status?: ThreatStatus; justification?: string }) => void;
+  onTriage: (threatId: string, change: { status?: ThreatStatus; priority?: string; justification?: string }) => void;
+  /** The template's priorities, for the h/m/l keys. */
+  priorities: readonly string[];
   readOnly: boolean;
 }
 
@@ -120,10 +123,19 @@ export function ThreatsTable(props: ThreatsTableProps) {
     const target = e.target as HTMLElement;
     // Keys typed into a field or a select are theirs.
     if (target !== e.currentTarget && target.matches('input:not([type="checkbox"]), select, textarea')) return;
-    if (isNavigationKey(e.key)) {
+    const triage = triageKey(e, props.priorities);
+    const current = rows[selectedIndex];
+    if (triage && triage.kind !== 'step') {
+      if (current?.kind !== 'threat' || readOnly) return;
+      e.preventDefault();
+      onTriage(current.threat.id, triage.kind === 'status' ? { status: triage.status } : { priority: triage.priority });
+      return;
+    }
+    const navigation = triage?.kind === 'step' ? triage.key : e.key;
+    if (isNavigationKey(navigation)) {
       e.preventDefault();
       const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_ESTIMATE) - 2);
-      const to = stepSelection(rows, selectedIndex, e.key, page);
+      const to = stepSelection(rows, selectedIndex, navigation, page);
       const row = to === undefined ? undefined : rows[to];
       if (to === undefined || row?.kind !== 'threat') return;
       scrolledTo.current = row.threat.id;

@@ -1,6 +1,6 @@
 import type { Threat } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
-import { filterThreats, headingAt, stepSelection, type ThreatRow, threatRows, where } from './threatList.js';
+import { filterThreats, headingAt, stepSelection, type ThreatRow, threatRows, triageKey, where } from './threatList.js';
 
 function threat(id: string, over: Partial<Threat> = {}): Threat {
   return {
@@ -123,5 +123,27 @@ describe('headingAt', () => {
     expect([0, 1, 2, 3, 6, 7, 100].map((i) => headingAt(headings, i))).toEqual([0, 0, 0, 3, 3, 7, 7]);
     expect(headingAt([2, 5], 1)).toBeUndefined();
     expect(headingAt([], 4)).toBeUndefined();
+  });
+});
+
+describe('triageKey', () => {
+  const priorities = ['High', 'Medium', 'Low'];
+  it('steps with j/k, sets the status with 1-4 and the priority with h/m/l', () => {
+    expect(triageKey({ key: 'j' }, priorities)).toEqual({ kind: 'step', key: 'ArrowDown' });
+    expect(triageKey({ key: 'k' }, priorities)).toEqual({ kind: 'step', key: 'ArrowUp' });
+    expect(triageKey({ key: '1' }, priorities)).toEqual({ kind: 'status', status: 'not-started' });
+    expect(triageKey({ key: '2' }, priorities)).toEqual({ kind: 'status', status: 'needs-investigation' });
+    expect(triageKey({ key: '3' }, priorities)).toEqual({ kind: 'status', status: 'not-applicable' });
+    expect(triageKey({ key: '4' }, priorities)).toEqual({ kind: 'status', status: 'mitigated' });
+    expect(triageKey({ key: 'h' }, priorities)).toEqual({ kind: 'priority', priority: 'High' });
+    expect(triageKey({ key: 'm' }, priorities)).toEqual({ kind: 'priority', priority: 'Medium' });
+    expect(triageKey({ key: 'l' }, priorities)).toEqual({ kind: 'priority', priority: 'Low' });
+  });
+  it('has nothing for other keys, modified keys or a priority the template lacks', () => {
+    expect(triageKey({ key: '5' }, priorities)).toBeUndefined();
+    expect(triageKey({ key: 'x' }, priorities)).toBeUndefined();
+    expect(triageKey({ key: '1', ctrlKey: true }, priorities)).toBeUndefined();
+    expect(triageKey({ key: 'j', metaKey: true }, priorities)).toBeUndefined();
+    expect(triageKey({ key: 'm' }, ['Critical', 'High', 'Low'])).toBeUndefined();
   });
 });

@@ -125,3 +125,40 @@ export function headingAt(headings: number[], index: number): number | undefined
   }
   return found;
 }
+
+/** The triage keys, as the hint under the list shows them. */
+export const TRIAGE_HINT = 'j/k or ↑/↓: next/previous · 1–4: status · h/m/l: priority';
+
+const STATUS_KEYS: Record<string, ThreatStatus> = {
+  '1': 'not-started',
+  '2': 'needs-investigation',
+  '3': 'not-applicable',
+  '4': 'mitigated',
+};
+
+/** What a key does to the current threat: j/k step like the arrows, 1–4 set the status, h/m/l the priority. */
+export type TriageKey =
+  | { kind: 'step'; key: NavigationKey }
+  | { kind: 'status'; status: ThreatStatus }
+  | { kind: 'priority'; priority: string };
+
+/**
+ * The triage action of a key pressed on the threats list, if it has one. A priority key takes the
+ * first of the template's priorities starting with that letter (High, Medium, Low); a modifier
+ * (Ctrl, Alt, Meta) leaves the key to the browser.
+ */
+export function triageKey(
+  e: { key: string; ctrlKey?: boolean; altKey?: boolean; metaKey?: boolean },
+  priorities: readonly string[],
+): TriageKey | undefined {
+  if (e.ctrlKey || e.altKey || e.metaKey) return undefined;
+  if (e.key === 'j') return { kind: 'step', key: 'ArrowDown' };
+  if (e.key === 'k') return { kind: 'step', key: 'ArrowUp' };
+  const status = STATUS_KEYS[e.key];
+  if (status) return { kind: 'status', status };
+  if (['h', 'm', 'l'].includes(e.key)) {
+    const priority = priorities.find((p) => p.toLowerCase().startsWith(e.key));
+    if (priority) return { kind: 'priority', priority };
+  }
+  return undefined;
+}
