@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type FlowEnd, flowGeometry, flowLanes, flowPathData, LANE_GAP, outlinePoint } from './flowGeometry.js';
+import {
+  END_GAP,
+  type FlowEnd,
+  flowGeometry,
+  flowLanes,
+  flowPathData,
+  LANE_GAP,
+  outlineAt,
+  outlineLength,
+  outlineOffset,
+  outlinePoint,
+  spreadEnds,
+  spreadPositions,
+} from './flowGeometry.js';
 
 const box = (x: number, y: number, width = 150, height = 60) => ({ x, y, width, height });
 const entity = (x: number, y: number): FlowEnd => ({ kind: 'externalEntity', rect: box(x, y) });
@@ -67,5 +80,98 @@ describe('flowGeometry', () => {
     const loop = flowGeometry({ source: entity(0, 100), target: entity(0, 100), self: true });
     expect(loop.curve.kind).toBe('loop');
     expect(loop.label.y).toBeLessThan(100);
+  });
+
+  it('moves a label along its flow off a shape, to the nearest free spot', () => {
+    const size = { width: 80, height: 16 };
+    const blocker = { x: 280, y: 10, width: 100, height: 40 };
+    const hits = (r: { x: number; y: number; width: number; height: number }) =>
+      r.x < blocker.x + blocker.width &&
+      blocker.x < r.x + r.width &&
+      r.y < blocker.y + blocker.height &&
+      blocker.y < r.y + r.height;
+    const plain = flowGeometry({ source: entity(0, 0), target: entity(500, 0), labelSize: size });
+    expect(hits({ x: plain.label.x - 40, y: plain.label.y - 8, ...size })).toBe(true);
+    const moved = flowGeometry({
+      source: entity(0, 0),
+      target: entity(500, 0),
+      labelSize: size,
+      labelFree: (r) => !hits(r),
+    });
+    expect(hits({ x: moved.label.x - 40, y: moved.label.y - 8, ...size })).toBe(false);
+    expect(moved.label).toEqual({ x: 150 + 350 * 0.22, y: 30 });
+  });
+});
+
+describe('outlines', () => {
+  it('walks a box clockwise from its top-left corner, and an ellipse from its rightmost point', () => {
+    const e = entity(0, 0);
+    expect(outlineLength(e)).toBe(420);
+    for (const s of [0, 40, 150, 170, 250, 330, 400]) expect(outlineOffset(e, outlineAt(e, s))).toBeCloseTo(s, 6);
+    expect(outlineAt(e, 150 + 60 + 75)).toEqual({ x: 75, y: 60 });
+    expect(outlineAt(e, -10)).toEqual({ x: 0, y: 10 });
+    const p = process(0, 0);
+    expect(outlineLength(p)).toBeCloseTo(100 * Math.PI, 6);
+    for (const s of [0, 60, 200, 300]) {
+      const q = outlineAt(p, s);
+      expect(Math.hypot(q.x - 50, q.y - 50)).toBeCloseTo(50, 6);
+      expect(outlineOffset(p, q)).toBeCloseTo(s, 6);
+    }
+  });
+});
+
+describe('spreadEnds', () => {
+  it('spreads crowded positions evenly about their middle, round the circle, and leaves lone ones', () => {
+    expect(spreadPositions([10, 10, 10], 400, 20)).toEqual([-20, 0, 20]);
+    expect(spreadPositions([100, 300], 400, 20)).toEqual([0, 0]);
+    // Across the cut of the circle: 395 and 5 are 10 apart.
+    const s = spreadPositions([395, 5], 400, 20);
+    expect(s[0]).toBeCloseTo(-5, 6);
+    expect(s[1]).toBeCloseTo(5, 6);
+    // More than fit: evenly round the whole outline.
+    const all = spreadPositions([0, 1, 2, 3], 40, 20).map((d, i) => i + d);
+    for (let i = 1; i < 4; i++) expect((all[i] as number) - (all[i - 1] as number)).toBeCloseTo(10, 6);
+  });
+
+  it('keeps the ends of a shape’s flows END_GAP apart along its outline, lone flows as they were', () => {
+    // Three stores below a process, nearly in line: their flows would meet at one point on it.
+    const shapes: Record<string, FlowEnd> = {
+      hub: process(200, 0),
+      a: entity(230, 400),
+      b: entity(240, 600),
+      c: entity(250, 800),
+      far: entity(800, 20),
+    };
+    const flows = [
+      { id: 'fa', source: 'hub', target: 'a' },
+      { id: 'fb', source: 'hub', target: 'b' },
+      { id: 'fc', source: 'c', target: 'hub' },
+      { id: 'lone', source: 'hub', target: 'far' },
+    ];
+    const shifts = spreadEnds(flows, (id) => shapes[id]);
+    expect(shifts.has('lone')).toBe(false);
+    const ends = flows
+      .filter((f) => f.id !== 'lone')
+      .map((f) => {
+        const s = shifts.get(f.id);
+        const g = flowGeometry({
+          source: shapes[f.source] as FlowEnd,
+          target: shapes[f.target] as FlowEnd,
+          sourceShift: s?.source ?? 0,
+          targetShift: s?.target ?? 0,
+        });
+        return f.source === 'hub' ? g.curve.start : g.curve.end;
+      });
+    const hub = shapes.hub as FlowEnd;
+    const at = ends.map((p) => outlineOffset(hub, p)).sort((x, y) => x - y);
+    for (let i = 1; i < at.length; i++) expect((at[i] as number) - (at[i - 1] as number)).toBeCloseTo(END_GAP, 6);
+    // Still on the circle, and still on its lower side, facing the stores.
+    for (const p of ends) {
+      expect(Math.hypot(p.x - 250, p.y - 50)).toBeCloseTo(50, 6);
+      expect(p.y).toBeGreaterThan(90);
+    }
+    // Without shifts the geometry is as before.
+    const plain = flowGeometry({ source: hub, target: shapes.far as FlowEnd });
+    expect(plain.curve.start).toEqual(outlinePoint(hub, { x: 875, y: 50 }));
   });
 });

@@ -12,8 +12,14 @@
  * - Flows without a handle between the same two shapes get lanes: mirrored arcs either side of
  *   the line between the centres, 36 units apart half-way (a request and its response: one
  *   each side). A lone flow is straight.
- * - The label sits half-way along the curve, pushed outwards from the centre line when it
- *   would otherwise lie over a parallel flow's arc, so two flows' labels never cover each other.
+ * - Several flows on one shape do not meet at one point: `spreadEnds` moves ends that would lie
+ *   closer than `END_GAP` along the outline apart (each crowd spread evenly about where it was),
+ *   and the geometry slides each end by its shift along the outline (`sourceShift`,
+ *   `targetShift`). A lone end stays where the line between the centres leaves the shape.
+ * - The label sits half-way along the visible part of the curve (between the two outlines),
+ *   pushed outwards from the centre line when it would otherwise lie over a parallel flow's arc,
+ *   so two flows' labels never cover each other; given `labelFree`, it moves along the flow to
+ *   the nearest spot whose box that says is free (off other shapes and labels).
  * - A flow from a shape to itself is a loop over the shape.
  */
 import type { Point, Rect } from '@bulwark/core';
@@ -48,6 +54,12 @@ export interface FlowInput {
   reversed?: boolean;
   /** The label's size, to keep it clear of the other lanes' labels. */
   labelSize?: { width: number; height: number };
+  /** How far to slide the start along the source's outline (clockwise, in diagram units): `spreadEnds`. */
+  sourceShift?: number;
+  /** The same for the end on the target's outline. */
+  targetShift?: number;
+  /** Whether a label box there covers nothing it should not (shapes, other labels); with `labelSize`. */
+  labelFree?: (box: Rect) => boolean;
 }
 
 /** A flow as drawn. */
@@ -69,6 +81,12 @@ export interface FlowGeometry {
 
 /** How far apart the lanes of flows between the same two shapes are, half-way. */
 export const LANE_GAP = 36;
+
+/** The least distance along a shape's outline between two flows' ends (`spreadEnds`). */
+export const END_GAP = 18;
+
+/** Where along a flow its label may go, in order of preference (shares of the visible curve). */
+export const LABEL_SPOTS: readonly number[] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
 
 function centreOf(r: Rect): Point {
   return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
@@ -96,6 +114,179 @@ export function outlinePoint(end: FlowEnd, toward: Point): Point {
       dy === 0 ? Number.POSITIVE_INFINITY : b / Math.abs(dy),
     );
   return { x: c.x + dx * t, y: c.y + dy * t };
+}
+
+/** Half the width and height of a shape's outline, and whether it is an ellipse. */
+function radii(end: FlowEnd): { a: number; b: number; round: boolean } {
+  return { a: end.rect.width / 2, b: end.rect.height / 2, round: end.kind === 'process' };
+}
+
+/** The length of a shape's outline (an ellipse's by Ramanujan's approximation). */
+export function outlineLength(end: FlowEnd): number {
+  const { a, b, round } = radii(end);
+  if (!round) return 4 * (a + b);
+  const h = ((a - b) * (a - b)) / ((a + b) * (a + b) || 1);
+  return Math.PI * (a + b) * (1 + (3 * h) / (10 + Math.sqrt(4 - 3 * h)));
+}
+
+/**
+ * How far along a shape's outline a point on it lies, clockwise on the screen (y down): from the
+ * top-left corner for a box, from the rightmost point for an ellipse (by angle, scaled to length).
+ */
+export function outlineOffset(end: FlowEnd, p: Point): number {
+  const { a, b, round } = radii(end);
+  const r = end.rect;
+  if (round) {
+    const c = centreOf(r);
+    const angle = Math.atan2((p.y - c.y) / (b || 1), (p.x - c.x) / (a || 1));
+    return ((angle + 2 * Math.PI) % (2 * Math.PI)) * (outlineLength(end) / (2 * Math.PI));
+  }
+  const w = r.width;
+  const h = r.height;
+  // The side the point is nearest to decides (a corner belongs to the side that starts there).
+  const d = [Math.abs(p.y - r.y), Math.abs(p.x - (r.x + w)), Math.abs(p.y - (r.y + h)), Math.abs(p.x - r.x)];
+  const side = d.indexOf(Math.min(...d));
+  const clamp = (v: number, max: number) => Math.min(max, Math.max(0, v));
+  if (side === 0) return clamp(p.x - r.x, w);
+  if (side === 1) return w + clamp(p.y - r.y, h);
+  if (side === 2) return w + h + clamp(r.x + w - p.x, w);
+  return 2 * w + h + clamp(r.y + h - p.y, h);
+}
+
+/** The point a distance `s` along a shape's outline (see `outlineOffset`); any `s`, wrapped round. */
+export function outlineAt(end: FlowEnd, s: number): Point {
+  const length = outlineLength(end);
+  const u = length > 0 ? ((s % length) + length) % length : 0;
+  const { a, b, round } = radii(end);
+  const r = end.rect;
+  if (round) {
+    const c = centreOf(r);
+    const angle = (u / (length || 1)) * 2 * Math.PI;
+    return { x: c.x + a * Math.cos(angle), y: c.y + b * Math.sin(angle) };
+  }
+  const w = r.width;
+  const h = r.height;
+  if (u < w) return { x: r.x + u, y: r.y };
+  if (u < w + h) return { x: r.x + w, y: r.y + (u - w) };
+  if (u < 2 * w + h) return { x: r.x + w - (u - w - h), y: r.y + h };
+  return { x: r.x, y: r.y + h - (u - 2 * w - h) };
+}
+
+/**
+ * Positions on a circle of length `length`, moved apart to at least `gap` (less when they do not
+ * fit), each crowd spread evenly about its middle; returns each position's shift, in input order.
+ */
+export function spreadPositions(positions: readonly number[], length: number, gap: number): number[] {
+  const n = positions.length;
+  if (n < 2 || length <= 0) return positions.map(() => 0);
+  const g = Math.min(gap, length / n);
+  const order = positions.map((p, i) => ({ p: ((p % length) + length) % length, i })).sort((x, y) => x.p - y.p);
+  // Cut the circle in its widest gap, so no crowd straddles the cut.
+  let cut = 0;
+  let widest = -1;
+  for (let k = 0; k < n; k++) {
+    const here = (order[k] as { p: number }).p;
+    const before = (order[(k + n - 1) % n] as { p: number }).p;
+    const space = k === 0 ? here + length - before : here - before;
+    if (space > widest) {
+      widest = space;
+      cut = k;
+    }
+  }
+  const line = [...order.slice(cut), ...order.slice(0, cut)].map((o, k) => ({
+    i: o.i,
+    p: k > 0 && o.p < (order[cut] as { p: number }).p ? o.p + length : o.p,
+  }));
+  // Blocks of positions g apart, merged while they overlap; a block sits centred on its members' mean.
+  const blocks: { start: number; members: number[]; sum: number }[] = [];
+  for (const [k, o] of line.entries()) {
+    blocks.push({ start: o.p, members: [k], sum: o.p });
+    for (;;) {
+      const last = blocks[blocks.length - 1] as (typeof blocks)[number];
+      const prev = blocks[blocks.length - 2];
+      const m = last.members.length;
+      last.start = last.sum / m - ((m - 1) * g) / 2;
+      if (!prev || prev.start + prev.members.length * g <= last.start + 1e-9) break;
+      prev.members.push(...last.members);
+      prev.sum += last.sum;
+      blocks.pop();
+    }
+  }
+  const shifts = positions.map(() => 0);
+  for (const block of blocks)
+    for (const [j, k] of block.members.entries()) {
+      const o = line[k] as { i: number; p: number };
+      shifts[o.i] = block.start + j * g - o.p;
+    }
+  return shifts;
+}
+
+/** A flow as `spreadEnds` reads it. */
+export interface SpreadFlow {
+  id: string;
+  source: string;
+  target: string;
+  path?: { handle?: Point } | undefined;
+}
+
+/**
+ * The shifts along the outline that keep the ends of a shape's flows at least `END_GAP` apart
+ * (see the module's comment), by flow id; flows whose ends need none are left out. `ends` gives
+ * each shape's kind and box (undefined: not drawn); `lanes` are the diagram's `flowLanes`.
+ */
+export function spreadEnds(
+  flows: readonly SpreadFlow[],
+  ends: (id: string) => FlowEnd | undefined,
+  lanes: ReadonlyMap<string, Lane> = flowLanes(flows),
+): Map<string, { source: number; target: number }> {
+  const onShape = new Map<string, { flow: string; end: 'source' | 'target'; at: number }[]>();
+  const add = (shape: string, item: { flow: string; end: 'source' | 'target'; at: number }) => {
+    const list = onShape.get(shape);
+    if (list) list.push(item);
+    else onShape.set(shape, [item]);
+  };
+  const found = new Map<string, FlowEnd>();
+  const endOf = (id: string) => {
+    let e = found.get(id);
+    if (!e) {
+      e = ends(id);
+      if (e) found.set(id, e);
+    }
+    return e;
+  };
+  for (const f of flows) {
+    if (f.source === f.target) continue;
+    const source = endOf(f.source);
+    const target = endOf(f.target);
+    if (!source || !target) continue;
+    const lane = lanes.get(f.id);
+    const { curve } = flowGeometry({
+      source,
+      target,
+      ...(f.path?.handle ? { handle: f.path.handle } : {}),
+      ...(lane ? { lane, reversed: f.source > f.target } : {}),
+    });
+    add(f.source, { flow: f.id, end: 'source', at: outlineOffset(source, curve.start) });
+    add(f.target, { flow: f.id, end: 'target', at: outlineOffset(target, curve.end) });
+  }
+  const shifts = new Map<string, { source: number; target: number }>();
+  for (const [shape, list] of onShape) {
+    if (list.length < 2) continue;
+    const end = found.get(shape) as FlowEnd;
+    const moved = spreadPositions(
+      list.map((x) => x.at),
+      outlineLength(end),
+      END_GAP,
+    );
+    for (const [k, item] of list.entries()) {
+      const by = moved[k] ?? 0;
+      if (Math.abs(by) < 0.05) continue;
+      const s = shifts.get(item.flow) ?? { source: 0, target: 0 };
+      s[item.end] = by;
+      shifts.set(item.flow, s);
+    }
+  }
+  return shifts;
 }
 
 /** The flows that share their two shapes (and have no handle), with their lanes, in the given order. */
@@ -172,14 +363,14 @@ export function flowGeometry(input: FlowInput): FlowGeometry {
   if (handle) {
     // The ends face the curve's control point; the curve then passes through the handle itself.
     const towards = controlPoint(ca, cb, handle);
-    const start = outlinePoint(source, towards);
-    const end = outlinePoint(target, towards);
+    const start = slide(source, outlinePoint(source, towards), input.sourceShift);
+    const end = slide(target, outlinePoint(target, towards), input.targetShift);
     const control = controlPoint(start, end, handle);
     curve = { kind: 'curve', start, control, end };
     at = (u) => quadAt(start, control, end, u);
   } else {
-    const start = outlinePoint(source, cb);
-    const end = outlinePoint(target, ca);
+    const start = slide(source, outlinePoint(source, cb), input.sourceShift);
+    const end = slide(target, outlinePoint(target, ca), input.targetShift);
     curve = { kind: 'line', start, end };
     at = (u) => ({ x: start.x + (end.x - start.x) * u, y: start.y + (end.y - start.y) * u });
   }
@@ -196,7 +387,24 @@ export function flowGeometry(input: FlowInput): FlowGeometry {
       label = { x: middle.x + push.normal.x * sign * more, y: middle.y + push.normal.y * sign * more };
     }
   }
+  if (input.labelFree && input.labelSize) {
+    const { width, height } = input.labelSize;
+    const box = (p: Point): Rect => ({ x: p.x - width / 2, y: p.y - height / 2, width, height });
+    const free = input.labelFree;
+    if (!free(box(label))) {
+      const spot = LABEL_SPOTS.slice(1)
+        .map(at)
+        .find((p) => free(box(p)));
+      if (spot) label = spot;
+    }
+  }
   return { curve, at, label, middle };
+}
+
+/** A point on an outline slid along it by `by` (clockwise), or the point itself. */
+function slide(end: FlowEnd, p: Point, by: number | undefined): Point {
+  if (!by || end.rect.width <= 0 || end.rect.height <= 0) return p;
+  return outlineAt(end, outlineOffset(end, p) + by);
 }
 
 /** A number as SVG text: one decimal at most, no `-0`. */

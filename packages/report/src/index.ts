@@ -2,8 +2,18 @@
 
 export { CHECK_FIELDS, CheckExpressionError, DEFAULT_FAIL_ON, parseCheck } from './check.js';
 export { CSV_COLUMNS, type CsvOptions, csvField, renderCsv } from './csv.js';
+export {
+  type ElementIcon,
+  elementIcon,
+  ICON_RULES,
+  type IconName,
+  type IconNode,
+  iconNamed,
+  iconSvg,
+} from './elementIcons.js';
 export { escapeMarkup } from './escape.js';
 export {
+  END_GAP,
   type FlowCurve,
   type FlowEnd,
   type FlowGeometry,
@@ -11,9 +21,16 @@ export {
   flowGeometry,
   flowLanes,
   flowPathData,
+  LABEL_SPOTS,
   LANE_GAP,
   type Lane,
+  outlineAt,
+  outlineLength,
+  outlineOffset,
   outlinePoint,
+  type SpreadFlow,
+  spreadEnds,
+  spreadPositions,
 } from './flowGeometry.js';
 export {
   isReportFormat,

@@ -9,8 +9,17 @@
  * here, from a hash of the diagram id, never from model text.
  */
 import type { Diagram, Element, Point, Rect } from '@bulwark/core';
+import { elementIcon, iconSvg } from './elementIcons.js';
 import { escapeMarkup } from './escape.js';
-import { controlPoint, flowGeometry, flowLanes, flowPathData, type Lane, svgNumber } from './flowGeometry.js';
+import {
+  controlPoint,
+  flowGeometry,
+  flowLanes,
+  flowPathData,
+  type Lane,
+  spreadEnds,
+  svgNumber,
+} from './flowGeometry.js';
 import { autoLayout, needsLayout } from './layout.js';
 import { KIND_WORDS, sizeOf } from './shapes.js';
 
@@ -42,8 +51,6 @@ const FLOW_FONT = 10;
 /** An average glyph width, as a share of the font size, for wrapping (sans-serif). */
 const GLYPH = 0.56;
 const LINE = 1.25;
-/** Where along an arrow its label may go, in order of preference. */
-const LABEL_SPOTS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
 
 type NodeKind = 'process' | 'dataStore' | 'externalEntity';
 type NodeEl = Extract<Element, { kind: NodeKind }>;
@@ -276,7 +283,12 @@ function detour(a: Rect, b: Rect, ctx: Ctx): Point | undefined {
   return undefined;
 }
 
-function flow(e: FlowEl, ctx: Ctx, lane: Lane | undefined): string {
+function flow(
+  e: FlowEl,
+  ctx: Ctx,
+  lane: Lane | undefined,
+  shift: { source: number; target: number } | undefined,
+): string {
   const a = ctx.rects.get(e.source);
   const b = ctx.rects.get(e.target);
   if (!a || !b) return '';
@@ -294,10 +306,13 @@ function flow(e: FlowEl, ctx: Ctx, lane: Lane | undefined): string {
     self,
     ...(handle ? { handle } : {}),
     ...(lane ? { lane, reversed: e.source > e.target } : {}),
+    ...(shift ? { sourceShift: shift.source, targetShift: shift.target } : {}),
     labelSize: { width: w, height: h },
+    // The geometry's spot, or the nearest spot along the arrow where the label covers no shape
+    // and no other label. (Not on very large diagrams: looking costs most of the drawing there.)
+    ...(ctx.detours && lines.length > 0 ? { labelFree: (r: Rect) => !ctx.occupied.hits(r) } : {}),
   });
   const d = flowPathData(geometry.curve);
-  const at = geometry.at;
   if (geometry.curve.kind === 'loop') ctx.bounds.add(geometry.curve.c1.x, a.y - 60, a.width / 2 + 40, 60);
   else if (geometry.curve.kind === 'curve') ctx.bounds.add(geometry.middle.x, geometry.middle.y);
   const marker = hi ? ctx.ids.arrowHi : ctx.ids.arrow;
@@ -307,12 +322,8 @@ function flow(e: FlowEl, ctx: Ctx, lane: Lane | undefined): string {
   const path = `<path d="${d}" fill="none" stroke="${stroke}" stroke-width="${hi ? 3 : 1.5}"${dash}${markers}/>`;
   let label = '';
   if (lines.length > 0) {
-    const box = (p: Point): Rect => ({ x: p.x - w / 2, y: p.y - h / 2, width: w, height: h });
-    // The geometry's spot, or the nearest spot along the arrow where the label covers no shape and no other label.
-    // (On very large diagrams, the geometry's spot: looking for a free spot costs most of the drawing there.)
-    const spots = [geometry.label, ...LABEL_SPOTS.slice(1).map(at)];
-    const spot = ctx.detours ? (spots.find((p) => !ctx.occupied.hits(box(p))) ?? geometry.label) : geometry.label;
-    const r = box(spot);
+    const spot = geometry.label;
+    const r = { x: spot.x - w / 2, y: spot.y - h / 2, width: w, height: h };
     if (ctx.detours) ctx.occupied.add(r);
     ctx.bounds.add(r.x, r.y, r.width, r.height);
     label = `<rect x="${n(r.x)}" y="${n(r.y)}" width="${n(w)}" height="${n(h)}" rx="3" fill="#ffffff" fill-opacity="0.9"/>${textLines(lines, spot.x, spot.y, FLOW_FONT, ` fill="${COLOURS.text}"`)}`;
@@ -346,8 +357,26 @@ function shape(e: NodeEl, ctx: Ctx): string {
     textWidth = r.width - 10;
     textHeight = r.height - 8;
   }
+  // The type's icon: above the name in a circle, left of it in a box; none in a shape too small.
+  const icon = elementIcon(e.kind, [e.typeId, e.name]);
+  const size = Math.min(20, Math.round(Math.min(r.width, r.height) * 0.26));
+  let drawn = '';
+  let textX = c.x;
+  let textY = c.y;
+  if (icon && size >= 10) {
+    const colour = hi ? COLOURS.highlight : COLOURS.shape;
+    if (e.kind === 'process') {
+      drawn = iconSvg(icon, c.x - size / 2, r.y + r.height * 0.13, size, colour);
+      textY = c.y + size * 0.45;
+      textHeight -= size;
+    } else {
+      drawn = iconSvg(icon, r.x + 6, c.y - size / 2, size, colour);
+      textX = c.x + (size + 4) / 2;
+      textWidth -= size + 4;
+    }
+  }
   const lines = wrapText(label, textWidth / (FONT * GLYPH), Math.max(1, Math.floor(textHeight / (FONT * LINE))));
-  return `${open(e)}${title(e, label)}${body}${textLines(lines, c.x, c.y, FONT, ` fill="${COLOURS.text}"`)}</g>`;
+  return `${open(e)}${title(e, label)}${body}${drawn}${textLines(lines, textX, textY, FONT, ` fill="${COLOURS.text}"`)}</g>`;
 }
 
 function note(e: NoteEl, ctx: Ctx): string {
@@ -403,10 +432,18 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
   const boxes = boundaries.filter((e) => e.shape === 'box').sort((a, b) => area(b) - area(a));
   const flows = diagram.elements.filter((e): e is FlowEl => e.kind === 'dataFlow');
   const lanes = flowLanes(flows);
+  const shifts = spreadEnds(
+    flows,
+    (id) => {
+      const rect = rects.get(id);
+      return rect ? { kind: kinds.get(id) ?? '', rect } : undefined;
+    },
+    lanes,
+  );
   const parts = [
     ...boxes.map((e) => boxBoundary(e, ctx)),
     ...boundaries.filter((e) => e.shape === 'line').map((e) => lineBoundary(e, ctx)),
-    ...flows.map((e) => flow(e, ctx, lanes.get(e.id))),
+    ...flows.map((e) => flow(e, ctx, lanes.get(e.id), shifts.get(e.id))),
     ...diagram.elements
       .filter((e): e is NodeEl => e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity')
       .map((e) => shape(e, ctx)),
