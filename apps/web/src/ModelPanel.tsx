@@ -1,6 +1,6 @@
 /** The model's own properties, shown when nothing on the diagram is selected. */
 import type { Asset, Note, ThreatModel } from '@bulwark/core';
-import { type Action, type MetadataList, type MetadataText, newId } from './actions/actions.js';
+import { type Action, lineEdits, type MetadataList, type MetadataText, newId } from './actions/actions.js';
 import { TextField } from './TextField.js';
 
 const TEXTS: [MetadataText, string, boolean][] = [
@@ -33,10 +33,10 @@ export function ModelPanel({
   const m = model.metadata;
   const assets = model.assets ?? [];
   const notes = model.notes ?? [];
-  const setAsset = (i: number, change: Partial<Asset>) =>
-    onAction({ type: 'setAssets', assets: assets.map((a, j) => (j === i ? { ...a, ...change } : a)) });
-  const setNote = (i: number, change: Partial<Note>) =>
-    onAction({ type: 'setNotes', notes: notes.map((n, j) => (j === i ? { ...n, ...change } : n)) });
+  const setAsset = (id: string, set: Partial<Omit<Asset, 'id'>>) =>
+    onAction({ type: 'changeItem', list: 'assets', id, set });
+  const setNote = (id: string, set: Partial<Omit<Note, 'id'>>) =>
+    onAction({ type: 'changeItem', list: 'notes', id, set });
   return (
     <section className="bw-props" aria-label="Model">
       <h2>Model</h2>
@@ -61,30 +61,30 @@ export function ModelPanel({
             <TextField
               value={(m[field] ?? []).join('\n')}
               multiline
-              onCommit={(value) =>
-                onAction({
-                  type: 'setMetadataList',
-                  field,
-                  value: value
+              onCommit={(value) => {
+                const edits = lineEdits(
+                  m[field] ?? [],
+                  value
                     .split('\n')
                     .map((line) => line.trim())
                     .filter((line) => line !== ''),
-                })
-              }
+                );
+                if (edits.length > 0) onAction({ type: 'editLines', field, edits });
+              }}
             />
           </label>
         ))}
         <h3>Assets</h3>
         {assets.length === 0 && <p className="bw-muted">What would an attacker want here? Add it as an asset.</p>}
-        {assets.map((a, i) => (
+        {assets.map((a) => (
           <fieldset key={a.id} className="bw-fieldset bw-card" aria-label={`Asset ${a.name}`}>
             <label>
               Asset
-              <TextField value={a.name} onCommit={(name) => name.trim() && setAsset(i, { name: name.trim() })} />
+              <TextField value={a.name} onCommit={(name) => name.trim() && setAsset(a.id, { name: name.trim() })} />
             </label>
             <label>
               Classification
-              <select value={a.classification} onChange={(e) => setAsset(i, { classification: e.target.value })}>
+              <select value={a.classification} onChange={(e) => setAsset(a.id, { classification: e.target.value })}>
                 {[...new Set([...CLASSIFICATIONS, a.classification])].map((c) => (
                   <option key={c} value={c}>
                     {c}
@@ -97,19 +97,16 @@ export function ModelPanel({
               <TextField
                 value={a.description ?? ''}
                 multiline
-                onCommit={(description) => {
-                  const { description: _old, ...rest } = a;
-                  onAction({
-                    type: 'setAssets',
-                    assets: assets.map((x, j) => (j === i ? (description ? { ...rest, description } : rest) : x)),
-                  });
-                }}
+                onCommit={(description) =>
+                  onAction(
+                    description
+                      ? { type: 'changeItem', list: 'assets', id: a.id, set: { description } }
+                      : { type: 'changeItem', list: 'assets', id: a.id, set: {}, unset: ['description'] },
+                  )
+                }
               />
             </label>
-            <button
-              type="button"
-              onClick={() => onAction({ type: 'setAssets', assets: assets.filter((_, j) => j !== i) })}
-            >
+            <button type="button" onClick={() => onAction({ type: 'removeItem', list: 'assets', id: a.id })}>
               Remove asset
             </button>
           </fieldset>
@@ -118,30 +115,25 @@ export function ModelPanel({
           type="button"
           onClick={() =>
             onAction({
-              type: 'setAssets',
-              assets: [
-                ...assets,
-                { id: newId('asset'), name: `Asset ${assets.length + 1}`, classification: 'confidential' },
-              ],
+              type: 'addItem',
+              list: 'assets',
+              item: { id: newId('asset'), name: `Asset ${assets.length + 1}`, classification: 'confidential' },
             })
           }
         >
           Add asset
         </button>
         <h3>Notes</h3>
-        {notes.map((n, i) => (
+        {notes.map((n) => (
           <fieldset key={n.id} className="bw-fieldset bw-card" aria-label="Note">
             <label>
               <span className="bw-muted">
                 {n.author ?? 'Someone'}
                 {n.at ? `, ${new Date(n.at).toLocaleString()}` : ''}
               </span>
-              <TextField value={n.text} multiline onCommit={(text) => setNote(i, { text })} />
+              <TextField value={n.text} multiline onCommit={(text) => setNote(n.id, { text })} />
             </label>
-            <button
-              type="button"
-              onClick={() => onAction({ type: 'setNotes', notes: notes.filter((_, j) => j !== i) })}
-            >
+            <button type="button" onClick={() => onAction({ type: 'removeItem', list: 'notes', id: n.id })}>
               Remove note
             </button>
           </fieldset>
@@ -150,8 +142,9 @@ export function ModelPanel({
           type="button"
           onClick={() =>
             onAction({
-              type: 'setNotes',
-              notes: [...notes, { id: newId('note'), text: '', author: user, at: new Date().toISOString() }],
+              type: 'addItem',
+              list: 'notes',
+              item: { id: newId('note'), text: '', author: user, at: new Date().toISOString() },
             })
           }
         >

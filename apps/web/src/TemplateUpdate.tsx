@@ -18,7 +18,7 @@ import './templates.css';
  */
 export function reapplyTemplate(history: History, t: ResolvedTemplate): History {
   const next = analyze(history.present, t).model;
-  return amend(record(history, { type: 'replaceThreats', threats: next.threats ?? [] }), next);
+  return amend(record(history, { type: 'setTemplate', template: next.template }), next);
 }
 
 /** Resolves a template fetched from the server; a template that does not resolve is an error. */

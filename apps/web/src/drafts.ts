@@ -64,11 +64,21 @@ async function settleUnowned(who: DraftOwner): Promise<void> {
     );
 }
 
+/**
+ * Edits an earlier release kept that carried a whole list: they are no longer edits (a replay
+ * would overwrite what others changed), so a draft holding them keeps its model, not its edits.
+ */
+const WHOLE_LIST_EDITS = new Set(['setAssets', 'setNotes', 'setMetadataList', 'replaceThreats']);
+
 /** The signed-in user's draft of a model, if any. */
 export async function loadDraft(id: string): Promise<Draft | undefined> {
   await settled;
   if (!owner) return undefined;
-  return (await get<Draft>(draftKey(owner, id), drafts())) ?? undefined;
+  const draft = await get<Draft>(draftKey(owner, id), drafts());
+  if (!draft) return undefined;
+  if (!draft.actions?.some((a) => WHOLE_LIST_EDITS.has(a.type as string))) return draft;
+  const { actions: _old, ...kept } = draft;
+  return kept;
 }
 
 /** Keeps a draft (replacing the last one); resolves false if the browser would not store it. */

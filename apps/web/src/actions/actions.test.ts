@@ -106,7 +106,11 @@ describe('actions', () => {
     expect(model.diagrams.map((d) => d.id)).toEqual(['d2']);
     expect(perform(model, { type: 'deleteDiagram', diagramId: 'd2' })).toBe(model);
     model = perform(model, { type: 'setMetadata', field: 'owner', value: 'Ana' });
-    model = perform(model, { type: 'setMetadataList', field: 'assumptions', value: ['Staff use managed devices'] });
+    model = perform(model, {
+      type: 'editLines',
+      field: 'assumptions',
+      edits: [{ op: 'add', value: 'Staff use managed devices', after: null }],
+    });
     expect(model.metadata).toMatchObject({ owner: 'Ana', assumptions: ['Staff use managed devices'] });
     model = perform(model, { type: 'setMetadata', field: 'owner', value: '' });
     expect(model.metadata.owner).toBeUndefined();

@@ -2,18 +2,11 @@
  * Edits are data: every change to a model is a pure function from one model to the next, so the
  * editor gets undo/redo and autosave for free and never mutates what it holds.
  */
-import type {
-  Asset,
-  Element,
-  Note,
-  Path,
-  PropertyValue,
-  Rect,
-  Review,
-  Threat,
-  ThreatModel,
-  ThreatStatus,
-} from '@bulwark/core';
+import type { Element, Path, PropertyValue, Rect, Review, Threat, ThreatModel, ThreatStatus } from '@bulwark/core';
+import { type ListAction, performListEdit } from './listEdits.js';
+
+export type { LineEdit, MetadataList } from './listEdits.js';
+export { lineEdits } from './listEdits.js';
 
 /** One edit, applied by `perform`. */
 export type Action =
@@ -72,10 +65,9 @@ export type Action =
   | { type: 'renameDiagram'; diagramId: string; name: string }
   | { type: 'deleteDiagram'; diagramId: string }
   | { type: 'setMetadata'; field: MetadataText; value: string }
-  | { type: 'setMetadataList'; field: MetadataList; value: string[] }
-  | { type: 'replaceThreats'; threats: Threat[] }
-  | { type: 'setAssets'; assets: Asset[] }
-  | { type: 'setNotes'; notes: Note[] }
+  /** The model moves to this template (version): its threats are generated again (REANALYZE). */
+  | { type: 'setTemplate'; template: ThreatModel['template'] }
+  | ListAction
   /** Review mode: an interaction (`sourceId:flowId:targetId`) walked through, or taken back. */
   | { type: 'markReviewed'; interaction: string; reviewed: boolean; by: string; at: string };
 
@@ -176,8 +168,6 @@ export const newId = (prefix: string) => `${prefix}-${Math.random().toString(36)
 
 /** The model's text metadata fields the model panel edits. */
 export type MetadataText = 'name' | 'owner' | 'reviewer' | 'description';
-/** The model's list metadata fields (one entry per line in the model panel). */
-export type MetadataList = 'contributors' | 'assumptions' | 'externalDependencies';
 
 /** Applies one action; returns a new model (the input is never changed). */
 export function perform(model: ThreatModel, action: Action): ThreatModel {
@@ -327,16 +317,13 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
         const { childDiagramId: _gone, ...rest } = e;
         return rest as Element;
       });
-    case 'setAssets':
-    case 'setNotes': {
-      const field = action.type === 'setAssets' ? 'assets' : 'notes';
-      const value = action.type === 'setAssets' ? action.assets : action.notes;
-      const next: ThreatModel = { ...model, [field]: value };
-      if (value.length === 0) delete next[field];
-      return next;
-    }
-    case 'replaceThreats':
-      return { ...model, threats: action.threats };
+    case 'addItem':
+    case 'changeItem':
+    case 'removeItem':
+    case 'editLines':
+      return performListEdit(model, action);
+    case 'setTemplate':
+      return { ...model, template: action.template };
     case 'markReviewed':
       return markReviewed(model, action);
     case 'addDiagram':
@@ -370,11 +357,6 @@ export function perform(model: ThreatModel, action: Action): ThreatModel {
     case 'setMetadata': {
       const metadata: Record<string, unknown> = { ...model.metadata, [action.field]: action.value };
       if (action.value === '' && action.field !== 'name') delete metadata[action.field];
-      return { ...model, metadata: metadata as ThreatModel['metadata'] };
-    }
-    case 'setMetadataList': {
-      const metadata: Record<string, unknown> = { ...model.metadata, [action.field]: action.value };
-      if (action.value.length === 0) delete metadata[action.field];
       return { ...model, metadata: metadata as ThreatModel['metadata'] };
     }
   }

@@ -18,6 +18,7 @@ export const REANALYZE = new Set<Action['type']>([
   'setField',
   'setProperty',
   'deleteDiagram',
+  'setTemplate',
 ]);
 
 /** Their version with my actions performed on it, threats brought up to date. */
