@@ -250,8 +250,8 @@ export function benchModel({ nodes = 300, flows = 200, boundaries = 4 } = {}) {
 }
 
 /**
- * Creates the model and analyses it once (versions 1 and 2). Returns its id, version, threat ids,
- * and the size of its document as GET returns it.
+ * Creates the model and analyses it once (revisions 1 and 2). Returns its id, revision, threat
+ * ids, the size of its document as GET returns it, and how many audit entries it has so far.
  */
 export async function createAnalysedModel(base, model) {
   const created = await expectStatus(201, base, '/api/models', { method: 'POST', body: model });
@@ -264,27 +264,55 @@ export async function createAnalysedModel(base, model) {
   const text = await got.text();
   const doc = JSON.parse(text);
   if (doc.version !== analysed.body.version) throw new Error(`after analyze: version ${doc.version}`);
+  const audit = await expectStatus(200, base, `/api/models/${id}/audit`);
   return {
     id,
     version: doc.version,
     threatIds: (doc.model.threats ?? []).map((t) => t.id),
     elements: doc.model.diagrams.reduce((n, d) => n + d.elements.length, 0),
     bytes: Buffer.byteLength(text),
+    auditBase: audit.body.entries.length,
   };
+}
+
+/**
+ * The model's revisions as the audit log tells them, in the shape of a /versions list: a patch
+ * or a save makes no version unless it carries a message (issue 16.6), but every write moves
+ * the revision on by one and writes its audit rows in its transaction, in revision order (one
+ * writer at a time per model). Each write of a benchmark leaves its token in its rows (the
+ * justification it set, or the description `bench-desc:<token>`), so the k-th write after
+ * `auditBase` entries is revision `baseVersion + k`. Revisions up to `baseVersion` are listed
+ * without a message.
+ */
+export function revisionsFromAudit(entries, auditBase, baseVersion) {
+  const versions = [];
+  for (let v = 1; v <= baseVersion; v++) versions.push({ version: v, message: undefined });
+  let last;
+  for (const e of entries.slice(auditBase)) {
+    const token =
+      e.field === 'justification'
+        ? e.newValue
+        : e.field === 'description' && e.newValue?.startsWith('bench-desc:')
+          ? e.newValue.slice('bench-desc:'.length)
+          : undefined;
+    if (token === undefined || token === last) continue;
+    last = token;
+    versions.push({ version: versions.length + 1, message: token });
+  }
+  return versions;
 }
 
 // ---- checking the history against the acknowledged writes -----------------------------------
 
 /**
  * Checks a model's final state against the writes a client made. Every write carried a unique
- * token as its version message (PATCH `message`, PUT `?message=`), as the justification of the
- * threats it patched, or as the model description it saved, so /versions says which write made
- * each version.
+ * token as the justification of the threats it patched, or as the model description it saved,
+ * so the audit log says which write made each revision (`revisionsFromAudit`).
  *
  * `writes`: Map token -> { kind: 'patch' | 'save', threats?: string[], status, version? } where
  * status is 'acked' (2xx, with the version it returned), 'conflict' (409), 'error' (another
  * status) or 'pending' (no answer: in flight when the load stopped, timed out, or cut off).
- * `versions`: the /versions list; `model`: the current document; `version`: its version;
+ * `versions`: the revisions (`revisionsFromAudit`); `model`: the current document; `version`: its version;
  * `baseVersion`: the version before the first of these writes.
  *
  * Returns counts and a list of problems (empty when every acknowledged write is present and the

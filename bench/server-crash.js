@@ -13,9 +13,10 @@
 // the version it knows; on 409 it takes the current version from the answer and tries again),
 // kills the server with SIGKILL after --kill-after ms, restarts it on the same database and
 // checks, over every write of every round so far:
-//   - each acknowledged (2xx) write is in /versions at the version it was acknowledged with
-//     (each write's unique token is its version message and the justification it sets),
-//   - the model's version is the highest in /versions, and /versions is 1..that version,
+//   - each acknowledged (2xx) write is at the revision it was acknowledged with (each write's
+//     unique token is the justification it sets; the audit log, written in the write's
+//     transaction, gives the revisions in order: revisionsFromAudit in server-common.js),
+//   - the model's revision is the highest the audit log tells, and the revisions are 1..that,
 //   - each threat's justification is that of the last write (by version) that patched it
 //     (acknowledged writes, plus writes in flight at the kill that the server had committed),
 //   - /healthz answers 200,
@@ -36,6 +37,7 @@ import {
   expectStatus,
   markdownTable,
   request,
+  revisionsFromAudit,
   runBounded,
   scratchPostgres,
   startServer,
@@ -187,7 +189,8 @@ async function crashTest(label) {
     // Restart on the same database and check everything written so far.
     server = await startServer(dbUrl);
     const health = await request(server.url, '/healthz');
-    const versions = (await expectStatus(200, server.url, `/api/models/${model.id}/versions`)).body.versions;
+    const entries = (await expectStatus(200, server.url, `/api/models/${model.id}/audit`)).body.entries;
+    const versions = revisionsFromAudit(entries, model.auditBase, model.version);
     const current = await expectStatus(200, server.url, `/api/models/${model.id}`);
     const check = checkHistory({
       writes,

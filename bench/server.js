@@ -17,12 +17,13 @@
 // out of date it GETs first). A 409 is counted apart from errors, and the client re-reads (GET)
 // before its next request, which is picked afresh (no retry, so the mix stays about as above;
 // the re-reads add to the GETs). Every write carries a unique token (the justification or the
-// description it sets, and its version message), so afterwards /versions says which write made
-// each version; the benchmark checks that each acknowledged (2xx) write is in /versions at the
-// version it was acknowledged with, that the model's version is 1 + the acknowledged writes
-// (the analyze included; plus writes the server applied whose answer never came, i.e. in flight
-// when the load stopped, counted apart), that /versions lists every version, and that each
-// threat's justification and the description are those of the last write by version.
+// description it sets), so afterwards the audit log says which write made each revision (a
+// write makes no version unless it says so: revisionsFromAudit); the benchmark checks that each
+// acknowledged (2xx) write is at the revision it was acknowledged with, that the model's
+// revision is 1 + the acknowledged writes (the analyze included; plus writes the server applied
+// whose answer never came, i.e. in flight when the load stopped, counted apart), that the
+// revisions are contiguous, and that each threat's justification and the description are those
+// of the last write by revision.
 //
 // Latencies are this process's own (request written to response read, every status, 409s
 // included); requests/s counts every response. The client runs in this process, on the same
@@ -46,6 +47,7 @@ import {
   markdownTable,
   percentile,
   request,
+  revisionsFromAudit,
   runBounded,
   scratchPostgres,
   startServer,
@@ -211,7 +213,8 @@ async function bench(dbLabel) {
   // history stops growing before reading the final state.
   let versions = [];
   for (let last = -1, i = 0; i < 40; i++) {
-    versions = (await expectStatus(200, base, `${path}/versions`)).body.versions;
+    const entries = (await expectStatus(200, base, `${path}/audit`)).body.entries;
+    versions = revisionsFromAudit(entries, model.auditBase, model.version);
     if (versions.length === last) break;
     last = versions.length;
     await new Promise((r) => setTimeout(r, 250));
@@ -257,12 +260,12 @@ async function bench(dbLabel) {
     ],
     ['writes without an answer (in flight at stop) / applied anyway', `${pending} / ${check.appliedUnacked}`],
     ['final version (= 1 + analyze + acknowledged + applied without answer)', final.body.version],
-    ['acknowledged writes found in /versions', `${check.found} of ${check.acked}`],
+    ['acknowledged writes found at their revision', `${check.found} of ${check.acked}`],
     [
       'CPU during the load, server / this client (% of one core)',
       `${Math.round((100 * cpu) / seconds)}% / ${Math.round((clientCpu.user + clientCpu.system) / 1e4 / seconds)}%`,
     ],
-    [`database size after the run (${final.body.version} versions)`, `${(bytes / 1048576).toFixed(0)} MB`],
+    [`database size after the run (${final.body.version} revisions)`, `${(bytes / 1048576).toFixed(0)} MB`],
     ['server peak memory (VmHWM)', `${Math.round(serverPeakMb)} MB`],
     ['all acknowledged writes present', check.problems.length === 0 ? 'yes' : 'no'],
   ].map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : v]);

@@ -163,6 +163,15 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
       headers: { 'if-match': '"2"' },
     });
     expect(analysed.statusCode, analysed.body).toBe(200);
+    // Save version: the analysed working copy (revision 3) kept with a message, no new revision.
+    const kept = await app.inject({
+      method: 'POST',
+      url: `/api/models/${id}/versions`,
+      headers: { 'if-match': '"3"' },
+      payload: { message: 'Analysed' },
+    });
+    expect(kept.statusCode, kept.body).toBe(201);
+    expect(kept.headers.etag).toBe('"3"');
     const threats = (await app.inject(`/api/models/${id}`)).json().model.threats as { id: string }[];
     expect(threats.length).toBeGreaterThan(2);
     const patch = await app.inject({
@@ -172,10 +181,20 @@ describe.each(backends())('HTTP API on $name', (backend: Backend) => {
       payload: { threats: threats.slice(0, 2).map((t) => ({ id: t.id, status: 'mitigated', justification: 'Done' })) },
     });
     expect(patch.statusCode, patch.body).toBe(200);
-    const versions = (await app.inject(`/api/models/${id}/versions`)).json().versions as { version: number }[];
-    expect(versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
-    const diff = (await app.inject(`/api/models/${id}/diff?from=3&to=4`)).json().diff;
-    expect(diff.threats.changed).toHaveLength(2);
+    // The PUT, the analysis and the triage wrote the working copy only.
+    const listed = (await app.inject(`/api/models/${id}/versions`)).json();
+    expect(listed.versions.map((v: { version: number; message: string }) => [v.version, v.message])).toEqual([
+      [3, 'Analysed'],
+      [1, 'Created'],
+    ]);
+    expect(listed.workingCopy).toMatchObject({ version: 4, changedSinceVersion: 3, updatedBy: 'local' });
+    for (const url of [`/api/models/${id}/diff?from=3`, `/api/models/${id}/diff`]) {
+      const answer = (await app.inject(url)).json();
+      expect(answer).toMatchObject({ from: 3, to: 'working-copy', revision: 4 });
+      expect(answer.diff.threats.changed).toHaveLength(2);
+    }
+    const fromFirst = (await app.inject(`/api/models/${id}/diff?from=1&to=3`)).json();
+    expect(fromFirst.diff.elements.added).toHaveLength(3);
     const audit = (await app.inject(`/api/models/${id}/audit`)).json().entries as {
       action: string;
       field: string | null;

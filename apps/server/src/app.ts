@@ -6,7 +6,6 @@
 import {
   analyze,
   changeKinds,
-  diffModels,
   parseModel,
   type ResolvedTemplate,
   type Result,
@@ -35,9 +34,16 @@ import { accessOf } from './routeAccess.js';
 import { registerReviewRoutes } from './routes/review.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerThumbnailRoute } from './routes/thumbnail.js';
+import { registerVersionRoutes, versionMessage } from './routes/versions.js';
 import { checkDatabase, type Store } from './storage/database.js';
 import { databaseFailure } from './storage/databaseErrors.js';
-import { type AuditRow, ModelStore, type SaveResult, type StoredModel } from './storage/ModelStore.js';
+import {
+  type AuditRow,
+  ModelStore,
+  type SaveResult,
+  type StoredModel,
+  type VersionNote,
+} from './storage/ModelStore.js';
 import { TemplateStore } from './storage/TemplateStore.js';
 import { ROLES, type Role, roleAtLeast, type User, UserStore } from './storage/UserStore.js';
 import { HeavyWork, type WorkOptions } from './work/heavyWork.js';
@@ -113,14 +119,6 @@ function ifMatch(request: FastifyRequest): number {
 }
 
 const etag = (version: number): string => `"${version}"`;
-
-/** A version number from a path or query (a whole number from 1), or a 400 that says so. */
-function versionNumber(text: string, what: string): number {
-  const n = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1)
-    fail('USAGE', `${what} must be a version number (1, 2, …), not "${text.slice(0, 40)}".`);
-  return n;
-}
 
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -317,27 +315,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     id: string,
     expected: number,
     doc: ThreatModel,
-    message: string,
+    note: VersionNote | undefined,
     before?: ThreatModel,
   ): Promise<FastifyReply> {
-    const version = await commit(actor, id, expected, doc, message, [], before);
+    const version = await commit(actor, id, expected, doc, note, [], before);
     return reply.header('etag', etag(version)).send({ id, version });
   }
 
   /**
-   * Saves `doc` as the version after `expected` (with extra audit rows); fails on a stale version.
-   * `before` is the document at `expected` when the caller has it (it is not read again).
+   * Saves `doc` as the working copy's revision after `expected` (with extra audit rows; with a
+   * `note`, kept as a version too); fails on a stale revision. `before` is the document at
+   * `expected` when the caller has it (it is not read again).
    */
   async function commit(
     actor: User,
     id: string,
     expected: number,
     doc: ThreatModel,
-    message: string,
+    note: VersionNote | undefined,
     audit: AuditRow[] = [],
     before?: ThreatModel,
   ): Promise<number> {
-    return savedVersion(await models.save(id, expected, doc, actor.name, message, audit, before), id, expected);
+    return savedVersion(await models.save(id, expected, doc, actor.name, note, audit, before), id, expected);
   }
 
   /** The version a save stored, or the error to answer when it stored nothing. */
@@ -496,7 +495,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post<{ Querystring: { filename?: string } }>('/api/models', async (request, reply) => {
     const actor = userOf(request);
     const body = request.body;
-    let message = 'Created';
+    let note: VersionNote = { message: 'Created', kind: 'created' };
     let warnings: string[] = [];
     let summary: ImportSummary | undefined;
     let created: { id: string; version: number };
@@ -510,7 +509,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         diagrams: [{ id: 'context', name: 'Context', elements: [] }],
         threats: [],
       };
-      created = await models.create(doc, actor.name, message);
+      created = await models.create(doc, actor.name, note);
     } else {
       // Another tool's file recognised by content, or a Bulwark model (JSON or YAML); read in a
       // worker thread when large (work/jobs.ts), and stored as the text it was read into.
@@ -525,7 +524,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (read.status === 'failed') throw new HttpError(read.error);
       let templateRef = read.templateRef;
       warnings = read.warnings;
-      message = read.message;
+      note = { message: read.message, kind: read.message === 'Created' ? 'created' : 'imported' };
       const foreign = read.format === undefined ? undefined : formatById(read.format);
       if (read.template && foreign) {
         // Never stored over a template others use: kept for this model unless it is one already.
@@ -549,7 +548,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       created = await models.createText(
         { text: `${read.head}${JSON.stringify(templateRef)}${read.tail}`, name: read.name, templateId: templateRef.id },
         actor.name,
-        message,
+        note,
       );
     }
     if (teamMode) await users.grant(created.id, actor.id, 'owner');
@@ -585,6 +584,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.put<{ Params: { id: string }; Querystring: { message?: string } }>('/api/models/:id', async (request, reply) => {
     const actor = userOf(request);
     const expected = ifMatch(request);
+    // Without a message a PUT writes the working copy only; with one it also keeps a version.
+    const message = request.query.message === undefined ? undefined : versionMessage(request.query.message);
     const sent = unwrap(parseModel(request.body, 'request body'));
     const current = await mustGetAt(request.params.id, expected);
     // Who did what is the server's to record: sign-offs stay as stored, triage and review marks
@@ -606,7 +607,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           'As a reviewer you can triage threats, not add or remove them: the threats follow the diagram (an editor changes it).',
         );
     }
-    return save(reply, actor, request.params.id, expected, doc, request.query.message ?? 'Saved', current.document);
+    const note: VersionNote | undefined = message === undefined ? undefined : { message, kind: 'saved' };
+    return save(reply, actor, request.params.id, expected, doc, note, current.document);
   });
 
   app.delete<{ Params: { id: string } }>('/api/models/:id', async (request, reply) => {
@@ -622,30 +624,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     return reply.status(204).send();
   });
-
-  app.get<{ Params: { id: string } }>('/api/models/:id/versions', async (request) => {
-    await mustGet(request.params.id);
-    return { versions: await models.versions(request.params.id) };
-  });
-
-  app.get<{ Params: { id: string; version: string } }>('/api/models/:id/versions/:version', async (request) => {
-    const version = versionNumber(request.params.version, 'the version in the path');
-    const doc = await models.version(request.params.id, version);
-    if (!doc) fail('NOT_FOUND', `Model "${request.params.id}" has no version ${request.params.version}.`);
-    return { version, model: doc };
-  });
-
-  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>(
-    '/api/models/:id/diff',
-    async (request) => {
-      const current = await mustGet(request.params.id);
-      const from = request.query.from === undefined ? current.version - 1 : versionNumber(request.query.from, '"from"');
-      const to = request.query.to === undefined ? current.version : versionNumber(request.query.to, '"to"');
-      const [a, b] = await Promise.all([models.version(current.id, from), models.version(current.id, to)]);
-      if (!a || !b) fail('NOT_FOUND', `Model "${current.id}" has no version ${!a ? from : to}.`);
-      return { from, to, diff: diffModels(a as ThreatModel, b as ThreatModel) };
-    },
-  );
 
   app.get<{ Params: { id: string } }>('/api/models/:id/audit', async (request) => {
     await mustGet(request.params.id);
@@ -687,11 +665,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const at = new Date().toISOString();
     // Only the patched threats are read and written back (no whole-model parse, diff or
     // validation): the body's schema allows triage fields only, on threats the model has.
+    // The working copy only: a triage batch is no version (its `message` is accepted and ignored).
     const r = await models.patchThreats(
       m,
       patch.threats.map(({ id, ...fields }) => ({ id, fields: { ...fields, changedBy: actor.name, changedAt: at } })),
       actor.name,
-      patch.message ?? `Triaged ${patch.threats.length} threat(s)`,
     );
     if (r.status === 'no-threat') return fail('NOT_FOUND', `Model "${m.id}" has no threat "${r.threatId}".`);
     const version = savedVersion(r, m.id, expected);
@@ -764,6 +742,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })),
   }));
 
+  registerVersionRoutes(app, {
+    models,
+    userOf,
+    roleOf: (r) => roleOf.get(r),
+    ifMatch,
+    etag,
+    mustGet,
+    mustGetAt,
+    commit,
+    savedVersion,
+  });
   registerTemplateRoutes(app, { templates: templateStore, needAdmin });
   registerThumbnailRoute(app, { models, etag });
 

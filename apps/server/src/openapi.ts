@@ -12,6 +12,7 @@ import {
   CommentPatchSchema,
   CreateBlankSchema,
   SaveTemplateVersionSchema,
+  SaveVersionSchema,
   SignOffRequestSchema,
   ThreatPatchBodySchema,
 } from './requestSchemas.js';
@@ -53,7 +54,7 @@ const ifMatch = {
   name: 'If-Match',
   in: 'header',
   required: true,
-  description: 'The ETag of the version you read, e.g. "3".',
+  description: 'The ETag of the revision you read, e.g. "3".',
   schema: { type: 'string' },
 };
 
@@ -150,9 +151,19 @@ export function openApiDocument(): Record<string, unknown> {
             'Save a model (editors; reviewers too for triage, review progress, manual threats and moving shapes where no crossing changes)',
           description:
             'What records who did what is written by the server from the caller, never taken from the body: `review.signOffs` stays as stored (POST /api/models/{id}/signoff adds one); a threat whose status, priority, justification or mitigations changed gets `changedBy` (the caller) and `changedAt` (now), others keep their stored ones; an interaction newly marked in `review.reviewed` gets `by` and `at` likewise. Each role may make only some kinds of change (apps/server/src/changePolicy.ts): a reviewer moving a shape so that a flow crosses other trust boundaries, changing the diagram or the details, or adding and removing generated threats gets 403.',
-          parameters: [ifMatch],
+          parameters: [
+            ifMatch,
+            {
+              name: 'message',
+              in: 'query',
+              required: false,
+              description:
+                'Without it the PUT writes the working copy only (autosave: the revision moves on, no version is made). With it (1 to 1,000 characters) the new revision is also kept as a version with this message (kind `saved`), as POST /api/models/{id}/versions does.',
+              schema: { type: 'string', minLength: 1, maxLength: 1000 },
+            },
+          ],
           requestBody: body('ThreatModel'),
-          responses: { '200': ok('Saved; ETag is the new version.'), ...errors, ...write },
+          responses: { '200': ok('Saved; ETag is the new revision.'), ...errors, ...write },
         },
         delete: {
           summary: 'Delete a model',
@@ -163,22 +174,60 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/models/{id}/versions': {
         parameters: [idParam],
         get: {
-          summary: 'Every saved version: author, time, message',
-          responses: { '200': ok('Versions, newest first.'), ...errors },
+          summary: 'The versions made on purpose (who, when, message, kind), and how the working copy stands',
+          description:
+            "A model's row is its working copy: every write moves its revision (the ETag) on, but only creating, importing, Save version (this route's POST, or a PUT with ?message=), signing off and restoring keep a version. A version is numbered by the revision it copies, so version numbers are not consecutive.",
+          responses: { '200': ok('Versions, newest first, and the working copy.', ref('Versions')), ...errors },
+        },
+        post: {
+          summary: 'Save version: keep the working copy as it is as a version, with a message (editors)',
+          description:
+            'No new revision: the version gets the revision named by If-Match. 400 when that revision is a version already (nothing changed since).',
+          parameters: [ifMatch],
+          requestBody: body('SaveVersion'),
+          responses: { '201': ok('Kept; ETag is the revision (unchanged).', ref('VersionSaved')), ...errors, ...write },
         },
       },
       '/api/models/{id}/versions/{version}': {
         parameters: [idParam, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
-        get: { summary: 'One saved version', responses: { '200': ok('The model as it was.'), ...errors } },
+        get: { summary: 'One version', responses: { '200': ok('The model as it was.'), ...errors } },
+      },
+      '/api/models/{id}/versions/{version}/restore': {
+        parameters: [idParam, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
+        post: {
+          summary: 'Restore a version: its document becomes the working copy, kept as a version (editors)',
+          description:
+            'As a PUT of that document with the message "Restored version N" (kind `restored`): sign-offs stay as they are now, triage changed back is stamped with the caller, and the role must allow every kind of change.',
+          parameters: [ifMatch],
+          responses: {
+            '200': ok('Restored; ETag is the new revision.', {
+              type: 'object',
+              required: ['id', 'version', 'restored'],
+              properties: { id: { type: 'string' }, version: { type: 'integer' }, restored: { type: 'integer' } },
+            }),
+            ...errors,
+            ...write,
+          },
+        },
       },
       '/api/models/{id}/diff': {
         parameters: [
           idParam,
-          { name: 'from', in: 'query', schema: { type: 'integer' } },
-          { name: 'to', in: 'query', schema: { type: 'integer' } },
+          {
+            name: 'from',
+            in: 'query',
+            description: 'A version; left out, the newest version.',
+            schema: { type: 'integer' },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            description: 'A version; left out, the working copy (answered as "working-copy").',
+            schema: { type: 'integer' },
+          },
         ],
         get: {
-          summary: 'What changed between two versions',
+          summary: 'What changed between two versions, or a version and the working copy',
           responses: { '200': ok('Elements and threats added, removed and changed.'), ...errors },
         },
       },
@@ -189,7 +238,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/models/{id}/analyze': {
         parameters: [idParam],
         post: {
-          summary: 'Regenerate threats from the template, keeping triage; saved as a version',
+          summary: 'Regenerate threats from the template, keeping triage; saved to the working copy (no version)',
           parameters: [ifMatch],
           responses: { '200': ok('Saved.'), ...errors, ...write },
         },
@@ -202,7 +251,7 @@ export function openApiDocument(): Record<string, unknown> {
             'Only status, priority, justification and mitigations are taken from the body; `changedBy` and `changedAt` are set by the server to the caller and now (other fields are ignored).',
           parameters: [ifMatch],
           requestBody: body('ThreatPatch'),
-          responses: { '200': ok('Saved.'), ...errors, ...write },
+          responses: { '200': ok('Saved to the working copy (no version).'), ...errors, ...write },
         },
       },
       '/api/models/{id}/roles': {
@@ -253,7 +302,7 @@ export function openApiDocument(): Record<string, unknown> {
         parameters: [idParam],
         post: {
           summary:
-            "Sign off a stored version (reviewers and owners): its digest goes into the model's review.signOffs, saved as a new version",
+            "Sign off a version, or the working copy (reviewers and owners): its digest goes into the model's review.signOffs, written as the next revision and kept as a version (kind `signed-off`); a working copy signed off is kept as a version first",
           parameters: [ifMatch],
           requestBody: body('SignOffRequest'),
           responses: {
@@ -375,6 +424,54 @@ export function openApiDocument(): Record<string, unknown> {
         CommentCreate: json(CommentCreateSchema),
         CommentPatch: json(CommentPatchSchema),
         SignOffRequest: json(SignOffRequestSchema),
+        SaveVersion: json(SaveVersionSchema),
+        VersionKind: {
+          type: 'string',
+          enum: ['created', 'imported', 'saved', 'signed-off', 'restored', 'folded'],
+          description:
+            'How a version was made; `folded` is the last of a run of autosaves kept when migration 0006 folded them.',
+        },
+        Version: {
+          type: 'object',
+          required: ['version', 'author', 'message', 'kind', 'createdAt'],
+          properties: {
+            version: { type: 'integer', description: 'The revision it is a copy of.' },
+            author: { type: 'string' },
+            message: { type: 'string' },
+            kind: ref('VersionKind'),
+            createdAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        Versions: {
+          type: 'object',
+          required: ['versions', 'workingCopy'],
+          properties: {
+            versions: { type: 'array', items: ref('Version'), description: 'Newest first.' },
+            workingCopy: {
+              type: 'object',
+              required: ['version', 'changedSinceVersion', 'updatedBy', 'updatedAt'],
+              properties: {
+                version: { type: 'integer', description: 'The revision (the ETag).' },
+                changedSinceVersion: {
+                  type: ['integer', 'null'],
+                  description: 'The newest version, when the working copy has been written since; else null.',
+                },
+                updatedBy: { type: 'string' },
+                updatedAt: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+        },
+        VersionSaved: {
+          type: 'object',
+          required: ['id', 'version', 'message', 'kind'],
+          properties: {
+            id: { type: 'string' },
+            version: { type: 'integer' },
+            message: { type: 'string' },
+            kind: ref('VersionKind'),
+          },
+        },
         Comment: {
           type: 'object',
           required: ['id', 'modelId', 'target', 'parentId', 'author', 'body', 'resolved', 'createdAt'],

@@ -44,10 +44,24 @@ export const ThreatPatchSchema = z.object({
   mitigations: z.string().max(LIMITS.text).optional(),
 });
 
-/** A batch of triage changes, saved as one version. */
+/** A batch of triage changes, saved as one revision of the working copy (no version). */
 export const ThreatPatchBodySchema = z.object({
   threats: z.array(ThreatPatchSchema).min(1).max(200_000),
-  message: z.string().max(LIMITS.message).optional().describe('The version message.'),
+  message: z
+    .string()
+    .max(LIMITS.message)
+    .optional()
+    .describe('Ignored: a triage batch writes the working copy only (POST /api/models/{id}/versions makes a version).'),
+});
+
+/** Keeping the working copy as a version (POST /api/models/:id/versions). */
+export const SaveVersionSchema = z.object({
+  message: z
+    .string()
+    .trim()
+    .min(1, 'a version needs a message')
+    .max(LIMITS.message)
+    .describe('What this version is, in words (at most 1,000 characters).'),
 });
 
 /** A blank model from a template. */
@@ -77,7 +91,11 @@ export const CommentPatchSchema = z.object({
 
 /** A sign-off of one stored version. */
 export const SignOffRequestSchema = z.object({
-  version: z.number().int().positive().describe('The stored version signed off (usually the current one).'),
+  version: z
+    .number()
+    .int()
+    .positive()
+    .describe('The version signed off, or the current revision (the working copy; usually).'),
   note: z.string().max(MAX_COMMENT_LENGTH).optional().describe("The reviewer's words."),
 });
 

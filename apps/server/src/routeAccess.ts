@@ -21,6 +21,9 @@ export const MODEL_ROUTE_ROLES: Record<string, Role> = {
   'DELETE /api/models/:id': 'owner',
   'GET /api/models/:id/versions': 'viewer',
   'GET /api/models/:id/versions/:version': 'viewer',
+  // Save version and restore: an editor's (a restore may change the design).
+  'POST /api/models/:id/versions': 'editor',
+  'POST /api/models/:id/versions/:version/restore': 'editor',
   'GET /api/models/:id/diff': 'viewer',
   'GET /api/models/:id/audit': 'viewer',
   'GET /api/models/:id/export': 'viewer',

@@ -98,6 +98,11 @@ describe('security in team mode', () => {
     'GET /api/models/:id/versions': { url: `/api/models/${modelId}/versions`, may: VIEWERS },
     'GET /api/models/:id/versions/:version': { url: `/api/models/${modelId}/versions/1`, may: VIEWERS },
     'GET /api/models/:id/diff': { url: `/api/models/${modelId}/diff?from=1&to=1`, may: VIEWERS },
+    'POST /api/models/:id/versions': { url: `/api/models/${modelId}/versions`, may: EDITORS, body: {} },
+    'POST /api/models/:id/versions/:version/restore': {
+      url: `/api/models/${modelId}/versions/1/restore`,
+      may: EDITORS,
+    },
     'GET /api/models/:id/thumbnail': { url: `/api/models/${modelId}/thumbnail`, may: VIEWERS },
     'GET /api/models/:id/audit': { url: `/api/models/${modelId}/audit`, may: VIEWERS },
     'POST /api/models/:id/analyze': { url: `/api/models/${modelId}/analyze`, may: EDITORS },

@@ -86,7 +86,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if ((await models.list()).length === 0) {
         const parsed = parseModel(JSON.parse(readFileSync(options.seed, 'utf8')), options.seed);
         if (!parsed.ok) throw new Error(`Cannot load ${options.seed}: ${parsed.error.message}`);
-        await models.create(parsed.value, 'local', `Loaded from ${options.seed}`);
+        await models.create(parsed.value, 'local', { message: `Loaded from ${options.seed}`, kind: 'imported' });
       }
     }
     const web = options.webRoot ?? fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -1,6 +1,6 @@
 /**
  * Review routes: comment threads on a model, its elements and threats (kept in the database),
- * and sign-offs of a stored version (kept in the model document, saved as a new version).
+ * and sign-offs of a version (kept in the model document; the sign-off's write is kept as a version).
  */
 import { modelDigest, type SignOff, type ThreatModel } from '@bulwark/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { fail } from '../errors.js';
 import { CommentCreateSchema, CommentPatchSchema, SignOffRequestSchema } from '../requestSchemas.js';
 import { type Comment, CommentStore } from '../storage/CommentStore.js';
-import type { AuditRow, ModelStore, StoredModel } from '../storage/ModelStore.js';
+import type { AuditRow, ModelStore, StoredModel, VersionNote } from '../storage/ModelStore.js';
 import type { Database } from '../storage/schema.js';
 import { type Role, roleAtLeast, type User } from '../storage/UserStore.js';
 
@@ -38,12 +38,14 @@ export interface ReviewContext {
     id: string,
     expected: number,
     doc: ThreatModel,
-    message: string,
+    note: VersionNote | undefined,
     audit?: AuditRow[],
+    before?: ThreatModel,
   ) => Promise<number>;
 }
 
-function parseBody<S extends z.ZodType>(schema: S, body: unknown, shape: string): z.infer<S> {
+/** The body as `schema` reads it, or a 422 naming the expected `shape` and the first problem. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown, shape: string): z.infer<S> {
   const r = schema.safeParse(body);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -134,7 +136,19 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: ReviewContext): 
     const expected = ctx.ifMatch(request);
     const body = parseBody(SignOffRequestSchema, request.body, '{ "version": <stored version>, "note"?: "<text>" }');
     const current = await ctx.mustGetAt(request.params.id, expected);
-    const signed = await ctx.models.version(current.id, body.version);
+    let signed = await ctx.models.version(current.id, body.version);
+    if (!signed && body.version === current.version) {
+      // The working copy: kept as a version first, so what was signed can be read and diffed later.
+      const r = await ctx.models.saveVersion(current.id, expected, actor.name, {
+        message: `Version signed off by ${actor.name}`,
+        kind: 'saved',
+      });
+      if (r.status === 'conflict')
+        fail('VERSION_CONFLICT', `The model changed since you read it (it is now ${r.currentVersion}).`, {
+          currentVersion: r.currentVersion,
+        });
+      signed = current.document;
+    }
     if (!signed)
       return fail(
         'NOT_FOUND',
@@ -161,7 +175,8 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: ReviewContext): 
       oldValue: null,
       newValue: signOff.digest,
     };
-    const version = await ctx.commit(actor, current.id, expected, doc, `Signed off version ${body.version}`, [audit]);
+    const kept: VersionNote = { message: `Signed off version ${body.version}`, kind: 'signed-off' };
+    const version = await ctx.commit(actor, current.id, expected, doc, kept, [audit]);
     return reply.header('etag', ctx.etag(version)).send({ id: current.id, version, signOff });
   });
 }

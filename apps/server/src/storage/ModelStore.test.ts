@@ -2,7 +2,10 @@ import { buildModel, type ThreatModel } from '@bulwark/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends } from '../testing/backends.js';
 import { openStore } from './database.js';
-import { ModelStore } from './ModelStore.js';
+import { ModelStore, type VersionNote } from './ModelStore.js';
+
+/** A version made on purpose with this message. */
+const saved = (message: string): VersionNote => ({ message, kind: 'saved' });
 
 const model = (): ThreatModel =>
   buildModel('Shop')
@@ -54,7 +57,7 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
     if (!template) throw new Error('the model has a threat');
     // 9,000 audit rows x 8 values: more than SQLite's 32,766 and PostgreSQL's 65,535 per statement.
     next.threats = Array.from({ length: 9000 }, (_, i) => ({ ...template, id: `g${i}`, title: `Threat ${i}` }));
-    expect(await store.save(id, 1, next, 'bo', 'First analysis')).toEqual({ status: 'saved', version: 2 });
+    expect(await store.save(id, 1, next, 'bo', saved('First analysis'))).toEqual({ status: 'saved', version: 2 });
     const log = await store.auditLog(id);
     expect(log.filter((r) => r.action === 'threat.added')).toHaveLength(9000);
     expect(log.filter((r) => r.action === 'threat.removed').map((r) => r.subject)).toEqual(['t1']);
@@ -67,13 +70,13 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
     next.metadata.owner = 'bo';
     const t = next.threats?.[0];
     if (t) t.status = 'mitigated';
-    expect(await store.save(id, 1, next, 'bo', 'Triage')).toEqual({ status: 'saved', version: 2 });
-    expect(await store.save(id, 1, model(), 'cy', 'Stale')).toEqual({ status: 'conflict', currentVersion: 2 });
+    expect(await store.save(id, 1, next, 'bo', saved('Triage'))).toEqual({ status: 'saved', version: 2 });
+    expect(await store.save(id, 1, model(), 'cy', saved('Stale'))).toEqual({ status: 'conflict', currentVersion: 2 });
     expect(await store.save('missing', 1, model(), 'cy')).toEqual({ status: 'not-found' });
     expect((await store.get(id))?.document.metadata.owner).toBe('bo');
-    expect((await store.versions(id)).map((v) => [v.version, v.author, v.message])).toEqual([
-      [2, 'bo', 'Triage'],
-      [1, 'ana', 'Created'],
+    expect((await store.versions(id)).map((v) => [v.version, v.author, v.message, v.kind])).toEqual([
+      [2, 'bo', 'Triage', 'saved'],
+      [1, 'ana', 'Created', 'created'],
     ]);
     expect(await store.version(id, 1)).toEqual(model());
     const audit = await store.auditLog(id);
@@ -97,17 +100,18 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
       { id: 't3', fields: { status: 'mitigated' as const, changedBy: 'bo' } },
       { id: 't2', fields: { justification: 'Because' } },
     ];
-    expect(await store.patchThreats(read, [...changes, { id: 't9', fields: {} }], 'bo', 'x')).toEqual({
+    expect(await store.patchThreats(read, [...changes, { id: 't9', fields: {} }], 'bo')).toEqual({
       status: 'no-threat',
       threatId: 't9',
     });
-    expect(await store.patchThreats(read, changes, 'bo', 'Triage')).toEqual({ status: 'saved', version: 2 });
-    expect(await store.patchThreats(read, changes, 'cy', 'Stale')).toEqual({ status: 'conflict', currentVersion: 2 });
+    expect(await store.patchThreats(read, changes, 'bo')).toEqual({ status: 'saved', version: 2 });
+    expect(await store.patchThreats(read, changes, 'cy')).toEqual({ status: 'conflict', currentVersion: 2 });
     const expected = structuredClone(doc);
     for (const c of changes) Object.assign(expected.threats?.find((t) => t.id === c.id) ?? {}, c.fields);
     expect((await store.getText(id))?.documentText).toBe(JSON.stringify(expected));
-    expect(await store.version(id, 2)).toEqual(expected);
-    expect((await store.versions(id))[0]).toMatchObject({ version: 2, author: 'bo', message: 'Triage' });
+    // The working copy only: a triage patch makes no version.
+    expect(await store.version(id, 2)).toBeUndefined();
+    expect((await store.versions(id)).map((v) => v.version)).toEqual([1]);
     expect(
       (await store.auditLog(id)).slice(1).map((a) => [a.action, a.subject, a.field, a.oldValue, a.newValue]),
     ).toEqual([
@@ -115,7 +119,7 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
       ['threat.changed', 't3', 'status', 'not-started', 'mitigated'],
     ]);
     await store.delete(id, 2, 'ana');
-    expect(await store.patchThreats(read, changes, 'bo', 'Gone')).toEqual({ status: 'not-found' });
+    expect(await store.patchThreats(read, changes, 'bo')).toEqual({ status: 'not-found' });
   });
 
   it('saves with the document read as the one before, not reading it again', async () => {
@@ -124,8 +128,11 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
     if (!read) throw new Error('created');
     const next = structuredClone(read.document);
     next.metadata.owner = 'bo';
-    expect(await store.save(id, 1, next, 'bo', 'Owner', [], read.document)).toEqual({ status: 'saved', version: 2 });
-    expect(await store.save(id, 1, next, 'bo', 'Stale', [], read.document)).toEqual({
+    expect(await store.save(id, 1, next, 'bo', saved('Owner'), [], read.document)).toEqual({
+      status: 'saved',
+      version: 2,
+    });
+    expect(await store.save(id, 1, next, 'bo', saved('Stale'), [], read.document)).toEqual({
       status: 'conflict',
       currentVersion: 2,
     });
@@ -175,6 +182,36 @@ describe.each(backends())('storage contract on $name', (backend: Backend) => {
     expect(final?.version).toBe(1 + writers);
     const ids = final?.document.diagrams[0]?.elements.map((e) => e.id) ?? [];
     for (let i = 0; i < writers; i++) expect(ids).toContain(`p${i}`);
-    expect((await store.versions(id)).length).toBe(1 + writers);
+    // Autosaves: the working copy moves on, the versions stay as created.
+    expect((await store.versions(id)).length).toBe(1);
+  });
+
+  it('writes the working copy without a note, and keeps it as a version on purpose', async () => {
+    const { id } = await store.create(model(), 'ana', { message: 'Imported from shop.tm7', kind: 'imported' });
+    const next = model();
+    next.metadata.owner = 'bo';
+    expect(await store.save(id, 1, next, 'bo')).toEqual({ status: 'saved', version: 2 });
+    next.metadata.owner = 'cy';
+    expect(await store.save(id, 2, next, 'cy')).toEqual({ status: 'saved', version: 3 });
+    expect((await store.versions(id)).map((v) => [v.version, v.kind])).toEqual([[1, 'imported']]);
+    expect(await store.saveVersion(id, 2, 'cy', saved('Stale'))).toEqual({ status: 'conflict', currentVersion: 3 });
+    expect(await store.saveVersion('missing', 1, 'cy', saved('x'))).toEqual({ status: 'not-found' });
+    expect(await store.saveVersion(id, 3, 'cy', saved('Owner is cy'))).toEqual({ status: 'saved', version: 3 });
+    // Nothing changed since: the revision is a version already.
+    expect(await store.saveVersion(id, 3, 'cy', saved('Again'))).toEqual({ status: 'exists', version: 3 });
+    expect((await store.get(id))?.version).toBe(3);
+    const versions = await store.versions(id);
+    expect(versions.map((v) => [v.version, v.author, v.message, v.kind])).toEqual([
+      [3, 'cy', 'Owner is cy', 'saved'],
+      [1, 'ana', 'Imported from shop.tm7', 'imported'],
+    ]);
+    expect(Date.parse(versions[0]?.createdAt ?? '')).toBeGreaterThan(0);
+    expect((await store.version(id, 3))?.metadata.owner).toBe('cy');
+    expect((await store.auditLog(id)).at(-1)).toMatchObject({
+      action: 'version.saved',
+      actor: 'cy',
+      subject: 'version 3',
+      newValue: 'Owner is cy',
+    });
   });
 });

@@ -1,13 +1,33 @@
 /**
- * Models in the database: the current document with its version, every saved version, and an
- * audit entry for each change. Writes name the version they read; a stale write is refused, so
- * no update is ever lost.
+ * Models in the database: the working copy (the model row's document) with its revision, the
+ * versions made on purpose (created, imported, saved with a message, signed off, restored), and
+ * an audit entry for each change. Writes name the revision they read; a stale write is refused,
+ * so no update is ever lost. Every write moves the revision on; only some make a version.
  */
 import { randomUUID } from 'node:crypto';
 import { diffModels, jsonEqual, type Threat, type ThreatModel } from '@bulwark/core';
 import type { Kysely, Transaction } from 'kysely';
+import type { VersionKind } from './migrations/0006-fold-autosaves.js';
 import { countsOf, isOpenHigh, type ModelCounts } from './modelSummary.js';
 import type { Database } from './schema.js';
+
+export type { VersionKind };
+
+/** A version a write makes: its message and how it was made. */
+export interface VersionNote {
+  message: string;
+  kind: VersionKind;
+}
+
+/** A stored version as listed (no document). */
+export interface VersionInfo {
+  /** The revision of the model it is a copy of. */
+  version: number;
+  author: string;
+  message: string;
+  kind: VersionKind;
+  createdAt: string;
+}
 
 /** A model as listed. */
 export interface ModelSummary {
@@ -316,7 +336,7 @@ export class ModelStore {
   async create(
     document: ThreatModel,
     actor: string,
-    message = 'Created',
+    note: VersionNote = { message: 'Created', kind: 'created' },
     id: string = randomUUID(),
   ): Promise<{ id: string; version: number }> {
     return this.createText(
@@ -327,7 +347,7 @@ export class ModelStore {
         counts: countsOf(document),
       },
       actor,
-      message,
+      note,
       id,
     );
   }
@@ -339,7 +359,7 @@ export class ModelStore {
   async createText(
     document: { text: string; name: string; templateId: string; counts?: ModelCounts },
     actor: string,
-    message = 'Created',
+    note: VersionNote = { message: 'Created', kind: 'created' },
     id: string = randomUUID(),
   ): Promise<{ id: string; version: number }> {
     const at = now();
@@ -364,7 +384,15 @@ export class ModelStore {
         .execute();
       await tx
         .insertInto('model_versions')
-        .values({ model_id: id, version: 1, document: text, author: actor, message, created_at: at })
+        .values({
+          model_id: id,
+          version: 1,
+          document: text,
+          author: actor,
+          message: note.message,
+          kind: note.kind,
+          created_at: at,
+        })
         .execute();
       const created = { metadata: { name: document.name } } as ThreatModel;
       await this.audit(tx, id, auditRows(undefined, created, actor, id));
@@ -373,16 +401,17 @@ export class ModelStore {
   }
 
   /**
-   * Saves a new document if the model is still at `expectedVersion`; otherwise changes nothing
-   * and says which version is current. `before` is the document at `expectedVersion` when the
-   * caller has read it (the audit rows compare it with the new one; else it is read again).
+   * Saves a new working copy if the model is still at `expectedVersion`; otherwise changes
+   * nothing and says which revision is current. With a `note` the new revision is also kept as
+   * a version. `before` is the document at `expectedVersion` when the caller has read it (the
+   * audit rows compare it with the new one; else it is read again).
    */
   async save(
     id: string,
     expectedVersion: number,
     document: ThreatModel,
     actor: string,
-    message = 'Saved',
+    note?: VersionNote,
     extraAudit: AuditRow[] = [],
     before?: ThreatModel,
   ): Promise<SaveResult> {
@@ -401,7 +430,7 @@ export class ModelStore {
         expectedVersion,
         JSON.stringify(document),
         actor,
-        message,
+        note,
         [...auditRows(previous, document, actor, id), ...extraAudit],
         { name: document.metadata.name, template_id: document.template.id, ...countColumns(countsOf(document)) },
       );
@@ -410,17 +439,16 @@ export class ModelStore {
 
   /**
    * Sets fields of some threats (triage) in the model as `read` returned it, and saves that as
-   * the next version if the model is still at the version read. Only the changed threats are
+   * the next revision of the working copy (no version) if the model is still at the one read. Only the changed threats are
    * parsed, changed and written back into the stored JSON text, and the audit rows compare only
-   * them: the cost grows with the change, not with the model (the new version's text is still
-   * written whole, to the model and to its versions). The document stored is the one a save of
+   * them: the cost grows with the change, not with the model (the new text is still written
+   * whole). The document stored is the one a save of
    * the parsed, changed document would store, and so are the audit rows.
    */
   async patchThreats(
     read: StoredModel,
     changes: ThreatFields[],
     actor: string,
-    message: string,
   ): Promise<SaveResult | { status: 'no-threat'; threatId: string }> {
     const text = storedTexts.get(read) ?? JSON.stringify(read.document);
     const spans = threatSpans(text);
@@ -462,13 +490,15 @@ export class ModelStore {
       // Only the changed threats can change the count: it moves by their difference.
       let openHigh = Number(current.open_high_threats);
       for (const [id] of changed) openHigh += Number(isOpenHigh(after.get(id))) - Number(isOpenHigh(before.get(id)));
-      return this.writeVersion(tx, read.id, read.version, next, actor, message, rows, { open_high_threats: openHigh });
+      return this.writeVersion(tx, read.id, read.version, next, actor, undefined, rows, {
+        open_high_threats: openHigh,
+      });
     });
   }
 
   /**
-   * Writes `text` as the version after `expectedVersion` (the model row and a copy in its
-   * versions) with its audit rows, unless another write got there first.
+   * Writes `text` as the revision after `expectedVersion` (the model row; with a `note`, a copy
+   * in its versions too) with its audit rows, unless another write got there first.
    */
   private async writeVersion(
     tx: Transaction<Database>,
@@ -476,7 +506,7 @@ export class ModelStore {
     expectedVersion: number,
     text: string,
     actor: string,
-    message: string,
+    note: VersionNote | undefined,
     rows: AuditRow[],
     columns: { name?: string; template_id?: string; open_high_threats?: number; element_count?: number } = {},
   ): Promise<SaveResult> {
@@ -492,27 +522,46 @@ export class ModelStore {
       const now2 = await tx.selectFrom('models').select('version').where('id', '=', id).executeTakeFirst();
       return { status: 'conflict', currentVersion: now2?.version ?? expectedVersion };
     }
-    // The copy is taken from the row just written, not sent again: PostgreSQL then stores the
-    // compressed value it has (a second 26 MB parameter cost it 0.4 s), SQLite copies pages.
-    await tx
-      .insertInto('model_versions')
-      .columns(['model_id', 'version', 'document', 'author', 'message', 'created_at'])
-      .expression((eb) =>
-        eb
-          .selectFrom('models')
-          .select([
-            'id',
-            'version',
-            'document',
-            eb.val(actor).as('author'),
-            eb.val(message).as('message'),
-            eb.val(at).as('created_at'),
-          ])
-          .where('id', '=', id),
-      )
-      .execute();
+    if (note) await snapshot(tx, id, actor, note, at);
     await this.audit(tx, id, rows);
     return { status: 'saved', version };
+  }
+
+  /**
+   * Keeps the working copy as it is as a version (no new revision), if the model is still at
+   * `expectedVersion` and that revision is not a version already.
+   */
+  async saveVersion(
+    id: string,
+    expectedVersion: number,
+    actor: string,
+    note: VersionNote,
+  ): Promise<SaveResult | { status: 'exists'; version: number }> {
+    return this.db.transaction().execute(async (tx) => {
+      const current = await tx.selectFrom('models').select('version').where('id', '=', id).executeTakeFirst();
+      if (!current) return { status: 'not-found' } as const;
+      if (current.version !== expectedVersion) return { status: 'conflict', currentVersion: current.version } as const;
+      const stored = await tx
+        .selectFrom('model_versions')
+        .select('version')
+        .where('model_id', '=', id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (stored) return { status: 'exists', version: expectedVersion } as const;
+      await snapshot(tx, id, actor, note, now());
+      await this.audit(tx, id, [
+        {
+          at: now(),
+          actor,
+          action: 'version.saved',
+          subject: `version ${expectedVersion}`,
+          field: null,
+          oldValue: null,
+          newValue: show(note.message),
+        },
+      ]);
+      return { status: 'saved', version: expectedVersion } as const;
+    });
   }
 
   /** Deletes a model (and its versions) if it is still at `expectedVersion`. */
@@ -530,15 +579,21 @@ export class ModelStore {
     });
   }
 
-  /** Every saved version of a model, newest first (without documents). */
-  async versions(id: string): Promise<{ version: number; author: string; message: string; createdAt: string }[]> {
+  /** Every version of a model, newest first (without documents). */
+  async versions(id: string): Promise<VersionInfo[]> {
     const rows = await this.db
       .selectFrom('model_versions')
-      .select(['version', 'author', 'message', 'created_at'])
+      .select(['version', 'author', 'message', 'kind', 'created_at'])
       .where('model_id', '=', id)
       .orderBy('version', 'desc')
       .execute();
-    return rows.map((r) => ({ version: r.version, author: r.author, message: r.message, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      version: Number(r.version),
+      author: r.author,
+      message: r.message,
+      kind: r.kind as VersionKind,
+      createdAt: r.created_at,
+    }));
   }
 
   /** One saved version's document. */
@@ -575,6 +630,38 @@ export class ModelStore {
   private async audit(tx: Transaction<Database>, modelId: string, rows: AuditRow[]): Promise<void> {
     await writeAudit(tx, modelId, rows);
   }
+}
+
+/**
+ * Copies the model row as it is now into its versions. The copy is taken from the row, not sent
+ * again: PostgreSQL then stores the compressed value it has (a second 26 MB parameter cost it
+ * 0.4 s), SQLite copies pages.
+ */
+async function snapshot(
+  tx: Transaction<Database>,
+  id: string,
+  actor: string,
+  note: VersionNote,
+  at: string,
+): Promise<void> {
+  await tx
+    .insertInto('model_versions')
+    .columns(['model_id', 'version', 'document', 'author', 'message', 'kind', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('models')
+        .select([
+          'id',
+          'version',
+          'document',
+          eb.val(actor).as('author'),
+          eb.val(note.message).as('message'),
+          eb.val(note.kind).as('kind'),
+          eb.val(at).as('created_at'),
+        ])
+        .where('id', '=', id),
+    )
+    .execute();
 }
 
 /**

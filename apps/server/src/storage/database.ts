@@ -25,6 +25,7 @@ import * as tokenScopeExpiry from './migrations/0002-token-scope-expiry.js';
 import * as health from './migrations/0003-health.js';
 import * as documentsLast from './migrations/0004-documents-last.js';
 import * as modelSummary from './migrations/0005-model-summary.js';
+import * as foldAutosaves from './migrations/0006-fold-autosaves.js';
 import type { Database } from './schema.js';
 import { WriteLock, withWriteLock } from './writeLock.js';
 
@@ -45,7 +46,7 @@ export interface Store {
 }
 
 /** Every migration, in order; each is one file in ./migrations. */
-const MIGRATIONS = [initial, tokenScopeExpiry, health, documentsLast, modelSummary];
+const MIGRATIONS = [initial, tokenScopeExpiry, health, documentsLast, modelSummary, foldAutosaves];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {

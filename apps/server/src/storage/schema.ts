@@ -54,6 +54,8 @@ export interface ModelVersionsTable {
   author: string;
   message: string;
   created_at: string;
+  /** How the version was made (migration 0006): created, imported, saved, signed-off, restored, folded. */
+  kind: Generated<string>;
 }
 
 export interface ModelRolesTable {

@@ -63,3 +63,22 @@ export function backends(): Backend[] {
     ...(PG_URL ? [{ name: 'postgres' as const, open: freshPostgres }] : []),
   ];
 }
+
+/**
+ * A PostgreSQL database of its own for `use` (created on BULWARK_TEST_PG_URL's server, dropped
+ * after, whatever happens): for tests that build a database by hand, e.g. as old migrations left it.
+ */
+export async function withScratchPostgres(prefix: string, use: (url: string) => Promise<void>): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL as string);
+  url.pathname = `/${name}`;
+  try {
+    await use(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

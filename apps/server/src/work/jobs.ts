@@ -200,9 +200,8 @@ export async function analyzeJob(models: ModelStore, job: AnalyzeJob, turn: Writ
   const template = resolveText(job.template);
   if (!template.ok) return failed(template.error);
   const result = analyze(m.document, template.value);
-  const message = `Analysed: ${result.merge.added} new, ${result.merge.orphaned} orphaned`;
-  // The save checks the version again, inside its transaction.
-  return turn(() => models.save(m.id, job.expected, result.model, job.actor, message, [], m.document));
+  // The save checks the version again, inside its transaction; it writes the working copy only (no version).
+  return turn(() => models.save(m.id, job.expected, result.model, job.actor, undefined, [], m.document));
 }
 
 /** The pieces as UTF-8, in an ArrayBuffer of their own (so a worker can move it, not copy it). */
@@ -343,7 +342,7 @@ export function importJob(job: ImportJob): ImportResult {
     const imported = foreign.read(text, file);
     if (!imported.ok) return failed(imported.error);
     ({ model, template, warnings } = imported.value);
-    message = `Imported from ${foreign.name}`;
+    message = `Imported from ${foreign.name}${filename ? ` file ${filename}` : ''}`;
     format = foreign.id;
     formatName = foreign.name;
     const name = model.metadata.name.trim();
@@ -424,7 +423,8 @@ export function importJob(job: ImportJob): ImportResult {
     ...(foreign?.read ? { format: foreign.id } : {}),
     ...(template ? { template } : {}),
     warnings,
-    message,
+    // Version 1's message: where the model came from.
+    message: foreign?.read || filename === undefined ? message : `Imported from ${filename}`,
     summary: importSummary(model, template, { format, formatName, nameFrom, warnings }),
   };
 }

@@ -53,7 +53,8 @@ describe('migration 0004 (documents last) on sqlite', () => {
       const versions = await store.db.selectFrom('model_versions').select(['version', 'document', 'message']).execute();
       expect(versions).toEqual([
         { version: 1, document: '{"v":1}', message: 'Created' },
-        { version: 2, document: '{"v":2}', message: 'Saved' },
+        // Migration 0006 names the one autosave it keeps (the newest version) after its author.
+        { version: 2, document: '{"v":2}', message: 'Edits by ana (1 save)' },
       ]);
       // The foreign keys still hold: deleting the model takes its versions and roles along.
       await store.db.deleteFrom('models').where('id', '=', 'm1').execute();
