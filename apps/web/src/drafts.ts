@@ -11,19 +11,14 @@
  * cannot tell whose they are: in local mode (one user) they are adopted by the local user, in
  * team mode they are deleted when someone signs in.
  */
-import type { ThreatModel } from '@bulwark/core';
 import { clear, createStore, del, delMany, entries, get, keys, set } from 'idb-keyval';
-import type { Action } from './actions/actions.js';
 import { type DraftOwner, draftKey, isDraftOf, isUnownedKey, unownedDraftFate } from './draftKeys.js';
 
 export type { DraftOwner } from './draftKeys.js';
 
-/** What this browser keeps of unsaved edits: the model, the version it is based on, the edits. */
-export interface Draft {
-  baseVersion: number;
-  model: ThreatModel;
-  actions?: Action[];
-}
+import type { Draft } from './editingSession.js';
+
+export type { Draft };
 
 /** Drafts in localStorage, from before they moved to IndexedDB: `bulwark-draft:<model id>`. */
 const LEGACY_PREFIX = 'bulwark-draft:';
