@@ -4,23 +4,21 @@ import { journeys, SCREENSHOTS } from './browser.js';
 import { saved, shownVersion } from './editorPage.js';
 import { shopModel, uploadModel } from './models.js';
 
-journeys('journey: history and the diff between versions', (env) => {
-  it('edits make versions; the history lists them and draws the diff on the diagram in colour', async () => {
+journeys('journey: history a person can read', (env) => {
+  it('autosaves make no versions; Save version does, the diff between versions is drawn in colour, and a version restores', async () => {
     const { page, server, errors } = env();
     const id = await uploadModel(server.url, shopModel('History journey'));
     await page.goto(`${server.url}#/models/${id}`);
     await page.locator('.react-flow__node', { hasText: 'Web server' }).waitFor();
-    // Opening brings the threats up to date: a second version.
     await saved(page);
     const opened = await shownVersion(page);
 
-    // Rename the web server.
+    // A few edits, each autosaved into the working copy: the revision moves on.
     await page.locator('.react-flow__node', { hasText: 'Web server' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Web shop');
     await page.getByLabel('Name', { exact: true }).press('Enter');
     await saved(page);
-    await expect.poll(() => shownVersion(page)).toBe(opened + 1);
-    const renamed = opened + 1;
+    await expect.poll(() => shownVersion(page)).toBeGreaterThan(opened);
     // Add a shape (at the centre, on the web shop: moved below it).
     await page.getByRole('button', { name: 'Add SQL server', exact: true }).click();
     await saved(page);
@@ -32,22 +30,39 @@ journeys('journey: history and the diff between versions', (env) => {
     await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2 + 190, { steps: 8 });
     await page.mouse.up();
     await saved(page);
-    await expect.poll(() => shownVersion(page)).toBe(renamed + 2);
     // Delete the database (its flow goes with it).
     await page.locator('.react-flow__node', { hasText: 'Orders database' }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await saved(page);
-    await expect.poll(() => shownVersion(page)).toBe(renamed + 3);
+    const edited = await shownVersion(page);
+    expect(edited).toBeGreaterThanOrEqual(opened + 4);
 
-    // The history lists every version with its author, time and message.
+    // The history: still only the imported version, and the working copy changed since it.
     await page.getByRole('button', { name: 'History', exact: true }).click();
     const history = page.getByRole('region', { name: 'History' });
-    const versions = history.getByRole('list', { name: 'Saved versions' }).locator(':scope > li');
-    await expect.poll(() => versions.count()).toBe(renamed + 3);
-    expect(await versions.first().innerText()).toMatch(new RegExp(`Version ${renamed + 3} · local · .+\\sSaved`));
+    const versions = history.getByRole('list', { name: 'Versions' }).locator(':scope > li');
+    await expect.poll(() => versions.count()).toBe(1);
+    expect(await versions.first().innerText()).toMatch(/Created|Imported/);
+    const workingCopy = history.getByRole('region', { name: 'Working copy' });
+    await expect.poll(() => workingCopy.innerText()).toContain('Working copy — changed since version 1');
 
-    // From the version before the rename to now: renamed (amber), added (green), deleted (red ghosts).
-    await history.getByRole('button', { name: `Compare version ${opened} with now` }).click();
+    // Save version with a message (Enter saves): listed with who, when and the message.
+    await workingCopy.getByRole('button', { name: 'Save version…' }).click();
+    const message = workingCopy.getByRole('textbox', { name: 'Version message' });
+    await message.fill('Web shop with its SQL server, no orders database');
+    await message.press('Enter');
+    await workingCopy.getByText(`Saved as version ${edited}.`).waitFor();
+    await expect.poll(() => versions.count()).toBe(2);
+    const newest = await versions.first().innerText();
+    expect(newest).toContain('Web shop with its SQL server, no orders database');
+    expect(newest).toMatch(new RegExp(`Version ${edited} · local · just now\\s+saved`));
+    await expect.poll(() => workingCopy.innerText()).toContain('the same as version');
+    // The revision did not move: the editor saves on as before.
+    expect(await shownVersion(page)).toBe(edited);
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-versions.png') });
+
+    // Version 1 against the saved version: renamed (amber), added (green), deleted (red ghosts).
+    await history.getByRole('button', { name: `Changes from version 1 to version ${edited}` }).click();
     const canvas = page.getByRole('region', { name: 'Differences on the diagram' });
     await canvas.locator('.react-flow__node').first().waitFor();
     const marked = (mark: string) => canvas.locator(`.react-flow__node.bw-diff-${mark}`);
@@ -59,33 +74,39 @@ journeys('journey: history and the diff between versions', (env) => {
     expect(await canvas.getByRole('list', { name: 'Legend' }).innerText()).toMatch(/Added\s+Changed\s+Removed/);
     const lists = history.getByRole('region', { name: 'Differences' });
     const text = await lists.innerText();
-    expect(text).toContain(`From version ${opened} to now (on screen)`);
+    expect(text).toContain(`From version 1 to version ${edited}`);
     expect(text).toMatch(/Added \(1\)\s+SQL server/);
     expect(text).toContain('name: “Web server” → “Web shop”');
-    // The threats on the deleted database went with it; the new server brought its own.
     expect(text).toMatch(/Threats\s+New \(\d+\)/);
     expect(text).toMatch(/Removed \(\d+\)[\s\S]*Orders database/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'history-diff.png') });
-
-    // Any two versions: only the rename lies between these two.
-    await history.getByLabel('Compare to').selectOption(String(renamed));
-    await expect.poll(() => lists.innerText()).toContain(`From version ${opened} to version ${renamed}`);
-    await expect.poll(() => marked('changed').count()).toBe(1);
-    expect(await marked('added').count()).toBe(0);
-    expect(await marked('removed').count()).toBe(0);
-
     // Picking an element in the lists shows it on the diagram.
     await lists.getByRole('button', { name: 'Web shop', exact: true }).click();
-    // A threat's title does the same for its interaction or element.
-    await lists.getByRole('button', { name: /^Known vulnerabilities in Web shop/ }).click();
-    await page.screenshot({ path: join(SCREENSHOTS, 'history-two-versions.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-diff.png') });
 
-    // Back to editing: the diff goes, the editor's own canvas is back.
+    // The same version against the working copy: nothing between them.
+    await history.getByLabel('Compare to').selectOption('current');
+    await expect.poll(() => lists.innerText()).toContain(`From version 1 to the working copy`);
     await canvas.getByRole('button', { name: 'Back to editing' }).click();
-    expect(await canvas.count()).toBe(0);
+
+    // Restore version 1 (asked first): the editor starts again on it, kept as a new version.
+    await history.getByRole('button', { name: 'Restore version 1…' }).click();
+    const confirm = history.getByRole('group', { name: 'Restore version 1?' });
+    expect(await confirm.innerText()).toContain('nothing is lost');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await confirm.count()).toBe(0);
+    await history.getByRole('button', { name: 'Restore version 1…' }).click();
+    await confirm.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.locator('.react-flow__node', { hasText: 'Orders database' }).waitFor();
+    await page.locator('.react-flow__node', { hasText: 'Web server' }).waitFor();
+    expect(await page.locator('.react-flow__node', { hasText: 'SQL server' }).count()).toBe(0);
+    await saved(page);
+    expect(await shownVersion(page)).toBe(edited + 1);
     await page.getByRole('button', { name: 'History', exact: true }).click();
-    expect(await history.count()).toBe(0);
-    expect(await page.locator('.react-flow__node', { hasText: 'SQL server' }).count()).toBe(1);
+    await expect.poll(() => versions.count()).toBe(3);
+    expect(await versions.first().innerText()).toMatch(
+      new RegExp(`Restored version 1\\s+Version ${edited + 1} · local · just now\\s+restored`),
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-restored.png') });
     expect(errors).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ journeys('journey: hostile texts stay text (XSS)', (env) => {
     // The history and the diff from the first version to now.
     await page.getByRole('button', { name: 'History', exact: true }).click();
     const history = page.getByRole('region', { name: 'History' });
-    await history.getByRole('button', { name: 'Compare version 1 with now' }).click();
+    await history.getByRole('button', { name: 'Compare version 1 with the working copy' }).click();
     const lists = history.getByRole('region', { name: 'Differences' });
     await expect.poll(() => lists.innerText()).toContain('<img src=x onerror=alert(1)>');
     expect(await injected(page)).toEqual([]);

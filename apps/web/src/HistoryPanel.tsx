@@ -1,14 +1,17 @@
 /**
- * The model's history: every saved version (author, time, message), and the differences between
- * any two of them, or between one and what is on screen now: elements and diagrams added,
- * removed or changed, the model's details, and threats new, removed or changed. The diagram side
- * of a diff is DiffCanvas; the editor holds the state (useHistoryView) so others can open a diff.
+ * The model's history: the versions made on purpose (message, author, when, kind), whether the
+ * working copy changed since the newest, Save version with a message, restoring a version, and
+ * the differences between any two versions, or between one and the working copy on screen:
+ * elements and diagrams added, removed or changed, the model's details, and threats new, removed
+ * or changed. The diagram side of a diff is DiffCanvas; the editor holds the state
+ * (useHistoryView) so others can open a diff.
  */
 import { diffModels, type ModelDiff, type Threat, type ThreatModel } from '@bulwark/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { describeFieldChanges, shownValue } from './diffDiagram.js';
-import { listVersions, loadVersion, type VersionInfo } from './historyApi.js';
+import { type History, listVersions, loadVersion } from './historyApi.js';
 import { STATUS_LABEL, where } from './threatList.js';
+import { SaveVersionForm, VersionList } from './VersionList.js';
 
 /** A side of a comparison: a saved version, or the model on screen now. */
 export type VersionPick = number | 'current';
@@ -77,26 +80,32 @@ export function useHistoryView(): HistoryView {
   };
 }
 
-const label = (p: VersionPick) => (p === 'current' ? 'now (on screen)' : `version ${p}`);
+const label = (p: VersionPick) => (p === 'current' ? 'the working copy' : `version ${p}`);
 
-/** The history panel: the versions, two pickers, and the diff in lists. */
+/** The history panel: the versions, Save version, two pickers, and the diff in lists. */
 export function HistoryPanel(props: {
   modelId: string;
   /** The model on screen now. */
   current: ThreatModel;
-  /** The version the editor last saved (the list reloads when it changes). */
+  /** The revision the editor last saved (the list reloads when it changes). */
   version: number;
   view: HistoryView;
+  /** May the caller save versions and restore (editors and owners)? */
+  canSave?: boolean;
+  /** Are the edits on screen all saved to the working copy? (Save version waits until they are.) */
+  allSaved?: boolean;
 }) {
-  const { modelId, current, version, view } = props;
-  const [versions, setVersions] = useState<VersionInfo[] | undefined>();
+  const { modelId, current, version, view, canSave = true, allSaved = true } = props;
+  const [history, setHistory] = useState<History | undefined>();
+  const versions = history?.versions;
   const [error, setError] = useState<string | undefined>();
+  const [reloads, setReloads] = useState(0);
   const documents = useRef(new Map<number, Promise<ThreatModel>>());
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new save adds a version to the list
+  // biome-ignore lint/correctness/useExhaustiveDependencies: an autosave moves the working copy on, a Save version adds one
   useEffect(() => {
-    listVersions(modelId).then(setVersions, (e: Error) => setError(e.message));
-  }, [modelId, version]);
+    listVersions(modelId).then(setHistory, (e: Error) => setError(e.message));
+  }, [modelId, version, reloads]);
 
   const { from, to } = view.picks;
   const { setComparison } = view;
@@ -134,11 +143,14 @@ export function HistoryPanel(props: {
     <>
       {(versions ?? []).map((v) => (
         <option key={v.version} value={v.version}>
-          Version {v.version}
+          Version {v.version}: {v.message.length > 40 ? `${v.message.slice(0, 39)}…` : v.message}
         </option>
       ))}
     </>
   );
+  const newest = versions?.[0]?.version;
+  // The working copy differs from the newest version once an autosave moved it on (or edits wait).
+  const changedSince = !allSaved ? newest : (history?.workingCopy.changedSinceVersion ?? undefined);
   const parse = (value: string): VersionPick | undefined =>
     value === 'current' ? 'current' : value === '' ? undefined : Number(value);
 
@@ -150,6 +162,36 @@ export function HistoryPanel(props: {
           Close history
         </button>
       </header>
+      {history && (
+        <section className="bw-working-copy" aria-label="Working copy">
+          <p>
+            <strong>Working copy</strong>{' '}
+            {changedSince !== undefined ? (
+              <>
+                — changed since version {changedSince}{' '}
+                <button
+                  type="button"
+                  className="bw-link"
+                  onClick={() => view.pick({ from: changedSince, to: 'current' })}
+                >
+                  Show changes
+                </button>
+              </>
+            ) : (
+              <span className="bw-muted">— the same as version {newest}</span>
+            )}
+          </p>
+          {canSave && (
+            <SaveVersionForm
+              modelId={modelId}
+              revision={version}
+              ready={allSaved}
+              unchanged={changedSince === undefined}
+              onSaved={() => setReloads((n) => n + 1)}
+            />
+          )}
+        </section>
+      )}
       <fieldset className="bw-history-picks">
         <legend>Compare</legend>
         <label>
@@ -165,7 +207,7 @@ export function HistoryPanel(props: {
           >
             <option value="">Pick a version…</option>
             {pickOptions}
-            <option value="current">Now (on screen)</option>
+            <option value="current">Working copy (on screen)</option>
           </select>
         </label>
         <label>
@@ -177,7 +219,7 @@ export function HistoryPanel(props: {
               view.pick({ ...(from !== undefined ? { from } : {}), to: parse(e.target.value) ?? 'current' })
             }
           >
-            <option value="current">Now (on screen)</option>
+            <option value="current">Working copy (on screen)</option>
             {pickOptions}
           </select>
         </label>
@@ -193,24 +235,19 @@ export function HistoryPanel(props: {
         </p>
       )}
       {view.comparison && <DiffLists comparison={view.comparison} onFocus={view.setFocus} />}
-      <h3>Saved versions</h3>
+      <h3>Versions</h3>
       {!versions ? (
         <p className="bw-muted">Loading…</p>
       ) : (
-        <ol className="bw-versions" aria-label="Saved versions">
-          {versions.map((v) => (
-            <li key={v.version} aria-current={from === v.version ? 'true' : undefined}>
-              <div>
-                <strong>Version {v.version}</strong> · {v.author} ·{' '}
-                <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
-              </div>
-              <div className="bw-muted">{v.message}</div>
-              <button type="button" onClick={() => view.pick({ from: v.version, to: 'current' })}>
-                Compare version {v.version} with now
-              </button>
-            </li>
-          ))}
-        </ol>
+        <VersionList
+          modelId={modelId}
+          versions={versions}
+          revision={version}
+          picked={from}
+          canRestore={canSave && allSaved}
+          onCompare={(v) => view.pick({ from: v, to: 'current' })}
+          onCompareWithPrevious={(older, newer) => view.pick({ from: older, to: newer })}
+        />
       )}
     </section>
   );
