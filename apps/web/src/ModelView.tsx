@@ -47,6 +47,7 @@ import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
 import { ApiError, exportUrl, getMe, getModel, getModelVersion, saveModel } from './api.js';
 import { DiffCanvas } from './DiffCanvas.js';
 import { dropDraft, keepDraft, loadDraft } from './drafts.js';
+import { EmptyCanvasHint } from './EmptyCanvasHint.js';
 import { EDGE_TYPES } from './edges.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
 import { HistoryPanel, useHistoryView } from './HistoryPanel.js';
@@ -57,11 +58,14 @@ import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
 import { ReviewMode } from './ReviewMode.js';
 import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState } from './ReviewPanel.js';
+import { ShortcutsSheet, useShortcutsSheet } from './ShortcutsSheet.js';
+import { SkipLink } from './SkipLink.js';
 import { withSignOff } from './signOff.js';
 import { reapplyTemplate, TemplateUpdate } from './TemplateUpdate.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
 import { useThreatsSplit } from './ThreatsSplit.js';
+import { Tour, TourOffer, useTour } from './Tour.js';
 import { templateOfModel } from './templatesApi.js';
 
 /** Someone else saved first: their version, what they changed, and my edits to re-apply. */
@@ -140,6 +144,9 @@ function Editor({ id }: { id: string }) {
   const [reviewFocus, setReviewFocus] = useState<string[] | undefined>();
   // The side panel shows the selection's details, or its comments and the sign-off (ReviewPanel).
   const [panelTab, setPanelTab] = useState<PanelTab>('details');
+  // First use: the "?" shortcuts sheet, and the tour (offered on the example model).
+  const shortcuts = useShortcutsSheet();
+  const tour = useTour(history?.present);
 
   // Who makes the changes (team mode: the signed-in account).
   useEffect(() => {
@@ -622,6 +629,7 @@ function Editor({ id }: { id: string }) {
       className={`bw-editor${designReadOnly ? ' bw-editor-readonly' : ''}${split.analysis ? ' bw-editor-analysis' : ''}`}
       style={{ '--bw-threats-h': `${split.height}px` } as CSSProperties}
     >
+      <SkipLink target="bw-diagram" label="Skip to diagram" />
       <header className="bw-header">
         <a href="#/">Models</a> / <strong>{model.metadata.name}</strong>{' '}
         <span className="bw-muted">
@@ -703,6 +711,7 @@ function Editor({ id }: { id: string }) {
         </button>
         <button
           type="button"
+          data-tour="review"
           aria-pressed={reviewing}
           title="Walk through the interactions one by one with their threats (keys: arrows, R, Esc)"
           onClick={() => {
@@ -715,6 +724,13 @@ function Editor({ id }: { id: string }) {
         >
           Review mode
         </button>
+        <button type="button" onClick={tour.start}>
+          Tour
+        </button>
+        <button type="button" aria-keyshortcuts="Shift+?" onClick={shortcuts.show}>
+          Shortcuts (?)
+        </button>
+        <TourOffer state={tour.state} setState={tour.setState} />
         {readOnly ? (
           <span
             className="bw-readonly"
@@ -918,6 +934,8 @@ function Editor({ id }: { id: string }) {
       <div
         role="application"
         aria-label="Diagram"
+        id="bw-diagram"
+        tabIndex={-1}
         className="bw-canvas"
         data-testid="canvas"
         onDragOver={(e) => e.preventDefault()}
@@ -995,6 +1013,9 @@ function Editor({ id }: { id: string }) {
             <MiniMap pannable zoomable position="top-right" style={{ width: 150, height: 100 }} />
           </ReactFlow>
         </EditorContext.Provider>
+        {diagram.elements.length === 0 && !historyView.comparison && (
+          <EmptyCanvasHint readOnly={designReadOnly} onShortcuts={shortcuts.show} />
+        )}
       </div>
       <aside className="bw-panel" aria-label="Selection">
         {!historyView.open && !reviewing && <PanelTabs tab={panelTab} onTab={setPanelTab} />}
@@ -1072,6 +1093,8 @@ function Editor({ id }: { id: string }) {
         readOnly={readOnly}
         split={split}
       />
+      <Tour state={tour.state} setState={tour.setState} />
+      <ShortcutsSheet open={shortcuts.open} onClose={shortcuts.close} />
     </div>
   );
 }
