@@ -27,7 +27,7 @@ export {
   type Result,
 } from './errors.js';
 /** Geometry used for crossing. */
-export { centre, contains, pathsIntersect, polyline, preparePath } from './geometry.js';
+export { centre, contains, pathsIntersect, polyline, preparePath, segmentsIntersect } from './geometry.js';
 // Interactions and analysis
 /** Interactions and trust-boundary crossing. */
 export {

@@ -8,7 +8,7 @@
  * from flowGeometry.ts): from the outline of its source to the outline of its target, straight,
  * through its bend handle, or on its lane beside the other flows between the same two shapes. Pure.
  */
-import type { Diagram, Element, Point, Rect } from '@bulwark/core';
+import { centre, type Diagram, type Element, type Point, type Rect, segmentsIntersect } from '@bulwark/core';
 import { flowGeometry, flowLanes, type Lane } from './flowGeometry.js';
 import { sizeOf } from './shapes.js';
 
@@ -48,10 +48,6 @@ const CURVE_SEGMENTS = 16;
 /** How far (diagram units) a flow may graze a shape before it counts as running through it. */
 const GRAZE = 2;
 
-function centreOf(r: Rect): Point {
-  return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-}
-
 /**
  * The polyline a flow is drawn as between two placed shapes: flowGeometry.ts's curve (the one the
  * editor and the SVG draw), straight from outline to outline, through its bend handle, or on its
@@ -74,34 +70,6 @@ export function flowPath(
   const points: Point[] = [];
   for (let i = 0; i <= CURVE_SEGMENTS; i++) points.push(at(i / CURVE_SEGMENTS));
   return points;
-}
-
-function orient(a: Point, b: Point, c: Point): number {
-  const v = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
-  return v > 1e-9 ? 1 : v < -1e-9 ? -1 : 0;
-}
-
-function between(a: Point, b: Point, p: Point): boolean {
-  return (
-    Math.min(a.x, b.x) - 1e-9 <= p.x &&
-    p.x <= Math.max(a.x, b.x) + 1e-9 &&
-    Math.min(a.y, b.y) - 1e-9 <= p.y &&
-    p.y <= Math.max(a.y, b.y) + 1e-9
-  );
-}
-
-function segmentsIntersect(a: Point, b: Point, c: Point, d: Point): boolean {
-  const o1 = orient(a, b, c);
-  const o2 = orient(a, b, d);
-  const o3 = orient(c, d, a);
-  const o4 = orient(c, d, b);
-  if (o1 !== o2 && o3 !== o4) return true;
-  return (
-    (o1 === 0 && between(a, b, c)) ||
-    (o2 === 0 && between(a, b, d)) ||
-    (o3 === 0 && between(c, d, a)) ||
-    (o4 === 0 && between(c, d, b))
-  );
 }
 
 /** An axis-aligned box by its corners. */
@@ -143,7 +111,7 @@ function segmentThrough(p: Point, q: Point, shape: PlacedShape): boolean {
   const hx = r.width / 2 - GRAZE;
   const hy = r.height / 2 - GRAZE;
   if (hx <= 0 || hy <= 0) return false;
-  const c = centreOf(r);
+  const c = centre(r);
   if (shape.kind === 'process') {
     // The ellipse as a unit circle: the closest point of the segment to its centre.
     const ax = (p.x - c.x) / hx;
@@ -312,8 +280,8 @@ export function measureLayout(
     length += pathLength(points);
     for (const s of shapeGrid.near(box))
       if (s.id !== e.source && s.id !== e.target && pathThroughShape(points, s)) throughShapes++;
-    const ca = centreOf(a.rect);
-    const cb = centreOf(b.rect);
+    const ca = centre(a.rect);
+    const cb = centre(b.rect);
     const dx = cb.x - ca.x;
     if (!e.bidirectional && (dx < -1 || (Math.abs(dx) <= 1 && cb.y < ca.y - 1))) againstReadingOrder++;
   }
