@@ -100,6 +100,16 @@ describe('flowGeometry', () => {
     });
     expect(hits({ x: moved.label.x - 40, y: moved.label.y - 8, ...size })).toBe(false);
     expect(moved.label).toEqual({ x: 150 + 350 * 0.22, y: 30 });
+    // Nowhere along it: beside it, touching it.
+    const long = { width: 400, height: 16 };
+    const beside = flowGeometry({
+      source: entity(0, 0),
+      target: entity(500, 0),
+      labelSize: long,
+      labelFree: (r) => r.y + r.height <= 30 || r.y >= 30,
+    });
+    expect(beside.label.x).toBeCloseTo(325, 6);
+    expect(Math.abs(beside.label.y - 30)).toBeCloseTo(11, 6);
   });
 });
 

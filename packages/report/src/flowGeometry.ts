@@ -19,7 +19,8 @@
  * - The label sits half-way along the visible part of the curve (between the two outlines),
  *   pushed outwards from the centre line when it would otherwise lie over a parallel flow's arc,
  *   so two flows' labels never cover each other; given `labelFree`, it moves along the flow to
- *   the nearest spot whose box that says is free (off other shapes and labels).
+ *   the nearest spot whose box that says is free (off other shapes and labels), else beside the
+ *   flow near its middle.
  * - A flow from a shape to itself is a loop over the shape.
  */
 import type { Point, Rect } from '@bulwark/core';
@@ -392,9 +393,17 @@ export function flowGeometry(input: FlowInput): FlowGeometry {
     const box = (p: Point): Rect => ({ x: p.x - width / 2, y: p.y - height / 2, width, height });
     const free = input.labelFree;
     if (!free(box(label))) {
-      const spot = LABEL_SPOTS.slice(1)
-        .map(at)
-        .find((p) => free(box(p)));
+      // Along the flow first; then beside it (touching it, either side) near its middle.
+      const along = LABEL_SPOTS.slice(1).map(at);
+      const beside = LABEL_SPOTS.slice(0, 3).flatMap((t) => {
+        const p = at(t);
+        const q = at(Math.min(1, t + 0.01));
+        const len = Math.hypot(q.x - p.x, q.y - p.y) || 1;
+        const n = { x: -(q.y - p.y) / len, y: (q.x - p.x) / len };
+        const off = (Math.abs(n.x) * width + Math.abs(n.y) * height) / 2 + 3;
+        return [1, -1].map((sign) => ({ x: p.x + n.x * off * sign, y: p.y + n.y * off * sign }));
+      });
+      const spot = [...along, ...beside].find((p) => free(box(p)));
       if (spot) label = spot;
     }
   }

@@ -82,7 +82,7 @@ export {
   signOffSummary,
   signOffWords,
 } from './signOffs.js';
-export { layoutAndRenderSvg, renderDiagramSvg, type SvgOptions, wrapText } from './svg.js';
+export { layoutAndRenderSvg, Occupied, renderDiagramSvg, type SvgOptions, wrapText } from './svg.js';
 export {
   groupThreats,
   indexElements,

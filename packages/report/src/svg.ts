@@ -132,8 +132,8 @@ class Bounds {
   }
 }
 
-/** Rectangles bucketed on a coarse grid, to ask quickly whether a spot is taken. */
-class Occupied {
+/** Rectangles bucketed on a coarse grid, to ask quickly whether a spot is taken (the editor's labels ask it too). */
+export class Occupied {
   private readonly cells = new Map<number, Rect[]>();
   private static readonly CELL = 200;
   // A cell's key is a number (column and row packed), not a string: millions of lookups on a
