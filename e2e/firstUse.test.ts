@@ -176,6 +176,18 @@ journeys('journey: first use of the editor', (env) => {
     await page.keyboard.press('Escape');
     expect(await card.count()).toBe(0);
 
+    // In review mode, Escape closes the shortcuts sheet and leaves review mode as it was.
+    await page.getByRole('button', { name: 'Review mode' }).click();
+    const review = page.getByRole('region', { name: 'Review mode' });
+    await review.waitFor();
+    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await page.keyboard.press('Shift+?');
+    await sheet.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => sheet.isVisible()).toBe(false);
+    expect(await review.isVisible()).toBe(true);
+    await review.getByRole('button', { name: 'Leave review mode' }).click();
+
     // In a browser that has not seen it: "Not now" keeps the offer, "Don't show again" stops it.
     await page.evaluate("localStorage.removeItem('bulwark.tour')");
     await page.reload();

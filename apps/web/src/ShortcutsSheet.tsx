@@ -17,8 +17,18 @@ export function useShortcutsSheet(): { open: boolean; show: () => void; close: (
       e.preventDefault();
       setOpen(true);
     };
+    // While the sheet is open its keys are its own: caught first (this listener is added when the
+    // editor opens, before review mode's), so Escape closes the sheet and nothing else, and the
+    // arrows do not move review mode or the shapes behind it. The browser's own handling stays.
+    const keepInSheet = (e: KeyboardEvent) => {
+      if (document.querySelector('dialog.bw-shortcuts[open]')) e.stopImmediatePropagation();
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', keepInSheet, true);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keydown', keepInSheet, true);
+    };
   }, []);
   const show = useCallback(() => setOpen(true), []);
   const close = useCallback(() => setOpen(false), []);
@@ -72,7 +82,6 @@ export function ShortcutsSheet({ open, onClose }: { open: boolean; onClose: () =
       onClick={(e) => {
         if (e.target === e.currentTarget) onClose();
       }}
-      onKeyDown={(e) => e.stopPropagation()}
     >
       <div className="bw-shortcuts-head">
         <h2 id={titleId}>Keyboard shortcuts</h2>
