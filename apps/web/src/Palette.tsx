@@ -2,6 +2,8 @@
 import type { Element, ResolvedTemplate } from '@bulwark/core';
 import { sizeOf } from '@bulwark/report';
 import { useState } from 'react';
+import './canvasLabels.css';
+import { iconOf, TypeIcon } from './TypeIcon.js';
 
 const GROUPS: [string, string][] = [
   ['externalEntity', 'External entities'],
@@ -38,6 +40,12 @@ export function stencilElement(
     return { kind: 'trustBoundary', shape: 'box', ...base, position };
   }
   return { kind: type.kind, ...base, position } as Element;
+}
+
+/** What a stencil's icon is chosen by: its id, then its name and its parents' names. */
+function clues(template: ResolvedTemplate, typeId: string): string[] {
+  const chain = template.types.get(typeId)?.chain ?? [typeId];
+  return [typeId, ...chain.map((id) => template.types.get(id)?.name ?? id)];
 }
 
 export function Palette({ template, onAdd }: { template: ResolvedTemplate; onAdd: (typeId: string) => void }) {
@@ -78,7 +86,8 @@ export function Palette({ template, onAdd }: { template: ResolvedTemplate; onAdd
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
               >
-                {t.name}
+                <TypeIcon icon={iconOf(t.kind, clues(template, t.id))} />
+                <span>{t.name}</span>
               </button>
             ))}
           </section>

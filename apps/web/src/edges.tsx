@@ -4,12 +4,18 @@
  * other's, flows between the same two shapes on separate arcs, the label half-way and clear of
  * the other arcs' labels. Selected, it shows its bend handle (drag it to bend the flow, arrow keys
  * nudge it, double-click straightens it) and its two ends: drag an end onto another shape to
- * attach the flow there.
+ * attach the flow there. Flows on one shape attach apart along its outline (their shifts come
+ * from modelToFlow); the label sits half-way along the visible part, moved along the flow off any
+ * shape, and grows as the canvas zooms out (labelZoom.ts): one line cut short at middle zoom,
+ * hidden when far (the full name is its title).
  */
-import { type FlowEnd, flowGeometry, flowPathData } from '@bulwark/report';
-import { BaseEdge, EdgeLabelRenderer, type EdgeProps, type InternalNode, useInternalNode } from '@xyflow/react';
+import { flowGeometry, flowPathData } from '@bulwark/report';
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps, useInternalNode, useStoreApi } from '@xyflow/react';
 import { type PointerEvent as ReactPointerEvent, useState } from 'react';
 import { useEditor } from './editorContext.js';
+import { endOf, type LabelText, labelTexts, plannedLabel } from './flowLabels.js';
+import { FLOW_FONT } from './labelScale.js';
+import { useFlowLabelZoom } from './labelZoom.js';
 import type { FlowEdgeType } from './modelToFlow.js';
 import { usePointDrag } from './nodes.js';
 
@@ -20,20 +26,38 @@ const NUDGE: Record<string, [number, number]> = {
   ArrowRight: [1, 0],
 };
 
-/** The editor's flow labels: 10 px text with 4 px by 2 px padding (styles.css), measured as the report measures. */
-const LABEL_FONT = 10;
-const GLYPH = 0.56;
+/** A flow's name drawn at `at`, `scale` times its size, on a white box; `variant` tells the CSS which zoom shows it. */
+function FlowLabel({ text, variant }: { text: LabelText; variant: string }) {
+  const { lines, width, height } = text;
+  const step = FLOW_FONT * 1.25;
+  return (
+    <g className={`bw-flow-label-${variant}`}>
+      <rect
+        className="react-flow__edge-textbg"
+        x={-width / 2}
+        y={-height / 2}
+        width={width}
+        height={height}
+        rx={3}
+        ry={3}
+      />
+      <text className="react-flow__edge-text bw-flow-label-text" textAnchor="middle" fontSize={FLOW_FONT}>
+        {lines.map((l, i) => (
+          <tspan
+            key={lines.slice(0, i + 1).join('\n')}
+            x={0}
+            y={(i - (lines.length - 1) / 2) * step}
+            dominantBaseline="central"
+          >
+            {l}
+          </tspan>
+        ))}
+      </text>
+    </g>
+  );
+}
 /** How far along the flow its end handles sit from the shapes, in diagram units. */
 const END_INSET = 16;
-
-/** A node as the geometry sees it: its kind and its box, where it is now (also while it is dragged). */
-function endOf(node: InternalNode | undefined): FlowEnd | undefined {
-  if (!node) return undefined;
-  const { x, y } = node.internals.positionAbsolute;
-  const width = node.measured.width ?? node.width ?? 0;
-  const height = node.measured.height ?? node.height ?? 0;
-  return { kind: node.type ?? '', rect: { x, y, width, height } };
-}
 
 type End = 'source' | 'target';
 
@@ -72,6 +96,8 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   const stored = data?.element.path ?? {};
   const { path, start } = usePointDrag(stored, (p) => editor.setPath(id, p));
   const ends = useEndDrag(id, { source, target });
+  const store = useStoreApi();
+  const { level, flowScale: scale } = useFlowLabelZoom();
   let from = endOf(useInternalNode(source));
   let to = endOf(useInternalNode(target));
   if (!from || !to) return null;
@@ -82,14 +108,17 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
     if (live.end === 'source') from = point;
     else to = point;
   }
-  const name = typeof props.label === 'string' ? props.label : '';
+  const name = typeof props.label === 'string' ? props.label.trim() : '';
+  const { full, short } = labelTexts(name);
+  const shown = level === 'near' ? full : short;
+  const shift = data?.shift;
   const geometry = flowGeometry({
     source: from,
     target: to,
     self: source === target && !live,
     ...(path.handle ? { handle: path.handle } : {}),
     ...(data?.lane && !live ? { lane: data.lane, reversed: source > target } : {}),
-    labelSize: { width: name.length * LABEL_FONT * GLYPH + 8, height: LABEL_FONT * 1.25 + 4 },
+    ...(shift && !live ? { sourceShift: shift.source, targetShift: shift.target } : {}),
   });
   const mid = geometry.middle;
   const editing = selected && !editor.readOnly;
@@ -97,7 +126,19 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   // a new flow may start from while this one is selected).
   const length = Math.hypot(mid.x - geometry.curve.start.x, mid.y - geometry.curve.start.y) * 2;
   const inset = Math.min(0.3, END_INSET / (length || 1));
-  const label = geometry.label;
+  // Where the diagram's label plan puts it (clear of shapes and other labels); while this flow is
+  // reshaped, half-way along it.
+  const planned =
+    name !== '' && level !== 'far' && !live && path === stored
+      ? plannedLabel(store.getState(), id, scale, level === 'near')
+      : undefined;
+  const label = planned ?? geometry.label;
+  // Zoomed out, a label with no free spot is left out, unless its flow is selected.
+  const crowded = planned === null && !selected;
+  // Selected, the label moves up off the bend handle when it sits on it.
+  const labelY =
+    editing && Math.hypot(label.x - mid.x, label.y - mid.y) < 12 ? label.y - 10 - (shown.height * scale) / 2 : label.y;
+  const same = full.lines.length === 1 && full.lines[0] === short.lines[0];
   return (
     <>
       <BaseEdge
@@ -106,13 +147,23 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
         {...(props.markerEnd ? { markerEnd: props.markerEnd } : {})}
         {...(props.markerStart ? { markerStart: props.markerStart } : {})}
         {...(props.interactionWidth !== undefined ? { interactionWidth: props.interactionWidth } : {})}
-        label={props.label}
-        labelX={label.x}
-        // Selected, the label moves up off the bend handle when it sits on it.
-        labelY={editing && Math.hypot(label.x - mid.x, label.y - mid.y) < 12 ? label.y - 18 : label.y}
-        labelBgPadding={[4, 2]}
-        labelBgBorderRadius={3}
       />
+      {name !== '' && !crowded && (
+        <g
+          className="react-flow__edge-textwrapper bw-flow-label"
+          transform={`translate(${label.x} ${labelY}) scale(${scale})`}
+        >
+          <title>{name}</title>
+          {same ? (
+            <FlowLabel text={full} variant="all" />
+          ) : (
+            <>
+              <FlowLabel text={full} variant="full" />
+              <FlowLabel text={short} variant="short" />
+            </>
+          )}
+        </g>
+      )}
       {editing && (
         <EdgeLabelRenderer>
           {(

@@ -36,4 +36,37 @@ describe('modelToFlow', () => {
     expect(after.edges[0]).not.toBe(before.edges[0]);
     expect(after.edges[1]).toBe(before.edges[1]);
   });
+
+  it('spreads the ends of flows that would meet at one point on a shape, and redraws them when shapes move', () => {
+    const at = (x: number, y: number, width = 150, height = 60) => ({ x, y, width, height });
+    const diagram: Diagram = {
+      id: 'd',
+      name: 'D',
+      elements: [
+        { kind: 'process', id: 'hub', typeId: 'GE.P', name: 'Hub', position: at(200, 0, 100, 100) },
+        { kind: 'dataStore', id: 'a', typeId: 'GE.DS', name: 'A', position: at(180, 400) },
+        { kind: 'dataStore', id: 'b', typeId: 'GE.DS', name: 'B', position: at(190, 600) },
+        { kind: 'externalEntity', id: 'far', typeId: 'GE.EI', name: 'Far', position: at(800, 20) },
+        { kind: 'dataFlow', id: 'fa', typeId: 'GE.DF', name: 'To A', source: 'hub', target: 'a' },
+        { kind: 'dataFlow', id: 'fb', typeId: 'GE.DF', name: 'To B', source: 'hub', target: 'b' },
+        { kind: 'dataFlow', id: 'ff', typeId: 'GE.DF', name: 'To far', source: 'hub', target: 'far' },
+      ],
+    };
+    const cache: FlowCache = new WeakMap();
+    const { edges } = modelToFlow(diagram, cache);
+    const shift = (id: string) => edges.find((e) => e.id === id)?.data?.shift;
+    expect(shift('ff')).toBeUndefined();
+    const a = shift('fa')?.source ?? 0;
+    const b = shift('fb')?.source ?? 0;
+    expect(Math.sign(a)).toBe(-Math.sign(b));
+    expect(Math.abs(a) + Math.abs(b)).toBeGreaterThan(5);
+    // Moved far apart, the two need no shift: their edges are drawn anew.
+    const moved: Diagram = {
+      ...diagram,
+      elements: diagram.elements.map((e) => (e.id === 'b' ? { ...e, position: at(-600, 0) } : e)),
+    };
+    const after = modelToFlow(moved, cache).edges;
+    expect(after.find((e) => e.id === 'fa')?.data?.shift).toBeUndefined();
+    expect(after.find((e) => e.id === 'ff')).toBe(edges.find((e) => e.id === 'ff'));
+  });
 });

@@ -1,14 +1,22 @@
 /**
  * The one place where a Bulwark diagram becomes React Flow nodes and edges: shapes by element
  * kind, boundaries behind everything, flows as arrows (both ends for bi-directional ones), each
- * flow with its lane among the flows between the same two shapes (`flowLanes`, the report's).
+ * flow with its lane among the flows between the same two shapes (`flowLanes`, the report's) and
+ * how far its ends slide along the shapes' outlines so that flows on one shape do not meet at one
+ * point (`spreadEnds`, the report's).
  */
-import type { DataFlow, Diagram, Element } from '@bulwark/core';
-import { flowLanes, KIND_WORDS, type Lane, sizeOf } from '@bulwark/report';
+import type { DataFlow, Diagram, Element, Rect } from '@bulwark/core';
+import { flowLanes, KIND_WORDS, type Lane, sizeOf, spreadEnds } from '@bulwark/report';
 import type { Edge, Node } from '@xyflow/react';
 
 /** A data flow as React Flow draws it (see edges.tsx). */
-export type FlowEdgeType = Edge<{ element: DataFlow; lane?: Lane }, 'flow'>;
+export type FlowEdgeType = Edge<{ element: DataFlow; lane?: Lane; shift?: EndShift }, 'flow'>;
+
+/** How far a flow's two ends slide along their shapes' outlines (`spreadEnds`). */
+export interface EndShift {
+  source: number;
+  target: number;
+}
 
 /** What a node component receives. */
 export interface ElementNodeData extends Record<string, unknown> {
@@ -37,7 +45,7 @@ function spoken(el: Element, label: string): string {
 }
 
 /** One element as a React Flow node (shapes, boundaries, notes) or edge (flows). */
-function draw(el: Element, index: number, lane: Lane | undefined): Drawn {
+function draw(el: Element, index: number, lane: Lane | undefined, shift: EndShift | undefined): Drawn {
   const label = 'grouped' in el && el.grouped ? `${el.name} (grouped)` : el.name;
   const ariaLabel = spoken(el, label);
   if (el.kind === 'dataFlow') {
@@ -49,7 +57,7 @@ function draw(el: Element, index: number, lane: Lane | undefined): Drawn {
         label: el.name,
         type: 'flow',
         ariaLabel,
-        data: { element: el, ...(lane ? { lane } : {}) },
+        data: { element: el, ...(lane ? { lane } : {}), ...(shift ? { shift } : {}) },
         markerEnd: { type: 'arrowclosed' as never },
         ...(el.bidirectional ? { markerStart: { type: 'arrowclosed' as never } } : {}),
         className: 'bw-flow',
@@ -108,14 +116,22 @@ export function modelToFlow(
 ): { nodes: Node<ElementNodeData>[]; edges: FlowEdgeType[] } {
   const nodes: Node<ElementNodeData>[] = [];
   const edges: FlowEdgeType[] = [];
-  const lanes = flowLanes(diagram.elements.filter((e): e is DataFlow => e.kind === 'dataFlow'));
+  const flows = diagram.elements.filter((e): e is DataFlow => e.kind === 'dataFlow');
+  const lanes = flowLanes(flows);
+  const shapes = new Map<string, { kind: string; rect: Rect }>();
+  for (const e of diagram.elements)
+    if ((e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity') && e.position)
+      shapes.set(e.id, { kind: e.kind, rect: e.position });
+  const shifts = spreadEnds(flows, (id) => shapes.get(id), lanes);
   diagram.elements.forEach((el, index) => {
     let hit = cache.get(el);
     const lane = lanes.get(el.id);
-    const laneKey = lane ? `${lane.index}/${lane.count}` : '';
-    // Shapes without a position are placed by their index, flows in their lane: a new one draws them anew.
+    const shift = shifts.get(el.id);
+    const laneKey = `${lane ? `${lane.index}/${lane.count}` : ''}${shift ? `|${shift.source}/${shift.target}` : ''}`;
+    // Shapes without a position are placed by their index, flows in their lane and with their ends'
+    // shifts: a new one draws them anew.
     if (!hit || (hit.index !== index && !('position' in el && el.position)) || hit.lane !== laneKey) {
-      hit = { index, lane: laneKey, drawn: draw(el, index, lane) };
+      hit = { index, lane: laneKey, drawn: draw(el, index, lane, shift) };
       cache.set(el, hit);
     }
     if ('edge' in hit.drawn) edges.push(hit.drawn.edge);

@@ -3,13 +3,17 @@
  * trust boundary = red dashed box or line. Shapes show their connection points on hover and when
  * selected (drag one to draw a flow). A selected shape can be resized; a selected line
  * boundary shows handles for its ends and its bend; an element with a detail diagram shows the
- * way into it.
+ * way into it. Each shape shows its type's icon; names stay readable as the canvas zooms out
+ * (labelZoom.ts), cut short with an ellipsis where they do not fit (the full name is the title).
  */
 import type { Path, Point } from '@bulwark/core';
 import { Handle, type NodeProps, NodeResizer, Position, useConnection } from '@xyflow/react';
 import { type PointerEvent as ReactPointerEvent, useState } from 'react';
+import './canvasLabels.css';
 import { useEditor } from './editorContext.js';
+import { useLabelZoom } from './labelZoom.js';
 import type { ElementNodeData } from './modelToFlow.js';
+import { iconOf, TypeIcon } from './TypeIcon.js';
 
 const PORTS = [
   [Position.Top, 'top'],
@@ -101,12 +105,15 @@ function DetailLink({ data }: { data: ElementNodeData }) {
 }
 
 function Shape({ id, data, selected, shape }: ShapeProps & { shape: 'process' | 'store' | 'entity' }) {
-  const className = `bw-node bw-${shape}${selected ? ' bw-selected' : ''}${data.element.outOfScope ? ' bw-out-of-scope' : ''}`;
+  useLabelZoom();
+  const el = data.element;
+  const className = `bw-node bw-${shape}${selected ? ' bw-selected' : ''}${el.outOfScope ? ' bw-out-of-scope' : ''}`;
   return (
     <div className={className} title={data.label}>
       <Resizer id={id} selected={selected} keepAspectRatio={shape === 'process'} />
       <Handles />
-      <span>{data.label}</span>
+      <TypeIcon icon={iconOf(el.kind, [el.typeId, el.name])} />
+      <span className="bw-node-name">{data.label}</span>
       <DetailLink data={data} />
     </div>
   );
@@ -121,6 +128,7 @@ export const EntityNode = (props: ShapeProps) => <Shape {...props} shape="entity
 
 /** A box trust boundary: a red dashed rectangle with its name in a corner; what is inside moves with it. */
 export function BoundaryNode({ id, data, selected }: ShapeProps) {
+  useLabelZoom();
   return (
     <div className={`bw-boundary${selected ? ' bw-selected' : ''}`} title={data.label}>
       <Resizer id={id} selected={selected} />
