@@ -46,6 +46,13 @@ journeys('journey: first use of the editor', (env) => {
     // Not the tour: this is not the example model.
     expect(await page.locator('.bw-tour, .bw-tour-offer').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'first-use-empty-hint.png') });
+    // The side panel's Keyboard section is the diagram's part of the same table.
+    const keys = page.getByRole('heading', { name: 'Keyboard', exact: true });
+    await keys.scrollIntoViewIfNeeded();
+    expect(await page.locator('.bw-panel .bw-keys').innerText()).toContain('Space+drag');
+    await page.evaluate("document.querySelector('.bw-panel').scrollTop = 1e6");
+    const panelBox = await page.locator('.bw-panel').boundingBox();
+    if (panelBox) await page.screenshot({ path: join(SCREENSHOTS, 'first-use-panel-keys.png'), clip: panelBox });
 
     // The hint lets clicks through to the canvas, and goes once something is on it.
     await page.getByRole('button', { name: 'Add User', exact: true }).click();

@@ -1,6 +1,8 @@
 /** The model's own properties, shown when nothing on the diagram is selected. */
 import type { Asset, Note, ThreatModel } from '@bulwark/core';
 import { type Action, lineEdits, type MetadataList, type MetadataText, newId } from './actions/actions.js';
+import { ShortcutList } from './ShortcutsSheet.js';
+import { shortcutsOf } from './shortcuts.js';
 import { TextField } from './TextField.js';
 
 const TEXTS: [MetadataText, string, boolean][] = [
@@ -156,20 +158,8 @@ export function ModelPanel({
         canvas, or click one to add it in the middle.
       </p>
       <h3>Keyboard</h3>
-      <dl className="bw-keys">
-        <dt>Tab</dt>
-        <dd>go from shape to shape (Enter selects)</dd>
-        <dt>Arrows</dt>
-        <dd>move the selection (Shift: further)</dd>
-        <dt>Delete</dt>
-        <dd>delete the selection</dd>
-        <dt>Ctrl+C, Ctrl+V</dt>
-        <dd>copy and paste</dd>
-        <dt>Ctrl+Z, Ctrl+Y</dt>
-        <dd>undo and redo</dd>
-        <dt>Shift+drag</dt>
-        <dd>select with a box</dd>
-      </dl>
+      <ShortcutList shortcuts={shortcutsOf('diagram')} />
+      <p className="bw-muted">Press ? for every shortcut, the threats list's and review mode's too.</p>
     </section>
   );
 }
