@@ -259,7 +259,7 @@ await runBounded(110_000, async () => {
         'in flight at the kill / committed anyway',
         '409s',
         'other errors',
-        'version / highest in /versions',
+        'revision / highest the audit log tells',
         '/healthz',
         'integrity',
         'all checks pass',
