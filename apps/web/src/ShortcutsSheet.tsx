@@ -78,10 +78,6 @@ export function ShortcutsSheet({ open, onClose }: { open: boolean; onClose: () =
         returnTo.current?.focus();
         returnTo.current = null;
       }}
-      // A click on the backdrop (the dialog itself, outside its content) closes it.
-      onClick={(e) => {
-        if (e.target === e.currentTarget) onClose();
-      }}
     >
       <div className="bw-shortcuts-head">
         <h2 id={titleId}>Keyboard shortcuts</h2>
