@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elementIcon, ICON_RULES, iconSvg } from './elementIcons.js';
+import { elementIcon, ICON_RULES, iconSymbol } from './elementIcons.js';
 
 const icon = (kind: string, ...clues: (string | undefined)[]) => elementIcon(kind, clues)?.name;
 
@@ -50,10 +50,10 @@ describe('elementIcon', () => {
     for (const [, name] of ICON_RULES) expect(elementIcon('process', [name])?.node.length).toBeGreaterThan(0);
   });
 
-  it('draws an icon as escaped SVG markup, placed and scaled, hidden from screen readers', () => {
-    const svg = iconSvg({ name: 'x', node: [['path', { d: 'M0 0"/><script>' }]] }, 10, 20, 12, '#123456');
+  it('draws an icon as an escaped SVG symbol, to place with <use>', () => {
+    const svg = iconSymbol({ name: 'x', node: [['path', { d: 'M0 0"/><script>' }]] }, 'bw1-icon-x', '#123456');
     expect(svg).toBe(
-      '<g transform="translate(10 20) scale(0.5)" fill="none" stroke="#123456" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M0 0&quot;/&gt;&lt;script&gt;"/></g>',
+      '<symbol id="bw1-icon-x" viewBox="0 0 24 24" fill="none" stroke="#123456" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M0 0&quot;/&gt;&lt;script&gt;"/></symbol>',
     );
   });
 });

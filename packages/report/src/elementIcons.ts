@@ -3,7 +3,7 @@
  * Lucide icon set (ISC), for the editor's shapes and stencils and the SVG report alike: one small
  * table of keywords, read against what is known of the type (its id, its name and its parents'
  * names) and then the element's own name, and an icon per kind when nothing matches. Pure data:
- * the SVG renderer draws an icon as markup (`iconSvg`), the editor as React elements.
+ * the SVG renderer draws an icon as markup (`iconSymbol`), the editor as React elements.
  */
 /// <reference path="./lucideIcons.d.ts" />
 import activity from 'lucide/dist/esm/icons/activity.mjs';
@@ -159,8 +159,11 @@ export function elementIcon(kind: string, clues: readonly (string | undefined)[]
   return iconNamed(fallback);
 }
 
-/** An icon as SVG markup, `size` units square with its top-left corner at (x, y), drawn in `colour`. */
-export function iconSvg(icon: ElementIcon, x: number, y: number, size: number, colour: string): string {
+/**
+ * An icon as an SVG `<symbol>` (24 x 24, drawn in `colour`) with the given id, to define once and
+ * place with `<use href="#id" x y width height>`: a large diagram repeats a few icons many times.
+ */
+export function iconSymbol(icon: ElementIcon, id: string, colour: string): string {
   const parts = icon.node
     .map(([tag, attrs]) => {
       const a = Object.entries(attrs)
@@ -170,7 +173,5 @@ export function iconSvg(icon: ElementIcon, x: number, y: number, size: number, c
       return `<${tag}${a}/>`;
     })
     .join('');
-  const s = size / 24;
-  const r = (v: number) => Math.round(v * 10) / 10;
-  return `<g transform="translate(${r(x)} ${r(y)}) scale(${Math.round(s * 1000) / 1000})" fill="none" stroke="${colour}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${parts}</g>`;
+  return `<symbol id="${escapeMarkup(id)}" viewBox="0 0 24 24" fill="none" stroke="${colour}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${parts}</symbol>`;
 }

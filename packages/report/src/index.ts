@@ -9,7 +9,7 @@ export {
   type IconName,
   type IconNode,
   iconNamed,
-  iconSvg,
+  iconSymbol,
 } from './elementIcons.js';
 export { escapeMarkup } from './escape.js';
 export {

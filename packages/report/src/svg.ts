@@ -9,7 +9,7 @@
  * here, from a hash of the diagram id, never from model text.
  */
 import type { Diagram, Element, Point, Rect } from '@bulwark/core';
-import { elementIcon, iconSvg } from './elementIcons.js';
+import { elementIcon, iconSymbol } from './elementIcons.js';
 import { escapeMarkup } from './escape.js';
 import {
   controlPoint,
@@ -188,7 +188,9 @@ interface Ctx {
   rects: Map<string, Rect>;
   kinds: Map<string, string>;
   highlight: ReadonlySet<string>;
-  ids: { arrow: string; arrowHi: string };
+  ids: { arrow: string; arrowHi: string; icon: string };
+  /** The icons placed, by name, each defined once as a symbol. */
+  icons: Map<string, string>;
   bounds: Bounds;
   /** Shapes and the flow labels placed so far: a label goes where it covers none of them. */
   occupied: Occupied;
@@ -364,13 +366,17 @@ function shape(e: NodeEl, ctx: Ctx): string {
   let textX = c.x;
   let textY = c.y;
   if (icon && size >= 10) {
-    const colour = hi ? COLOURS.highlight : COLOURS.shape;
+    // Each icon is defined once (a symbol) and placed here: a large diagram repeats a few icons.
+    const id = `${ctx.ids.icon}${icon.name}`;
+    if (!ctx.icons.has(icon.name)) ctx.icons.set(icon.name, iconSymbol(icon, id, COLOURS.shape));
+    const at = (x: number, y: number) =>
+      `<use href="#${id}" x="${n(x)}" y="${n(y)}" width="${size}" height="${size}" aria-hidden="true"/>`;
     if (e.kind === 'process') {
-      drawn = iconSvg(icon, c.x - size / 2, r.y + r.height * 0.13, size, colour);
+      drawn = at(c.x - size / 2, r.y + r.height * 0.13);
       textY = c.y + size * 0.45;
       textHeight -= size;
     } else {
-      drawn = iconSvg(icon, r.x + 6, c.y - size / 2, size, colour);
+      drawn = at(r.x + 6, c.y - size / 2);
       textX = c.x + (size + 4) / 2;
       textWidth -= size + 4;
     }
@@ -409,7 +415,8 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
     rects,
     kinds,
     highlight: options.highlight ?? new Set(),
-    ids: { arrow: `${prefix}-arrow`, arrowHi: `${prefix}-arrow-hi` },
+    ids: { arrow: `${prefix}-arrow`, arrowHi: `${prefix}-arrow-hi`, icon: `${prefix}-icon-` },
+    icons: new Map(),
     bounds: new Bounds(),
     occupied: new Occupied(),
     shapes: new Occupied(),
@@ -460,7 +467,7 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
   return (
     `${head}<svg xmlns="http://www.w3.org/2000/svg" viewBox="${n(x)} ${n(y)} ${n(width)} ${n(height)}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" role="img" aria-label="${escapeMarkup(`Diagram: ${diagram.name}`)}">\n` +
     `<title>${escapeMarkup(diagram.name)}</title>\n` +
-    `<defs>${arrowMarker(ctx.ids.arrow, COLOURS.flow)}${arrowMarker(ctx.ids.arrowHi, COLOURS.highlight)}</defs>\n` +
+    `<defs>${arrowMarker(ctx.ids.arrow, COLOURS.flow)}${arrowMarker(ctx.ids.arrowHi, COLOURS.highlight)}${[...ctx.icons.values()].join('')}</defs>\n` +
     `<rect x="${n(x)}" y="${n(y)}" width="${n(width)}" height="${n(height)}" fill="#ffffff"/>\n` +
     `${parts.join('\n')}\n</svg>\n`
   );
