@@ -184,4 +184,22 @@ describe('spreadEnds', () => {
     const plain = flowGeometry({ source: hub, target: shapes.far as FlowEnd });
     expect(plain.curve.start).toEqual(outlinePoint(hub, { x: 875, y: 50 }));
   });
+
+  it('never slides an end so far that the flow runs back through its own shape', () => {
+    // A shift of a quarter of the circle would put the start on the circle's far side from the target.
+    const hub = process(0, 0);
+    const target = entity(0, 300);
+    const g = flowGeometry({ source: hub, target, sourceShift: 150 });
+    const s = g.curve.start;
+    const e = g.curve.end;
+    // Every point of the drawn line after its start lies outside the circle.
+    for (let i = 1; i <= 20; i++) {
+      const p = { x: s.x + ((e.x - s.x) * i) / 20, y: s.y + ((e.y - s.y) * i) / 20 };
+      expect(Math.hypot(p.x - 50, p.y - 50)).toBeGreaterThan(49.9);
+    }
+    // A small shift is kept as asked.
+    const small = flowGeometry({ source: hub, target, sourceShift: 10 });
+    const natural = flowGeometry({ source: hub, target }).curve.start;
+    expect(outlineOffset(hub, small.curve.start)).toBeCloseTo(outlineOffset(hub, natural) + 10, 6);
+  });
 });

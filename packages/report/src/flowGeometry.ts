@@ -15,7 +15,8 @@
  * - Several flows on one shape do not meet at one point: `spreadEnds` moves ends that would lie
  *   closer than `END_GAP` along the outline apart (each crowd spread evenly about where it was),
  *   and the geometry slides each end by its shift along the outline (`sourceShift`,
- *   `targetShift`). A lone end stays where the line between the centres leaves the shape.
+ *   `targetShift`), never so far that the flow would run back through its own shape. A lone end
+ *   stays where the line between the centres leaves the shape.
  * - The label sits half-way along the visible part of the curve (between the two outlines),
  *   pushed outwards from the centre line when it would otherwise lie over a parallel flow's arc,
  *   so two flows' labels never cover each other; given `labelFree`, it moves along the flow to
@@ -364,14 +365,15 @@ export function flowGeometry(input: FlowInput): FlowGeometry {
   if (handle) {
     // The ends face the curve's control point; the curve then passes through the handle itself.
     const towards = controlPoint(ca, cb, handle);
-    const start = slide(source, outlinePoint(source, towards), input.sourceShift);
-    const end = slide(target, outlinePoint(target, towards), input.targetShift);
+    const start = slide(source, outlinePoint(source, towards), input.sourceShift, towards);
+    const end = slide(target, outlinePoint(target, towards), input.targetShift, towards);
     const control = controlPoint(start, end, handle);
     curve = { kind: 'curve', start, control, end };
     at = (u) => quadAt(start, control, end, u);
   } else {
-    const start = slide(source, outlinePoint(source, cb), input.sourceShift);
-    const end = slide(target, outlinePoint(target, ca), input.targetShift);
+    const natural = { start: outlinePoint(source, cb), end: outlinePoint(target, ca) };
+    const start = slide(source, natural.start, input.sourceShift, natural.end);
+    const end = slide(target, natural.end, input.targetShift, start);
     curve = { kind: 'line', start, end };
     at = (u) => ({ x: start.x + (end.x - start.x) * u, y: start.y + (end.y - start.y) * u });
   }
@@ -410,10 +412,32 @@ export function flowGeometry(input: FlowInput): FlowGeometry {
   return { curve, at, label, middle };
 }
 
-/** A point on an outline slid along it by `by` (clockwise), or the point itself. */
-function slide(end: FlowEnd, p: Point, by: number | undefined): Point {
+/** Whether a point lies inside a shape (its ellipse or its box), off the outline. */
+function inside(end: FlowEnd, p: Point): boolean {
+  const r = end.rect;
+  const c = centreOf(r);
+  const a = r.width / 2;
+  const b = r.height / 2;
+  if (end.kind === 'process') return ((p.x - c.x) / a) ** 2 + ((p.y - c.y) / b) ** 2 < 0.999;
+  return Math.abs(p.x - c.x) < a - 0.01 && Math.abs(p.y - c.y) < b - 0.01;
+}
+
+/**
+ * A point on an outline slid along it by `by` (clockwise), or the point itself. The flow leaving
+ * the slid point towards `toward` must not run back through its own shape (a flow wrapped round
+ * the shape it starts from): the slide is halved until it does not, else dropped.
+ */
+function slide(end: FlowEnd, p: Point, by: number | undefined, toward: Point): Point {
   if (!by || end.rect.width <= 0 || end.rect.height <= 0) return p;
-  return outlineAt(end, outlineOffset(end, p) + by);
+  const from = outlineOffset(end, p);
+  for (let k = 0, d = by; k < 4; k++, d /= 2) {
+    const q = outlineAt(end, from + d);
+    const len = Math.hypot(toward.x - q.x, toward.y - q.y) || 1;
+    const step = Math.min(4, len / 2);
+    const ahead = { x: q.x + ((toward.x - q.x) / len) * step, y: q.y + ((toward.y - q.y) / len) * step };
+    if (!inside(end, ahead)) return q;
+  }
+  return p;
 }
 
 /** A number as SVG text: one decimal at most, no `-0`. */
