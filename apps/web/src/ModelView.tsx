@@ -31,24 +31,13 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  type Action,
-  amend,
-  boundaryMembers,
-  copyElements,
-  type History,
-  newId,
-  record,
-  redo,
-  startHistory,
-  undo,
-} from './actions/actions.js';
-import { describeChanges, REANALYZE, replay } from './actions/conflict.js';
-import { ApiError, exportUrl, getMe, getModel, getModelVersion, saveModel } from './api.js';
+import { type Action, amend, boundaryMembers, copyElements, newId } from './actions/actions.js';
+import { REANALYZE, replay } from './actions/conflict.js';
+import { exportUrl, getMe } from './api.js';
 import { DiffCanvas } from './DiffCanvas.js';
-import { dropDraft, keepDraft, loadDraft } from './drafts.js';
 import { EmptyCanvasHint } from './EmptyCanvasHint.js';
 import { EDGE_TYPES } from './edges.js';
+import { shownSave as saveShown } from './editingSession.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
 import { HistoryPanel, useHistoryView } from './HistoryPanel.js';
 import { ModelPanel } from './ModelPanel.js';
@@ -60,23 +49,13 @@ import { ReviewMode } from './ReviewMode.js';
 import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState } from './ReviewPanel.js';
 import { ShortcutsSheet, useShortcutsSheet } from './ShortcutsSheet.js';
 import { SkipLink } from './SkipLink.js';
-import { withSignOff } from './signOff.js';
-import { reapplyTemplate, TemplateUpdate } from './TemplateUpdate.js';
+import { TemplateUpdate } from './TemplateUpdate.js';
 import { TextField } from './TextField.js';
 import { ThreatsPanel } from './ThreatsPanel.js';
 import { useThreatsSplit } from './ThreatsSplit.js';
 import { Tour, TourOffer, useTour } from './Tour.js';
 import { templateOfModel } from './templatesApi.js';
-
-/** Someone else saved first: their version, what they changed, and my edits to re-apply. */
-interface Conflict {
-  version: number;
-  theirs?: ThreatModel;
-  changes: string[];
-  actions?: Action[];
-}
-
-type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';
+import { type Opened, useEditingSession } from './useEditingSession.js';
 
 /** Shapes above which a diagram draws only what is in view. */
 const LARGE_DIAGRAM = 1500;
@@ -107,15 +86,10 @@ export function ModelView({ id }: { id: string }) {
 
 function Editor({ id }: { id: string }) {
   const split = useThreatsSplit();
-  const [history, setHistory] = useState<History | undefined>();
-  const [version, setVersion] = useState(0);
   const [template, setTemplate] = useState<ResolvedTemplate | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [diagramIndex, setDiagramIndex] = useState(0);
   const [selected, setSelected] = useState<string[]>([]);
-  const [saveState, setSaveState] = useState<SaveState>('saved');
-  const [conflict, setConflict] = useState<Conflict | undefined>();
-  const conflictVersion = conflict?.version;
   const [selectedThreat, setSelectedThreat] = useState<string | undefined>();
   const [renaming, setRenaming] = useState(false);
   const [user, setUser] = useState('local user');
@@ -124,10 +98,6 @@ function Editor({ id }: { id: string }) {
   const readOnly = role === 'viewer';
   // Reviewers triage threats, walk the review and sign off; the diagrams and model details are an editor's.
   const designReadOnly = readOnly || role === 'reviewer';
-  const saved = useRef<ThreatModel | undefined>(undefined);
-  // The edits since the last save, to re-apply on someone else's newer version; undefined once
-  // undo has gone back past the last save (then only "mine" or "theirs" can be chosen).
-  const pending = useRef<Action[] | undefined>([]);
   // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
   const [fitOnOpen, setFitOnOpen] = useState(false);
   // What the last Auto-layout did or why it left the diagram (shown while that diagram is open).
@@ -146,7 +116,6 @@ function Editor({ id }: { id: string }) {
   const [panelTab, setPanelTab] = useState<PanelTab>('details');
   // First use: the "?" shortcuts sheet, and the tour (offered on the example model).
   const shortcuts = useShortcutsSheet();
-  const tour = useTour(history?.present);
 
   // Who makes the changes (team mode: the signed-in account).
   useEffect(() => {
@@ -156,48 +125,23 @@ function Editor({ id }: { id: string }) {
     );
   }, []);
 
-  // Load the model, its template, and any unsaved draft kept in this browser.
-  useEffect(() => {
-    getModel(id).then(
-      async (loaded) => {
-        const { model, version: v } = loaded;
-        if ('role' in loaded && typeof loaded.role === 'string') setRole(loaded.role);
-        const t = await templateOfModel(model.template).catch(() => undefined);
-        const r = t ? resolveTemplate(t) : undefined;
-        if (r?.ok) setTemplate(r.value);
-        saved.current = model;
-        setFitOnOpen((model.diagrams[0]?.elements.length ?? 0) > 0);
-        setVersion(v);
-        const draft = await loadDraft(id).catch(() => undefined);
-        if (draft && draft.baseVersion === v) {
-          pending.current = draft.actions;
-          setHistory(startHistory(draft.model));
-          setSaveState('unsaved');
-        } else if (draft) {
-          // Edits kept in this browser, but the model moved on since: show mine, and the choice.
-          const base = await getModelVersion(id, draft.baseVersion).catch(() => undefined);
-          pending.current = draft.actions;
-          setHistory(startHistory(draft.model));
-          setConflict({
-            version: v,
-            theirs: model,
-            changes: base ? describeChanges(base, model) : [],
-            ...(draft.actions ? { actions: draft.actions } : {}),
-          });
-          setSaveState('conflict');
-        } else {
-          // Threats are brought up to date on open (triage kept by the merge). Opening never
-          // writes: what the analysis brought is shown, and saved with the first edit.
-          const current = r?.ok ? timedAnalysis(model, r.value, autoThreats) : model;
-          const changed = JSON.stringify(current.threats ?? []) !== JSON.stringify(model.threats ?? []);
-          const opened = changed ? current : model;
-          saved.current = opened;
-          setHistory(startHistory(opened));
-        }
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, [id]);
+  // What opening shows: the stored model, threats brought up to date (triage kept by the merge).
+  // Opening never writes: the session takes this as saved, and it goes with the first edit.
+  const prepare = useCallback(async ({ model: stored, role: r }: Opened) => {
+    setRole(r);
+    const t = await templateOfModel(stored.template).catch(() => undefined);
+    const resolved = t ? resolveTemplate(t) : undefined;
+    if (resolved?.ok) setTemplate(resolved.value);
+    setFitOnOpen((stored.diagrams[0]?.elements.length ?? 0) > 0);
+    const current = resolved?.ok ? timedAnalysis(stored, resolved.value, autoThreats) : stored;
+    const changed = JSON.stringify(current.threats ?? []) !== JSON.stringify(stored.threats ?? []);
+    return changed ? current : stored;
+  }, []);
+  // The session: load, local draft, autosave with the revision, conflict (editingSession.ts).
+  const { session, dispatch, takeTheirs } = useEditingSession(id, { readOnly, prepare, onError: setError });
+  const { history, version, conflict } = session;
+  const saveState = session.save;
+  const tour = useTour(history?.present);
 
   const model = history?.present;
   // Undo can take away the diagram on screen: show the last one there is.
@@ -206,17 +150,17 @@ function Editor({ id }: { id: string }) {
   /** Applies an edit; diagram edits regenerate the threats (triage is kept by the merge). */
   const apply = useCallback(
     (action: Action) => {
-      pending.current?.push(action);
       const regenerate = template !== undefined && REANALYZE.has(action.type);
       if (regenerate && !autoThreats.current) setThreatsStale(true);
-      setHistory((h) => {
-        if (!h) return h;
-        const next = record(h, action);
-        if (!template || !regenerate || !autoThreats.current) return next;
-        return amend(next, timedAnalysis(next.present, template, autoThreats));
+      dispatch({
+        type: 'edit',
+        action,
+        ...(template && regenerate && autoThreats.current
+          ? { follow: (m: ThreatModel) => timedAnalysis(m, template, autoThreats) }
+          : {}),
       });
     },
-    [template],
+    [template, dispatch],
   );
   // Mirror the ref into state after each change, so the header shows the mode.
   useEffect(() => {
@@ -224,74 +168,15 @@ function Editor({ id }: { id: string }) {
   }, [history, onDemand]);
   const regenerateThreats = () => {
     if (!template) return;
-    setHistory((h) => (h ? amend(h, analyze(h.present, template).model) : h));
+    dispatch({ type: 'amend', change: (h) => amend(h, analyze(h.present, template).model) });
     setThreatsStale(false);
   };
 
-  const inFlight = useRef(false);
-  const [saveRound, setSaveRound] = useState(0);
   const modelRef = useRef(model);
   modelRef.current = model;
-  // Autosave: keep a local draft at once, send to the server after a pause, with the version.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: saveRound runs it again after a save lands or fails
-  useEffect(() => {
-    if (!model || model === saved.current || conflictVersion !== undefined || readOnly) return;
-    void keepDraft(id, { baseVersion: version, model, ...(pending.current ? { actions: [...pending.current] } : {}) });
-    setSaveState('unsaved');
-    const timer = setTimeout(() => {
-      // One save at a time: a second one on the same version would be refused as a conflict.
-      // When the save on its way lands, this runs again for what changed meanwhile.
-      if (inFlight.current) return;
-      inFlight.current = true;
-      setSaveState('saving');
-      const sent = pending.current?.length ?? 0;
-      const base = saved.current;
-      saveModel(id, version, model).then(
-        (v) => {
-          inFlight.current = false;
-          saved.current = model;
-          // Edits made while the save was on its way stay pending (and in the draft) for the next one.
-          pending.current = pending.current?.slice(sent) ?? [];
-          if (modelRef.current === model) {
-            void dropDraft(id);
-            setSaveState('saved');
-          }
-          setVersion(v);
-          setSaveRound((r) => r + 1);
-        },
-        async (e: unknown) => {
-          inFlight.current = false;
-          if (e instanceof ApiError && e.status === 409) {
-            const theirs = await getModel(id).catch(() => undefined);
-            const actions = pending.current;
-            setConflict({
-              version: theirs?.version ?? (e.details.currentVersion as number | undefined) ?? version + 1,
-              ...(theirs ? { theirs: theirs.model } : {}),
-              changes: theirs && base ? describeChanges(base, theirs.model) : [],
-              ...(actions ? { actions } : {}),
-            });
-            setSaveState('conflict');
-          } else {
-            // Offline or the server is down: the draft keeps the edits; try again in a while.
-            setSaveState('offline');
-            setTimeout(() => setSaveRound((r) => r + 1), 5000);
-          }
-        },
-      );
-    }, 700);
-    return () => clearTimeout(timer);
-  }, [model, id, version, conflictVersion, readOnly, saveRound]);
 
-  // Undo takes back the last pending edit; past the last save, re-applying is no longer possible.
-  const undoStep = useCallback(() => {
-    if (pending.current && pending.current.length > 0) pending.current.pop();
-    else pending.current = undefined;
-    setHistory((h) => (h ? undo(h) : h));
-  }, []);
-  const redoStep = useCallback(() => {
-    pending.current = undefined;
-    setHistory((h) => (h ? redo(h) : h));
-  }, []);
+  const undoStep = useCallback(() => dispatch({ type: 'undo' }), [dispatch]);
+  const redoStep = useCallback(() => dispatch({ type: 'redo' }), [dispatch]);
 
   // What the keyboard handler needs of the latest render, and the in-app clipboard.
   const latest = useRef({ diagram, selected, apply, readOnly, designReadOnly });
@@ -457,16 +342,10 @@ function Editor({ id }: { id: string }) {
   }, []);
   // Where the model stands with its sign-offs; a sign-off the server stored comes into every undo step.
   const signOffs = useSignOffState(model);
-  const adoptSignOff = useCallback((v: number, s: SignOff) => {
-    let made: History | undefined;
-    setHistory((h) => {
-      if (!h) return h;
-      made ??= withSignOff(h, s);
-      saved.current = made.present;
-      return made;
-    });
-    setVersion(v);
-  }, []);
+  const adoptSignOff = useCallback(
+    (v: number, signOff: SignOff) => dispatch({ type: 'signedOff', version: v, signOff }),
+    [dispatch],
+  );
   const diagramNamesKey = JSON.stringify((model?.diagrams ?? []).map((d) => [d.id, d.name]));
   const diagramNames = useMemo(() => new Map(JSON.parse(diagramNamesKey) as [string, string][]), [diagramNamesKey]);
   const diagramId = diagram?.id ?? '';
@@ -484,7 +363,8 @@ function Editor({ id }: { id: string }) {
   );
 
   // A diagram whose shapes were never placed (a model written as code) is laid out when it is
-  // first shown: one undoable step.
+  // first shown: part of opening it if nothing was edited yet (saved with the first edit), else
+  // one undoable step.
   const laidOut = useRef(new Set<string>());
   useEffect(() => {
     if (!diagram || laidOut.current.has(diagram.id) || !needsLayout(diagram)) return;
@@ -492,22 +372,16 @@ function Editor({ id }: { id: string }) {
     import('./layout.js').then(async ({ planLayout }) => {
       const { layout } = await planLayout(diagram);
       const action: Action = { type: 'layout', diagramId: diagram.id, ...layout };
-      // On a model not yet edited the placement is part of opening it, which never writes: it is
-      // shown, and saved with the first edit. After an edit it is one more undoable step.
-      if (modelRef.current !== saved.current) apply(action);
-      else
-        setHistory((h) => {
-          if (!h) return h;
-          const moved = record(h, action).present;
-          const placed = startHistory(
-            template && autoThreats.current ? timedAnalysis(moved, template, autoThreats) : moved,
-          );
-          saved.current = placed.present;
-          return placed;
-        });
+      dispatch({
+        type: 'placed',
+        action,
+        ...(template && autoThreats.current
+          ? { follow: (m: ThreatModel) => timedAnalysis(m, template, autoThreats) }
+          : {}),
+      });
       setTimeout(() => flowApi.fitView({ duration: 0 }), 60);
     });
-  }, [diagram, apply, flowApi, template]);
+  }, [diagram, dispatch, flowApi, template]);
 
   // Box boundaries being dragged carry what is inside them: those shapes follow on screen, and the
   // move action moves them in the model when the drag ends.
@@ -525,7 +399,7 @@ function Editor({ id }: { id: string }) {
   if (!model || !diagram || !history) return <p className="bw-page">Loading…</p>;
 
   // An edit shows as unsaved in the very render that makes it (the autosave effect runs after).
-  const shownSave: SaveState = saveState === 'saved' && model !== saved.current && !readOnly ? 'unsaved' : saveState;
+  const shownSave = readOnly ? saveState : saveShown(session);
   // The way up from a detail diagram: each diagram above it and the element it details.
   const trail: { diagramId: string; diagramName: string; elementName: string }[] = [];
   const seen = new Set([diagram.id]);
@@ -805,7 +679,12 @@ function Editor({ id }: { id: string }) {
           onTemplate={setTemplate}
           onApply={(t) => {
             setTemplate(t);
-            setHistory((h) => (h ? reapplyTemplate(h, t) : h));
+            // The model moves to that version, its threats generated again: one undoable edit.
+            dispatch({
+              type: 'edit',
+              action: { type: 'setTemplate', template: { ...model.template, version: t.template.version } },
+              follow: (m) => analyze(m, t).model,
+            });
           }}
         />
       )}
@@ -825,44 +704,19 @@ function Editor({ id }: { id: string }) {
           {conflict.theirs && conflict.actions && (
             <button
               type="button"
-              onClick={() => {
-                const theirs = conflict.theirs as ThreatModel;
-                const actions = conflict.actions ?? [];
-                const merged = replay(theirs, actions, template);
-                saved.current = theirs;
-                pending.current = [...actions];
-                setHistory({ past: [theirs], present: merged, future: [] });
-                setVersion(conflict.version);
-                setConflict(undefined);
-              }}
+              onClick={() =>
+                dispatch({ type: 'reapplyMine', follow: (theirs, actions) => replay(theirs, actions, template) })
+              }
             >
               Re-apply my {conflict.actions.length} edit{conflict.actions.length === 1 ? '' : 's'} on their version
             </button>
           )}
           {conflict.theirs && (
-            <button
-              type="button"
-              onClick={() => {
-                const theirs = conflict.theirs as ThreatModel;
-                void dropDraft(id);
-                saved.current = theirs;
-                pending.current = [];
-                setHistory(startHistory(theirs));
-                setVersion(conflict.version);
-                setConflict(undefined);
-                setSaveState('saved');
-              }}
-            >
+            <button type="button" onClick={takeTheirs}>
               Load their version (drop mine)
             </button>
           )}
-          <button
-            type="button"
-            onClick={() => {
-              setVersion(conflict.version);
-              setConflict(undefined);
-            }}
-          >
+          <button type="button" onClick={() => dispatch({ type: 'keepMine' })}>
             Save mine over theirs
           </button>
         </div>
@@ -1020,7 +874,14 @@ function Editor({ id }: { id: string }) {
       <aside className="bw-panel" aria-label="Selection">
         {!historyView.open && !reviewing && <PanelTabs tab={panelTab} onTab={setPanelTab} />}
         {historyView.open ? (
-          <HistoryPanel modelId={id} current={model} version={version} view={historyView} />
+          <HistoryPanel
+            modelId={id}
+            current={model}
+            version={version}
+            view={historyView}
+            canSave={!designReadOnly}
+            allSaved={saveState === 'saved'}
+          />
         ) : reviewing ? (
           <ReviewMode
             model={model}

@@ -2,24 +2,14 @@
  * The model editor's template update notice: when the model's template has a newer stored
  * version than the one the model was last analysed with, it says so and, before anything
  * changes, previews which threats would appear and disappear; applying it switches the model to
- * that version and regenerates its threats as one undoable step (the editor's `onApply`). It
+ * that version and regenerates its threats as one undoable edit (`setTemplate`, the editor's `onApply`). It
  * also keeps the editor's template on the version the model names (after an undo, say).
  */
-import { analyze, type ResolvedTemplate, resolveTemplate, type ThreatModel } from '@bulwark/core';
+import { type ResolvedTemplate, resolveTemplate, type ThreatModel } from '@bulwark/core';
 import { useEffect, useRef, useState } from 'react';
-import { amend, type History, record } from './actions/actions.js';
 import { getTemplateAt, templateOfModel, templateVersions } from './templatesApi.js';
 import { type ReapplyPreview, reapplyPreview } from './templateTools.js';
 import './templates.css';
-
-/**
- * The model switched to template `t`: threats regenerated (triage kept by the merge) and the
- * version recorded, as one undo step.
- */
-export function reapplyTemplate(history: History, t: ResolvedTemplate): History {
-  const next = analyze(history.present, t).model;
-  return amend(record(history, { type: 'setTemplate', template: next.template }), next);
-}
 
 /** Resolves a template fetched from the server; a template that does not resolve is an error. */
 async function resolved(fetching: Promise<Parameters<typeof resolveTemplate>[0]>): Promise<ResolvedTemplate> {
