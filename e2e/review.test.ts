@@ -41,6 +41,11 @@ journeys('journey: comments and sign-off', (env) => {
     const threat = 'Known vulnerabilities in Web server exploited';
     await page.locator('tr.bw-threat-row', { hasText: threat }).click();
     await expect.poll(() => picker.inputValue()).toMatch(/^threat:/);
+    // Opening brought the threats up to date without storing them (opening never writes): the
+    // server keeps comments and sign-offs on what it holds, so they are stored first.
+    await panel.getByRole('button', { name: 'Store the threats' }).click();
+    await panel.getByRole('button', { name: 'Store the threats' }).waitFor({ state: 'detached' });
+    expect(await panel.getByRole('button', { name: 'Store them' }).count()).toBe(0);
     await panel.getByLabel(`New comment on Threat: ${threat}`).fill('Patched monthly: accepted.');
     await panel.getByRole('button', { name: 'Comment', exact: true }).click();
     await panel.getByText('Patched monthly: accepted.').waitFor();
@@ -150,6 +155,9 @@ journeys(
       await second.getByText('Reviewer: triage and review').waitFor();
       expect(await second.getByRole('button', { name: 'Auto-layout' }).count()).toBe(0);
       expect(await second.getByRole('button', { name: 'Review mode' }).isEnabled()).toBe(true);
+      // A reviewer stores the threats opening brought up to date (what the template generates), then signs.
+      await reviewer.getByRole('button', { name: 'Store them' }).click();
+      await reviewer.getByRole('button', { name: 'Store them' }).waitFor({ state: 'detached' });
       const version = await shownVersion(second);
       await reviewer.getByRole('button', { name: `Sign off version ${version}` }).click();
       await reviewer.getByText(`Signed off version ${version} by rev · unchanged since`).waitFor();

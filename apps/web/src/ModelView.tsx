@@ -138,7 +138,7 @@ function Editor({ id }: { id: string }) {
     return changed ? current : stored;
   }, []);
   // The session: load, local draft, autosave with the revision, conflict (editingSession.ts).
-  const { session, dispatch, takeTheirs } = useEditingSession(id, { readOnly, prepare, onError: setError });
+  const { session, dispatch, takeTheirs, store } = useEditingSession(id, { readOnly, prepare, onError: setError });
   const { history, version, conflict } = session;
   const saveState = session.save;
   const tour = useTour(history?.present);
@@ -900,7 +900,8 @@ function Editor({ id }: { id: string }) {
             modelId={id}
             model={model}
             version={version}
-            saved={shownSave === 'saved'}
+            saved={shownSave === 'saved' && !session.unsent}
+            onStore={session.unsent && shownSave === 'saved' && !readOnly ? store : undefined}
             user={user}
             role={role}
             selectedElement={selectedElement?.id}

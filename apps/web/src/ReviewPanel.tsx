@@ -90,6 +90,8 @@ export interface ReviewPanelProps {
   version: number;
   /** Whether what is on screen is what is stored (a sign-off signs the stored version). */
   saved: boolean;
+  /** Opening brought the threats up to date and they are not stored yet: store them (one save). */
+  onStore?: (() => void) | undefined;
   user: string;
   role: string;
   selectedElement: string | undefined;
@@ -196,11 +198,21 @@ export function ReviewPanel(props: ReviewPanelProps) {
           />
         ))}
       </ol>
-      <CommentBox
-        label={`New comment on ${target.label}`}
-        button="Comment"
-        onSend={(body) => run(() => addComment(modelId, { target: target.key, body }))}
-      />
+      {target.key.startsWith('threat:') && props.onStore ? (
+        // The server keeps comments on the threats it holds: those opening brought are stored first.
+        <p className="bw-muted">
+          This threat was brought up to date when the model opened and is not stored yet.{' '}
+          <button type="button" onClick={props.onStore}>
+            Store the threats
+          </button>
+        </p>
+      ) : (
+        <CommentBox
+          label={`New comment on ${target.label}`}
+          button="Comment"
+          onSend={(body) => run(() => addComment(modelId, { target: target.key, body }))}
+        />
+      )}
       {openElsewhere.length > 0 && (
         <p className="bw-muted">
           {openElsewhere.length} open thread{openElsewhere.length === 1 ? '' : 's'} on other parts of the model.
@@ -329,7 +341,7 @@ function CommentBox({
 
 const ROLES_THAT_SIGN = new Set(['reviewer', 'owner']);
 
-function SignOffBox({ modelId, version, saved, role, signOffs, onSignedOff, onShowDiff }: ReviewPanelProps) {
+function SignOffBox({ modelId, version, saved, onStore, role, signOffs, onSignedOff, onShowDiff }: ReviewPanelProps) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -382,7 +394,18 @@ function SignOffBox({ modelId, version, saved, role, signOffs, onSignedOff, onSh
           <button type="submit" disabled={busy || !saved}>
             Sign off version {version}
           </button>
-          {!saved && <p className="bw-muted">Wait for your changes to be saved: a sign-off is of a stored version.</p>}
+          {!saved &&
+            (onStore ? (
+              <p className="bw-muted">
+                The threats on screen were brought up to date when the model opened and are not stored yet; a sign-off
+                is of a stored version.{' '}
+                <button type="button" onClick={onStore}>
+                  Store them
+                </button>
+              </p>
+            ) : (
+              <p className="bw-muted">Wait for your changes to be saved: a sign-off is of a stored version.</p>
+            ))}
           {error && (
             <p role="alert" className="bw-error">
               {error}

@@ -32,6 +32,20 @@ describe('the editing session', () => {
     expect(s.history?.present).toBe(withThreats);
   });
 
+  it('what opening added is stored only when asked (for a sign-off), then it is on the server', () => {
+    const withThreats = { ...stored(), threats: [] };
+    let s = sessionReducer(initialSession, { type: 'opened', version: 3, shown: withThreats, stored: stored() });
+    expect([s.unsent, needsSave(s)]).toEqual([true, false]);
+    s = sessionReducer(s, { type: 'saveSent' });
+    expect(s.sending?.model).toBe(withThreats);
+    s = sessionReducer(s, { type: 'saveLanded', version: 4 });
+    expect([s.unsent, s.version, shownSave(s)]).toEqual([undefined, 4, 'saved']);
+    // Opened as stored: nothing to store.
+    const same = stored();
+    const plain = sessionReducer(initialSession, { type: 'opened', version: 3, shown: same, stored: same });
+    expect(sessionReducer(plain, { type: 'saveSent' })).toBe(plain);
+  });
+
   it('an edit is pending and unsaved until its save lands; edits made meanwhile stay pending', () => {
     let s = run({ type: 'edit', action: rename('Shop web') });
     expect([needsSave(s), shownSave(s), s.pending?.length]).toEqual([true, 'unsaved', 1]);

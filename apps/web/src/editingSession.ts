@@ -51,6 +51,12 @@ export interface Session {
   /** The save on its way: the model sent, how many pending edits it holds, what it replaced. */
   sending?: { model: ThreatModel; sent: number; base: ThreatModel };
   conflict?: Conflict;
+  /**
+   * What opening added (threats brought up to date, a first layout) is on screen but not on the
+   * server: nothing is sent for it, but a sign-off, which signs what is stored, waits for it to be
+   * stored on purpose (`saveSent` takes it then).
+   */
+  unsent?: boolean;
 }
 
 /** A function from model to model, e.g. the analysis (threats generated again after an edit). */
@@ -58,7 +64,7 @@ type Follow = (model: ThreatModel) => ThreatModel;
 
 export type SessionEvent =
   /** Opened: `shown` is the stored model with what opening adds (up-to-date threats). */
-  | { type: 'opened'; version: number; shown: ThreatModel }
+  | { type: 'opened'; version: number; shown: ThreatModel; stored?: ThreatModel }
   /** Opened with a draft this browser kept; `stored` is the server's, `base` the draft's base if known. */
   | { type: 'openedDraft'; version: number; stored: ThreatModel; draft: Draft; base?: ThreatModel }
   /** An edit, and what follows it in the same undo step (the analysis). */
@@ -96,7 +102,14 @@ export function shownSave(s: Session): SaveState {
 export function sessionReducer(s: Session, e: SessionEvent): Session {
   switch (e.type) {
     case 'opened':
-      return { version: e.version, pending: [], save: 'saved', saved: e.shown, history: startHistory(e.shown) };
+      return {
+        version: e.version,
+        pending: [],
+        save: 'saved',
+        saved: e.shown,
+        history: startHistory(e.shown),
+        ...(e.stored && e.stored !== e.shown ? { unsent: true } : {}),
+      };
     case 'openedDraft': {
       const mine = startHistory(e.draft.model);
       if (e.draft.baseVersion === e.version)
@@ -133,7 +146,7 @@ export function sessionReducer(s: Session, e: SessionEvent): Session {
       if (s.history.present !== s.saved) return sessionReducer(s, { ...e, type: 'edit' });
       const moved = record(s.history, e.action).present;
       const placed = e.follow ? e.follow(moved) : moved;
-      return { ...s, saved: placed, history: startHistory(placed) };
+      return { ...s, saved: placed, history: startHistory(placed), unsent: true };
     }
     case 'undo':
       if (!s.history) return s;
@@ -147,7 +160,7 @@ export function sessionReducer(s: Session, e: SessionEvent): Session {
       return s.history ? { ...s, pending: undefined, history: redoStep(s.history) } : s;
     case 'saveSent':
       // One save at a time: a second one on the same revision would be refused as a conflict.
-      if (!s.history || !s.saved || s.sending || !needsSave(s)) return s;
+      if (!s.history || !s.saved || s.sending || !(needsSave(s) || (s.unsent && !s.conflict))) return s;
       return {
         ...s,
         save: 'saving',
@@ -156,7 +169,7 @@ export function sessionReducer(s: Session, e: SessionEvent): Session {
     case 'saveLanded': {
       if (!s.sending) return s;
       const { model, sent } = s.sending;
-      const { sending: _done, ...rest } = s;
+      const { sending: _done, unsent: _stored, ...rest } = s;
       return {
         ...rest,
         saved: model,

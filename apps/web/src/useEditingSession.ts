@@ -47,7 +47,7 @@ export function useEditingSession(
         const shown = await prepare.current(opened);
         const draft = await loadDraft(id).catch(() => undefined);
         if (gone) return;
-        if (!draft) return dispatch({ type: 'opened', version: opened.version, shown });
+        if (!draft) return dispatch({ type: 'opened', version: opened.version, shown, stored: opened.model });
         const base =
           draft.baseVersion === opened.version
             ? undefined
@@ -109,5 +109,8 @@ export function useEditingSession(
     dispatch({ type: 'takeTheirs' });
   }, [id]);
 
-  return { session, dispatch: dispatch as (e: SessionEvent) => void, takeTheirs };
+  /** Stores what opening added (see `Session.unsent`) now. */
+  const store = useCallback(() => dispatch({ type: 'saveSent' }), []);
+
+  return { session, dispatch: dispatch as (e: SessionEvent) => void, takeTheirs, store };
 }
