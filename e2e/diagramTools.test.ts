@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Element, Rect, ThreatModel } from '@bulwark/core';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { boundaryMembers } from '../apps/web/src/actions/actions.js';
+import { boundaryMembers } from '../apps/web/src/editor/actions/actions.js';
 import { journeys, ROOT, SCREENSHOTS } from './browser.js';
 
 /** How long a change may take to reach the server (analysis, then the autosave pause). */

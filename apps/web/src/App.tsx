@@ -6,18 +6,18 @@
  */
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { getMe, isSignedOut, type Me, onSignedOut, signOut } from './api.js';
-import { signOutQuestion } from './draftKeys.js';
-import { countDrafts, forgetAllDrafts, setDraftOwner } from './drafts.js';
-import { mayLeave } from './leaveGuard.js';
-import { ModelsPage } from './ModelsPage.js';
+import { signOutQuestion } from './editor/draftKeys.js';
+import { countDrafts, forgetAllDrafts, setDraftOwner } from './editor/drafts.js';
+import { mayLeave } from './editor/leaveGuard.js';
+import { ModelsPage } from './models/ModelsPage.js';
 import { AccountStrip, SignInPage } from './SignInPage.js';
 
 // The editor (React Flow, elkjs, the engine) and the template pages are loaded when first shown:
 // the models page, where everyone starts, downloads none of them.
 const code = {
-  model: () => import('./ModelView.js'),
-  template: () => import('./TemplateEditor.js'),
-  templates: () => import('./TemplatesPage.js'),
+  model: () => import('./editor/ModelView.js'),
+  template: () => import('./templates/TemplateEditor.js'),
+  templates: () => import('./templates/TemplatesPage.js'),
 };
 const ModelView = lazy(() => code.model().then((m) => ({ default: m.ModelView })));
 const TemplateEditor = lazy(() => code.template().then((m) => ({ default: m.TemplateEditor })));

@@ -4,7 +4,7 @@
  * /api/me after a reload), and goes with every POST, PUT, PATCH and DELETE.
  */
 import type { ThreatModel } from '@bulwark/core';
-import type { ImportSummary } from './importMessages.js';
+import type { ImportSummary } from './models/importMessages.js';
 
 export type { ImportSummary };
 

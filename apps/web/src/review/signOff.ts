@@ -1,6 +1,6 @@
 /** A sign-off the server stored, taken into the editor's undo history. */
 import type { SignOff, ThreatModel } from '@bulwark/core';
-import type { History } from './actions/actions.js';
+import type { History } from '../editor/actions/actions.js';
 
 /** The model with the sign-off appended to its review. */
 export function addSignOff(model: ThreatModel, s: SignOff): ThreatModel {

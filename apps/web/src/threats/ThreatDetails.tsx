@@ -4,9 +4,9 @@
  */
 import type { Threat } from '@bulwark/core';
 import { useState } from 'react';
-import { type Action, newId } from './actions/actions.js';
+import { type Action, newId } from '../editor/actions/actions.js';
+import { TextField } from '../TextField.js';
 import { NoteField } from './NoteField.js';
-import { TextField } from './TextField.js';
 import { OptionList, StatusSelect } from './ThreatControls.js';
 import { where } from './threatList.js';
 

@@ -5,8 +5,8 @@
  */
 import { parseTemplate, type Template, type ThreatModel, type ThreatType } from '@bulwark/core';
 import { type ReactNode, useEffect, useState } from 'react';
-import { ApiError, getMe, getModel, listModels, type ModelSummary } from './api.js';
-import { setLeaveGuard } from './leaveGuard.js';
+import { ApiError, getMe, getModel, listModels, type ModelSummary } from '../api.js';
+import { setLeaveGuard } from '../editor/leaveGuard.js';
 import { CategoriesForm, ElementTypeForm } from './TemplateForms.js';
 import { ThreatTypeForm } from './ThreatTypeForm.js';
 import { type BrokenRule, getTemplateAt, saveTemplateVersion, templateExportUrl } from './templatesApi.js';

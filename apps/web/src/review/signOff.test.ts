@@ -1,6 +1,6 @@
 import { buildModel, modelDigest, type SignOff } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
-import { record, startHistory, undo } from './actions/actions.js';
+import { record, startHistory, undo } from '../editor/actions/actions.js';
 import { withSignOff } from './signOff.js';
 
 describe('withSignOff', () => {

@@ -1,6 +1,6 @@
 /** The server's template API, as the template editor and the re-apply notice use it. */
 import type { Template } from '@bulwark/core';
-import { ApiError, request } from './api.js';
+import { ApiError, request } from '../api.js';
 
 const base = (id: string): string => `/api/templates/${encodeURIComponent(id)}`;
 

@@ -10,7 +10,7 @@
 import type { ThreatStatus } from '@bulwark/core';
 import { defaultRangeExtractor, type Range, useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { TextField } from './TextField.js';
+import { TextField } from '../TextField.js';
 import { StatusSelect } from './ThreatControls.js';
 import { headingAt, isNavigationKey, stepSelection, type ThreatRow, triageKey, where } from './threatList.js';
 

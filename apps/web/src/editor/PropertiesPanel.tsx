@@ -2,9 +2,9 @@
 
 import type { Element, InteractionSection, ResolvedTemplate } from '@bulwark/core';
 import { displayName } from '@bulwark/core';
+import { TextField } from '../TextField.js';
+import { ElementThreats, type ElementThreatsProps } from '../threats/ElementThreats.js';
 import { type Action, newId } from './actions/actions.js';
-import { ElementThreats, type ElementThreatsProps } from './ElementThreats.js';
-import { TextField } from './TextField.js';
 
 type ElementAction =
   Extract<Action, { diagramId: string }> extends infer A

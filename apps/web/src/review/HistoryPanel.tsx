@@ -8,9 +8,9 @@
  */
 import { diffModels, type ModelDiff, type Threat, type ThreatModel } from '@bulwark/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { STATUS_LABEL, where } from '../threats/threatList.js';
 import { describeFieldChanges, shownValue } from './diffDiagram.js';
 import { type History, listVersions, loadVersion } from './historyApi.js';
-import { STATUS_LABEL, where } from './threatList.js';
 import { SaveVersionForm, VersionList } from './VersionList.js';
 
 /** A side of a comparison: a saved version, or the model on screen now. */

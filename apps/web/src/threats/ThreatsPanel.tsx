@@ -7,7 +7,7 @@
  */
 import { summarizeThreats, type Threat, type ThreatStatus } from '@bulwark/core';
 import { useMemo, useState } from 'react';
-import type { Action } from './actions/actions.js';
+import type { Action } from '../editor/actions/actions.js';
 import { OptionList } from './ThreatControls.js';
 import { AddThreat, ThreatDetail } from './ThreatDetails.js';
 import { SplitSeparator, type ThreatsSplit } from './ThreatsSplit.js';

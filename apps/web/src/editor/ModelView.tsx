@@ -31,30 +31,30 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { exportUrl, getMe } from '../api.js';
+import { DiffCanvas } from '../review/DiffCanvas.js';
+import { HistoryPanel, useHistoryView } from '../review/HistoryPanel.js';
+import { ReviewMode } from '../review/ReviewMode.js';
+import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState } from '../review/ReviewPanel.js';
+import { TextField } from '../TextField.js';
+import { TemplateUpdate } from '../templates/TemplateUpdate.js';
+import { templateOfModel } from '../templates/templatesApi.js';
+import { ThreatsPanel } from '../threats/ThreatsPanel.js';
+import { useThreatsSplit } from '../threats/ThreatsSplit.js';
 import { type Action, amend, boundaryMembers, copyElements, newId } from './actions/actions.js';
 import { REANALYZE, replay } from './actions/conflict.js';
-import { exportUrl, getMe } from './api.js';
-import { DiffCanvas } from './DiffCanvas.js';
 import { EmptyCanvasHint } from './EmptyCanvasHint.js';
 import { EDGE_TYPES } from './edges.js';
 import { shownSave as saveShown } from './editingSession.js';
 import { EditorContext, type EditorHooks } from './editorContext.js';
-import { HistoryPanel, useHistoryView } from './HistoryPanel.js';
 import { ModelPanel } from './ModelPanel.js';
 import { type ElementNodeData, type FlowCache, type FlowEdgeType, modelToFlow, needsLayout } from './modelToFlow.js';
 import { NODE_TYPES } from './nodes.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
-import { ReviewMode } from './ReviewMode.js';
-import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState } from './ReviewPanel.js';
 import { ShortcutsSheet, useShortcutsSheet } from './ShortcutsSheet.js';
 import { SkipLink } from './SkipLink.js';
-import { TemplateUpdate } from './TemplateUpdate.js';
-import { TextField } from './TextField.js';
-import { ThreatsPanel } from './ThreatsPanel.js';
-import { useThreatsSplit } from './ThreatsSplit.js';
 import { Tour, TourOffer, useTour } from './Tour.js';
-import { templateOfModel } from './templatesApi.js';
 import { type Opened, useEditingSession } from './useEditingSession.js';
 
 /** Shapes above which a diagram draws only what is in view. */

@@ -3,7 +3,7 @@
  * and how the working copy stands, any one version, Save version and restore.
  */
 import type { ThreatModel } from '@bulwark/core';
-import { getModelVersion, request } from './api.js';
+import { getModelVersion, request } from '../api.js';
 
 /** How a version was made. */
 export type VersionKind = 'created' | 'imported' | 'saved' | 'signed-off' | 'restored' | 'folded';

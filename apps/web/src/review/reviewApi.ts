@@ -1,6 +1,6 @@
 /** The server's review API as the review panel uses it: comment threads, resolving them, and sign-off. */
 import type { SignOff } from '@bulwark/core';
-import { request } from './api.js';
+import { request } from '../api.js';
 
 /** A comment as the server keeps it; a reply names its thread's first comment. */
 export interface Comment {

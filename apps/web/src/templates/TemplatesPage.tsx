@@ -5,7 +5,7 @@
  */
 import type { Template } from '@bulwark/core';
 import { useEffect, useState } from 'react';
-import { listTemplates } from './api.js';
+import { listTemplates } from '../api.js';
 import { createTemplate, getTemplateAt, templateExportUrl } from './templatesApi.js';
 import { blankTemplate, copyOfTemplate, templateIdFrom } from './templateTools.js';
 import './templates.css';

@@ -6,7 +6,7 @@
  */
 import type { ThreatModel } from '@bulwark/core';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import { ApiError, getModel, getModelVersion, type Role, saveModel } from './api.js';
+import { ApiError, getModel, getModelVersion, type Role, saveModel } from '../api.js';
 import { dropDraft, keepDraft, loadDraft } from './drafts.js';
 import { initialSession, needsSave, type SessionEvent, sessionReducer } from './editingSession.js';
 

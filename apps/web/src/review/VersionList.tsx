@@ -4,9 +4,9 @@
  * working copy, so the editor learns its revision and drops the undo steps of the old one.
  */
 import { useState } from 'react';
-import { ApiError } from './api.js';
+import { ApiError } from '../api.js';
+import { relativeTime } from '../models/relativeTime.js';
 import { KIND_LABEL, restoreVersion, saveVersion, type VersionInfo } from './historyApi.js';
-import { relativeTime } from './relativeTime.js';
 import './history.css';
 
 /** Save version: the working copy as it is now, kept with a message. */

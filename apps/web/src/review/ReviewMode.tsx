@@ -7,10 +7,10 @@
 import type { InteractionSet, ThreatModel } from '@bulwark/core';
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Action } from './actions/actions.js';
+import type { Action } from '../editor/actions/actions.js';
+import { StatusSelect } from '../threats/ThreatControls.js';
+import { ThreatDetail } from '../threats/ThreatDetails.js';
 import { firstUnreviewed, reviewedCount, reviewedMap, reviewSteps, threatsOfStep } from './reviewSteps.js';
-import { StatusSelect } from './ThreatControls.js';
-import { ThreatDetail } from './ThreatDetails.js';
 
 const FIELDS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 

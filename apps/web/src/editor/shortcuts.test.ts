@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { stepSplit } from '../threats/splitSize.js';
+import { triageKey } from '../threats/threatList.js';
 import { opensShortcuts, SHORTCUT_GROUPS, shortcutsOf } from './shortcuts.js';
-import { stepSplit } from './splitSize.js';
-import { triageKey } from './threatList.js';
 
 const PRIORITIES = ['High', 'Medium', 'Low'];
 

@@ -17,7 +17,7 @@ import {
   type ModelSummary,
   roleAtLeast,
   thumbnailUrl,
-} from './api.js';
+} from '../api.js';
 import { type ImportFailure, importFailure, summaryLines } from './importMessages.js';
 import { relativeTime } from './relativeTime.js';
 

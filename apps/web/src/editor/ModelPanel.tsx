@@ -1,9 +1,9 @@
 /** The model's own properties, shown when nothing on the diagram is selected. */
 import type { Asset, Note, ThreatModel } from '@bulwark/core';
+import { TextField } from '../TextField.js';
 import { type Action, lineEdits, type MetadataList, type MetadataText, newId } from './actions/actions.js';
 import { ShortcutList } from './ShortcutsSheet.js';
 import { shortcutsOf } from './shortcuts.js';
-import { TextField } from './TextField.js';
 
 const TEXTS: [MetadataText, string, boolean][] = [
   ['name', 'Name', false],

@@ -9,6 +9,7 @@
  * diagram never placed) becomes the baseline, saved with the first real edit.
  */
 import type { SignOff, ThreatModel } from '@bulwark/core';
+import { withSignOff } from '../review/signOff.js';
 import {
   type Action,
   amend,
@@ -19,7 +20,6 @@ import {
   undo as undoStep,
 } from './actions/actions.js';
 import { describeChanges, replay } from './actions/conflict.js';
-import { withSignOff } from './signOff.js';
 
 /** What this browser keeps of unsaved edits (drafts.ts): the model, the revision it is based on, the edits. */
 export interface Draft {

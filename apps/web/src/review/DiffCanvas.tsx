@@ -5,12 +5,12 @@
  */
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
+import { EDGE_TYPES } from '../editor/edges.js';
+import { EditorContext, type EditorHooks } from '../editor/editorContext.js';
+import { modelToFlow } from '../editor/modelToFlow.js';
+import { NODE_TYPES } from '../editor/nodes.js';
 import { type DiffMark, diffDiagram, diffDiagramList } from './diffDiagram.js';
-import { EDGE_TYPES } from './edges.js';
-import { EditorContext, type EditorHooks } from './editorContext.js';
 import type { Comparison } from './HistoryPanel.js';
-import { modelToFlow } from './modelToFlow.js';
-import { NODE_TYPES } from './nodes.js';
 
 /** Shapes above which the diff draws only what is in view (as the editor's canvas does). */
 const LARGE_DIAGRAM = 1500;
