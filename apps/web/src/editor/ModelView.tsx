@@ -15,21 +15,7 @@ import {
   type SignOff,
   type ThreatModel,
 } from '@bulwark/core';
-import {
-  applyNodeChanges,
-  Background,
-  type Connection,
-  ConnectionLineType,
-  ConnectionMode,
-  Controls,
-  type EdgeChange,
-  MiniMap,
-  type Node,
-  type NodeChange,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-} from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { exportUrl, getMe } from '../api.js';
 import { DiffCanvas } from '../review/DiffCanvas.js';
@@ -41,15 +27,14 @@ import { TemplateUpdate } from '../templates/TemplateUpdate.js';
 import { templateOfModel } from '../templates/templatesApi.js';
 import { ThreatsPanel } from '../threats/ThreatsPanel.js';
 import { useThreatsSplit } from '../threats/ThreatsSplit.js';
-import { type Action, amend, boundaryMembers, copyElements, newId } from './actions/actions.js';
+import { type Action, amend, copyElements, newId } from './actions/actions.js';
 import { REANALYZE, replay } from './actions/conflict.js';
+import { DiagramCanvas } from './DiagramCanvas.js';
 import { EmptyCanvasHint } from './EmptyCanvasHint.js';
-import { EDGE_TYPES } from './edges.js';
 import { shownSave as saveShown } from './editingSession.js';
-import { EditorContext, type EditorHooks } from './editorContext.js';
+import type { EditorHooks } from './editorContext.js';
 import { ModelPanel } from './ModelPanel.js';
-import { type ElementNodeData, type FlowCache, type FlowEdgeType, modelToFlow, needsLayout } from './modelToFlow.js';
-import { NODE_TYPES } from './nodes.js';
+import { needsLayout } from './modelToFlow.js';
 import { Palette, stencilElement } from './Palette.js';
 import { PropertiesPanel } from './PropertiesPanel.js';
 import { ShortcutsSheet, useShortcutsSheet } from './ShortcutsSheet.js';
@@ -57,16 +42,8 @@ import { SkipLink } from './SkipLink.js';
 import { Tour, TourOffer, useTour } from './Tour.js';
 import { type Opened, useEditingSession } from './useEditingSession.js';
 
-/** Shapes above which a diagram draws only what is in view. */
-const LARGE_DIAGRAM = 1500;
-
 /** An analysis slower than this (ms) makes the editor regenerate threats on demand instead of on every edit. */
 const SLOW_ANALYSIS_MS = 400;
-
-/** Whether two arrays hold the very same objects in the same order. */
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /** Runs the analysis; one that takes too long switches the editor to threats on demand. */
 function timedAnalysis(m: ThreatModel, t: ResolvedTemplate, auto: { current: boolean }): ThreatModel {
@@ -228,21 +205,6 @@ function Editor({ id }: { id: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [undoStep, redoStep]);
 
-  // Unchanged elements keep their node and edge objects (and their decorated copies), so an edit
-  // on a large diagram redraws only what it touched.
-  const flowCache = useRef<FlowCache>(new WeakMap());
-  const flow = useMemo(() => (diagram ? modelToFlow(diagram, flowCache.current) : { nodes: [], edges: [] }), [diagram]);
-  const decorated = useRef(new WeakMap<object, { key: string; out: object }>());
-  // Which decorated node each node React Flow holds was made from (see the effect below).
-  const madeFrom = useRef(new WeakMap<object, object>());
-  const decorate = useCallback(<T extends object>(item: T, key: string, make: () => T): T => {
-    const hit = decorated.current.get(item);
-    if (hit?.key === key) return hit.out as T;
-    const out = make();
-    decorated.current.set(item, { key, out });
-    return out;
-  }, []);
-  const [nodes, setNodes] = useState<Node<ElementNodeData>[]>([]);
   // The selected threat's interaction (its two elements and the flow) or element, highlighted.
   const highlighted = useMemo(() => {
     // Review mode highlights the interaction being reviewed.
@@ -253,45 +215,6 @@ function Editor({ id }: { id: string }) {
       t.interaction ? [t.interaction.sourceId, t.interaction.flowId, t.interaction.targetId] : [t.elementId ?? ''],
     );
   }, [model, selectedThreat, reviewing, reviewFocus]);
-  useEffect(() => {
-    const picked = new Set(selected);
-    setNodes((shown) => {
-      // React Flow keeps each shape's measured size on the node objects it hands back; a node
-      // without it is measured again and its flows are redrawn from scratch. So a node this edit
-      // did not touch stays the very object React Flow has, and a changed one keeps its size.
-      const before = new Map(shown.map((n) => [n.id, n] as const));
-      const next = flow.nodes.map((n) => {
-        const on = picked.has(n.id);
-        const lit = highlighted.has(n.id);
-        const made = decorate(n, `${on}${lit}`, () => ({ ...n, selected: on, className: lit ? 'bw-highlight' : '' }));
-        const old = before.get(n.id);
-        if (!old?.measured) return made;
-        if (madeFrom.current.get(old) === made) return old;
-        const kept = { ...made, measured: old.measured };
-        madeFrom.current.set(kept, made);
-        return kept;
-      });
-      // Nothing changed: the same array, so React Flow has no update to process at all.
-      return sameItems(next, shown) ? shown : next;
-    });
-  }, [flow, selected, highlighted, decorate]);
-  const lastEdges = useRef<FlowEdgeType[]>([]);
-  const edges = useMemo(() => {
-    const picked = new Set(selected);
-    const next = flow.edges.map((e) => {
-      const on = picked.has(e.id);
-      const lit = highlighted.has(e.id);
-      return decorate(e, `${on}${lit}`, () => ({
-        ...e,
-        selected: on,
-        animated: lit,
-        className: lit ? 'bw-flow bw-highlight' : 'bw-flow',
-      }));
-    });
-    if (!sameItems(next, lastEdges.current)) lastEdges.current = next;
-    return lastEdges.current;
-  }, [flow, selected, highlighted, decorate]);
-
   const categories = useMemo(
     () => new Map((template?.template.categories ?? []).map((c) => [c.id, c.name] as const)),
     [template],
@@ -383,13 +306,6 @@ function Editor({ id }: { id: string }) {
     });
   }, [diagram, dispatch, flowApi, template]);
 
-  // Box boundaries being dragged carry what is inside them: those shapes follow on screen, and the
-  // move action moves them in the model when the drag ends.
-  const carried = useRef<
-    | { start: Map<string, { x: number; y: number }>; members: Map<string, { by: string; x: number; y: number }> }
-    | undefined
-  >(undefined);
-
   if (error)
     return (
       <p role="alert" className="bw-error">
@@ -420,63 +336,6 @@ function Editor({ id }: { id: string }) {
     diagram.elements.some((e) => e.id === s && e.kind !== 'dataFlow' && e.kind !== 'trustBoundary'),
   );
 
-  /** Selection lives in `selected`; React Flow's select changes update it, everything else goes to the nodes. */
-  const onSelect = (changes: (NodeChange | EdgeChange)[]) => {
-    const picks = changes.filter((c) => c.type === 'select');
-    if (picks.length === 0) return;
-    setSelected((prev) => {
-      const next = new Set(prev);
-      for (const c of picks) {
-        if (c.selected) next.add(c.id);
-        else next.delete(c.id);
-      }
-      return next.size === prev.length && prev.every((p) => next.has(p)) ? prev : [...next];
-    });
-  };
-  const onNodesChange = (changes: NodeChange<Node<ElementNodeData>>[]) => {
-    onSelect(changes);
-    const rest = changes.filter((c) => c.type !== 'select');
-    if (rest.length > 0) setNodes((ns) => applyNodeChanges(rest, ns));
-  };
-  const onNodeDragStart = (dragged: Node[]) => {
-    const moving = new Set(dragged.map((n) => n.id));
-    const start = new Map(dragged.map((n) => [n.id, { ...n.position }] as const));
-    const members = new Map<string, { by: string; x: number; y: number }>();
-    for (const n of dragged)
-      for (const m of boundaryMembers(diagram.elements, n.id)) {
-        const node = nodes.find((x) => x.id === m);
-        if (node && !moving.has(m) && !members.has(m)) members.set(m, { by: n.id, ...node.position });
-      }
-    carried.current = { start, members };
-  };
-  const onNodeDrag = (dragged: Node[]) => {
-    const c = carried.current;
-    if (!c || c.members.size === 0) return;
-    const now = new Map(dragged.map((n) => [n.id, n.position] as const));
-    setNodes((ns) =>
-      ns.map((n) => {
-        const m = c.members.get(n.id);
-        const from = m && c.start.get(m.by);
-        const to = m && now.get(m.by);
-        return m && from && to ? { ...n, position: { x: m.x + to.x - from.x, y: m.y + to.y - from.y } } : n;
-      }),
-    );
-  };
-  /** Commits where the selected shapes are now (after a drag or arrow keys); boundaries bring their members. */
-  const commitMove = (moved: Node[]) => {
-    carried.current = undefined;
-    if (moved.length > 0)
-      apply({
-        type: 'move',
-        diagramId: diagram.id,
-        positions: Object.fromEntries(moved.map((n) => [n.id, n.position])),
-      });
-  };
-  const onDrop = (event: React.DragEvent) => {
-    event.preventDefault();
-    const typeId = event.dataTransfer.getData('application/bulwark-type');
-    if (typeId) add(typeId, flowApi.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
-  };
   const add = (typeId: string, at: { x: number; y: number }) => {
     if (!template) return;
     const element = stencilElement(template, typeId, newId('el'), at);
@@ -785,92 +644,50 @@ function Editor({ id }: { id: string }) {
         )}
       </nav>
       {template && !designReadOnly && <Palette template={template} onAdd={addAtCentre} />}
-      <div
-        role="application"
-        aria-label="Diagram"
-        id="bw-diagram"
-        tabIndex={-1}
-        className="bw-canvas"
-        data-testid="canvas"
-        onDragOver={(e) => e.preventDefault()}
-        onDrop={onDrop}
-        onKeyUp={(e) => {
-          // Arrow keys move the selected shapes (React Flow); the move is committed when the key is let go.
-          if (designReadOnly || !e.key.startsWith('Arrow')) return;
-          if (!(e.target as HTMLElement).closest('.react-flow__node, .react-flow__nodesselection')) return;
-          commitMove(flowApi.getNodes().filter((n) => n.selected));
-        }}
+      <DiagramCanvas
+        diagram={diagram}
+        selected={selected}
+        setSelected={setSelected}
+        highlighted={highlighted}
+        apply={apply}
+        onDropStencil={add}
+        connect={connect}
+        openDiagram={openDiagram}
+        readOnly={designReadOnly}
+        hooks={hooks}
+        fitOnOpen={fitOnOpen}
+        overlays={
+          <>
+            {trail.length > 0 && (
+              <nav className="bw-breadcrumb" aria-label="Breadcrumb">
+                {trail.map((step) => (
+                  <span key={step.diagramId}>
+                    <button type="button" onClick={() => openDiagram(step.diagramId)}>
+                      {step.diagramName}
+                    </button>
+                    <span aria-hidden="true"> › </span>
+                    <span className="bw-muted">{step.elementName}</span>
+                    <span aria-hidden="true"> › </span>
+                  </span>
+                ))}
+                <strong aria-current="page">{diagram.name}</strong>
+              </nav>
+            )}
+            {historyView.comparison && (
+              <DiffCanvas
+                comparison={historyView.comparison}
+                diagramId={diagram.id}
+                focus={historyView.focus}
+                onLeave={historyView.leaveDiff}
+              />
+            )}
+          </>
+        }
       >
-        {trail.length > 0 && (
-          <nav className="bw-breadcrumb" aria-label="Breadcrumb">
-            {trail.map((step) => (
-              <span key={step.diagramId}>
-                <button type="button" onClick={() => openDiagram(step.diagramId)}>
-                  {step.diagramName}
-                </button>
-                <span aria-hidden="true"> › </span>
-                <span className="bw-muted">{step.elementName}</span>
-                <span aria-hidden="true"> › </span>
-              </span>
-            ))}
-            <strong aria-current="page">{diagram.name}</strong>
-          </nav>
-        )}
-        {historyView.comparison && (
-          <DiffCanvas
-            comparison={historyView.comparison}
-            diagramId={diagram.id}
-            focus={historyView.focus}
-            onLeave={historyView.leaveDiff}
-          />
-        )}
-        <EditorContext.Provider value={hooks}>
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={NODE_TYPES}
-            // A large diagram draws only what is in view: fewer shapes to move on each frame of a pan.
-            onlyRenderVisibleElements={flow.nodes.length > LARGE_DIAGRAM}
-            edgeTypes={EDGE_TYPES}
-            fitView={fitOnOpen}
-            minZoom={0.1}
-            snapToGrid
-            snapGrid={[10, 10]}
-            onNodesChange={onNodesChange}
-            nodesDraggable={!designReadOnly}
-            nodesConnectable={!designReadOnly}
-            onNodeDragStart={(_e, _node, dragged) => onNodeDragStart(dragged)}
-            onNodeDrag={(_e, _node, dragged) => onNodeDrag(dragged)}
-            onNodeDragStop={(_e, _node, dragged) => commitMove(dragged)}
-            onNodeDoubleClick={(_e, node) => {
-              const el = diagram.elements.find((x) => x.id === node.id);
-              if (el && 'childDiagramId' in el && el.childDiagramId) openDiagram(el.childDiagramId);
-            }}
-            onConnect={(c: Connection) => c.source && c.target && connect(c.source, c.target)}
-            // Flows start from any side's connection point and end anywhere on another shape (nodes.tsx).
-            connectionMode={ConnectionMode.Loose}
-            connectionLineType={ConnectionLineType.Straight}
-            isValidConnection={(c) => c.source !== c.target}
-            // Flows re-attach by their own end anchors (edges.tsx), which sit where the flow meets the shape.
-            edgesReconnectable={false}
-            onEdgesChange={onSelect}
-            onDelete={({ nodes: ns, edges: es }) => {
-              const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];
-              if (ids.length > 0) apply({ type: 'delete', diagramId: diagram.id, ids });
-            }}
-            deleteKeyCode={designReadOnly ? null : ['Delete', 'Backspace']}
-            multiSelectionKeyCode="Shift"
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background gap={20} />
-            <Controls />
-            <MiniMap pannable zoomable position="top-right" style={{ width: 150, height: 100 }} />
-          </ReactFlow>
-        </EditorContext.Provider>
         {diagram.elements.length === 0 && !historyView.comparison && (
           <EmptyCanvasHint readOnly={designReadOnly} onShortcuts={shortcuts.show} />
         )}
-      </div>
+      </DiagramCanvas>
       <aside className="bw-panel" aria-label="Selection">
         {!historyView.open && !reviewing && <PanelTabs tab={panelTab} onTab={setPanelTab} />}
         {historyView.open ? (
