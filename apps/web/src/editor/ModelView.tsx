@@ -22,7 +22,6 @@ import { DiffCanvas } from '../review/DiffCanvas.js';
 import { HistoryPanel, useHistoryView } from '../review/HistoryPanel.js';
 import { ReviewMode } from '../review/ReviewMode.js';
 import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState } from '../review/ReviewPanel.js';
-import { TextField } from '../TextField.js';
 import { TemplateUpdate } from '../templates/TemplateUpdate.js';
 import { templateOfModel } from '../templates/templatesApi.js';
 import { ThreatsPanel } from '../threats/ThreatsPanel.js';
@@ -30,6 +29,7 @@ import { useThreatsSplit } from '../threats/ThreatsSplit.js';
 import { type Action, amend, copyElements, newId } from './actions/actions.js';
 import { REANALYZE, replay } from './actions/conflict.js';
 import { DiagramCanvas } from './DiagramCanvas.js';
+import { DiagramTabs } from './DiagramTabs.js';
 import { EmptyCanvasHint } from './EmptyCanvasHint.js';
 import { shownSave as saveShown } from './editingSession.js';
 import type { EditorHooks } from './editorContext.js';
@@ -68,7 +68,6 @@ function Editor({ id }: { id: string }) {
   const [diagramIndex, setDiagramIndex] = useState(0);
   const [selected, setSelected] = useState<string[]>([]);
   const [selectedThreat, setSelectedThreat] = useState<string | undefined>();
-  const [renaming, setRenaming] = useState(false);
   const [user, setUser] = useState('local user');
   // The caller's role on the model: a viewer sees everything and changes nothing.
   const [role, setRole] = useState<string>('owner');
@@ -580,69 +579,16 @@ function Editor({ id }: { id: string }) {
           </button>
         </div>
       )}
-      <nav className="bw-tabs" aria-label="Diagrams">
-        {model.diagrams.map((d, i) =>
-          d.id === diagram.id && renaming ? (
-            <TextField
-              key={d.id}
-              label="Diagram name"
-              value={d.name}
-              onCommit={(name) => {
-                if (name.trim() !== '') apply({ type: 'renameDiagram', diagramId: d.id, name: name.trim() });
-                setRenaming(false);
-              }}
-            />
-          ) : (
-            <button
-              key={d.id}
-              type="button"
-              aria-pressed={d.id === diagram.id}
-              title="Double-click to rename"
-              onClick={() => {
-                setDiagramIndex(i);
-                setSelected([]);
-              }}
-              onDoubleClick={() => setRenaming(!designReadOnly)}
-            >
-              {d.name}
-            </button>
-          ),
-        )}
-        {!designReadOnly && (
-          <>
-            <button
-              type="button"
-              aria-label="Add a diagram"
-              onClick={() => {
-                apply({ type: 'addDiagram', id: newId('diagram'), name: `Diagram ${model.diagrams.length + 1}` });
-                setDiagramIndex(model.diagrams.length);
-                setSelected([]);
-              }}
-            >
-              +
-            </button>
-            <button type="button" onClick={() => setRenaming(true)}>
-              Rename
-            </button>
-            <button
-              type="button"
-              disabled={model.diagrams.length <= 1}
-              title={
-                model.diagrams.length <= 1
-                  ? 'A model keeps at least one diagram'
-                  : 'Delete this diagram (undo brings it back)'
-              }
-              onClick={() => {
-                apply({ type: 'deleteDiagram', diagramId: diagram.id });
-                setDiagramIndex(Math.max(0, diagramIndex - 1));
-                setSelected([]);
-              }}
-            >
-              Delete diagram
-            </button>
-          </>
-        )}
-      </nav>
+      <DiagramTabs
+        diagrams={model.diagrams}
+        current={diagram.id}
+        readOnly={designReadOnly}
+        apply={apply}
+        onOpen={(i) => {
+          setDiagramIndex(i);
+          setSelected([]);
+        }}
+      />
       {template && !designReadOnly && <Palette template={template} onAdd={addAtCentre} />}
       <DiagramCanvas
         diagram={diagram}
