@@ -17,7 +17,7 @@ import {
 } from '@bulwark/core';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { exportUrl, getMe } from '../api.js';
+import { getMe } from '../api.js';
 import { DiffCanvas } from '../review/DiffCanvas.js';
 import { HistoryPanel, useHistoryView } from '../review/HistoryPanel.js';
 import { ReviewMode } from '../review/ReviewMode.js';
@@ -33,6 +33,7 @@ import { DiagramTabs } from './DiagramTabs.js';
 import { EmptyCanvasHint } from './EmptyCanvasHint.js';
 import { shownSave as saveShown } from './editingSession.js';
 import type { EditorHooks } from './editorContext.js';
+import { ReportMenu, ThreatGeneration } from './HeaderParts.js';
 import { ModelPanel } from './ModelPanel.js';
 import { needsLayout } from './modelToFlow.js';
 import { Palette, stencilElement } from './Palette.js';
@@ -380,54 +381,17 @@ function Editor({ id }: { id: string }) {
         </span>
         <SignOffNotice state={signOffs} onShowDiff={showDiff} />
         {onDemand && !readOnly && (
-          <fieldset className="bw-fieldset bw-ondemand" aria-label="Threat generation">
-            <span className={threatsStale ? 'bw-stale' : 'bw-muted'}>
-              {threatsStale ? 'Threats may be out of date' : 'Threats up to date'}
-            </span>
-            <button
-              type="button"
-              onClick={regenerateThreats}
-              title="This model is large: threats are regenerated when you ask, not after every edit"
-            >
-              Regenerate threats
-            </button>
-            <label className="bw-check">
-              <input
-                type="checkbox"
-                checked={false}
-                onChange={() => {
-                  autoThreats.current = true;
-                  setOnDemand(false);
-                  regenerateThreats();
-                }}
-              />
-              after every edit
-            </label>
-          </fieldset>
+          <ThreatGeneration
+            stale={threatsStale}
+            onRegenerate={regenerateThreats}
+            onAfterEveryEdit={() => {
+              autoThreats.current = true;
+              setOnDemand(false);
+              regenerateThreats();
+            }}
+          />
         )}
-        <details className="bw-report-menu">
-          <summary>Report</summary>
-          <div className="bw-report-panel">
-            <p className="bw-muted bw-report-note">Of the saved version, threats as the template makes them now.</p>
-            <ul>
-              {(
-                [
-                  ['html', 'Full report (HTML)'],
-                  ['pdf', 'Full report (PDF)'],
-                  ['md', 'Markdown'],
-                  ['csv', 'Threats (CSV)'],
-                  ['sarif', 'SARIF'],
-                ] as const
-              ).map(([format, label]) => (
-                <li key={format}>
-                  <a href={exportUrl(id, format)} download>
-                    {label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </div>
-        </details>
+        <ReportMenu modelId={id} />
         <button
           type="button"
           aria-pressed={historyView.open}
