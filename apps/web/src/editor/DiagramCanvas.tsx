@@ -222,8 +222,8 @@ export function DiagramCanvas({
         commitMove(flowApi.getNodes().filter((n) => n.selected));
       }}
     >
-      {overlays}
       <EditorContext.Provider value={hooks}>
+        {overlays}
         <ReactFlow
           nodes={nodes}
           edges={edges}

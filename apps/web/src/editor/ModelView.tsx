@@ -41,6 +41,7 @@ import { PropertiesPanel } from './PropertiesPanel.js';
 import { ShortcutsSheet, useShortcutsSheet } from './ShortcutsSheet.js';
 import { SkipLink } from './SkipLink.js';
 import { Tour, TourOffer, useTour } from './Tour.js';
+import { typeClues } from './TypeIcon.js';
 import { type Opened, useEditingSession } from './useEditingSession.js';
 
 /** An analysis slower than this (ms) makes the editor regenerate threats on demand instead of on every edit. */
@@ -281,8 +282,9 @@ function Editor({ id }: { id: string }) {
       openDiagram,
       diagramNames,
       toDiagram: (p) => flowApi.screenToFlowPosition(p),
+      typeClues: (typeId) => typeClues(template, typeId),
     }),
-    [designReadOnly, apply, diagramId, openDiagram, diagramNames, flowApi],
+    [designReadOnly, apply, diagramId, openDiagram, diagramNames, flowApi, template],
   );
 
   // A diagram whose shapes were never placed (a model written as code) is laid out when it is

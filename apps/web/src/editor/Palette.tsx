@@ -3,7 +3,7 @@ import type { Element, ResolvedTemplate } from '@bulwark/core';
 import { sizeOf } from '@bulwark/report';
 import { useState } from 'react';
 import './canvasLabels.css';
-import { iconOf, TypeIcon } from './TypeIcon.js';
+import { iconOf, TypeIcon, typeClues } from './TypeIcon.js';
 
 const GROUPS: [string, string][] = [
   ['externalEntity', 'External entities'],
@@ -40,12 +40,6 @@ export function stencilElement(
     return { kind: 'trustBoundary', shape: 'box', ...base, position };
   }
   return { kind: type.kind, ...base, position } as Element;
-}
-
-/** What a stencil's icon is chosen by: its id, then its name and its parents' names. */
-function clues(template: ResolvedTemplate, typeId: string): string[] {
-  const chain = template.types.get(typeId)?.chain ?? [typeId];
-  return [typeId, ...chain.map((id) => template.types.get(id)?.name ?? id)];
 }
 
 export function Palette({ template, onAdd }: { template: ResolvedTemplate; onAdd: (typeId: string) => void }) {
@@ -86,7 +80,7 @@ export function Palette({ template, onAdd }: { template: ResolvedTemplate; onAdd
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
               >
-                <TypeIcon icon={iconOf(t.kind, clues(template, t.id))} />
+                <TypeIcon icon={iconOf(t.kind, typeClues(template, t.id))} />
                 <span>{t.name}</span>
               </button>
             ))}

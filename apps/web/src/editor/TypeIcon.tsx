@@ -1,4 +1,5 @@
 /** An element type's icon (`@bulwark/report`'s `elementIcon`, from Lucide) as an inline SVG, hidden from screen readers. */
+import type { ResolvedTemplate } from '@bulwark/core';
 import { type ElementIcon, elementIcon } from '@bulwark/report';
 import { createElement } from 'react';
 
@@ -13,6 +14,12 @@ export function iconOf(kind: string, clues: readonly (string | undefined)[]): El
     found.set(key, elementIcon(kind, clues));
   }
   return found.get(key);
+}
+
+/** What a type's icon is chosen by: its id, then its name and its parents' names in the template. */
+export function typeClues(template: ResolvedTemplate | undefined, typeId: string): string[] {
+  const chain = template?.types.get(typeId)?.chain ?? [typeId];
+  return [typeId, ...chain.map((id) => template?.types.get(id)?.name ?? id)];
 }
 
 export function TypeIcon({ icon, className }: { icon: ElementIcon | undefined; className?: string }) {

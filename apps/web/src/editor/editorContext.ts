@@ -17,6 +17,8 @@ export interface EditorHooks {
   diagramNames: Map<string, string>;
   /** A point on the screen in diagram coordinates (for dragging handles). */
   toDiagram: (screen: { x: number; y: number }) => { x: number; y: number };
+  /** What a type's icon is chosen by: its id, its name and its parents' names in the template. */
+  typeClues: (typeId: string) => readonly string[];
 }
 
 export const EditorContext = createContext<EditorHooks>({
@@ -27,6 +29,7 @@ export const EditorContext = createContext<EditorHooks>({
   openDiagram: () => undefined,
   diagramNames: new Map(),
   toDiagram: (p) => p,
+  typeClues: (typeId) => [typeId],
 });
 
 export const useEditor = (): EditorHooks => useContext(EditorContext);

@@ -106,13 +106,14 @@ function DetailLink({ data }: { data: ElementNodeData }) {
 
 function Shape({ id, data, selected, shape }: ShapeProps & { shape: 'process' | 'store' | 'entity' }) {
   useLabelZoom();
+  const { typeClues } = useEditor();
   const el = data.element;
   const className = `bw-node bw-${shape}${selected ? ' bw-selected' : ''}${el.outOfScope ? ' bw-out-of-scope' : ''}`;
   return (
     <div className={className} title={data.label}>
       <Resizer id={id} selected={selected} keepAspectRatio={shape === 'process'} />
       <Handles />
-      <TypeIcon icon={iconOf(el.kind, [el.typeId, el.name])} />
+      <TypeIcon icon={iconOf(el.kind, [...typeClues(el.typeId), el.name])} />
       <span className="bw-node-name">{data.label}</span>
       <DetailLink data={data} />
     </div>

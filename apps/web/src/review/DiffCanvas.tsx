@@ -6,7 +6,7 @@
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { EDGE_TYPES } from '../editor/edges.js';
-import { EditorContext, type EditorHooks } from '../editor/editorContext.js';
+import { EditorContext, type EditorHooks, useEditor } from '../editor/editorContext.js';
 import { modelToFlow } from '../editor/modelToFlow.js';
 import { NODE_TYPES } from '../editor/nodes.js';
 import { type DiffMark, diffDiagram, diffDiagramList } from './diffDiagram.js';
@@ -83,6 +83,8 @@ function DiffFlow({ comparison, diagramId: initial, focus, onLeave }: Parameters
     return () => window.removeEventListener('keydown', onKey);
   }, [onLeave]);
 
+  // The editor's template names the types' icons here too.
+  const { typeClues } = useEditor();
   const hooks = useMemo<EditorHooks>(
     () => ({
       readOnly: true,
@@ -91,8 +93,9 @@ function DiffFlow({ comparison, diagramId: initial, focus, onLeave }: Parameters
       openDiagram: setPicked,
       diagramNames: new Map(diagrams.map((d) => [d.id, d.name] as const)),
       toDiagram: (p) => p,
+      typeClues,
     }),
-    [diagrams],
+    [diagrams, typeClues],
   );
 
   return (
