@@ -7,8 +7,8 @@ export async function saved(page: Page): Promise<void> {
   await expect.poll(() => page.locator('.bw-save').innerText(), { timeout: 10_000 }).toBe('Saved');
 }
 
-/** The version the header shows ("version 4 · template ..."). */
+/** The revision the header shows ("revision 4 · template ..."). */
 export async function shownVersion(page: Page): Promise<number> {
   const text = await page.locator('.bw-header .bw-muted').first().innerText();
-  return Number(/version (\d+)/.exec(text)?.[1]);
+  return Number(/revision (\d+)/.exec(text)?.[1]);
 }

@@ -9,7 +9,6 @@ import {
   computeInteractions,
   displayName,
   type Element,
-  interactionSections,
   type ResolvedTemplate,
   resolveTemplate,
   type SignOff,
@@ -19,30 +18,32 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getMe } from '../api.js';
 import { DiffCanvas } from '../review/DiffCanvas.js';
-import { HistoryPanel, useHistoryView } from '../review/HistoryPanel.js';
-import { ReviewMode } from '../review/ReviewMode.js';
-import { type PanelTab, PanelTabs, ReviewPanel, SignOffNotice, useSignOffState } from '../review/ReviewPanel.js';
+import { useHistoryView } from '../review/HistoryPanel.js';
+import { useSignOffState } from '../review/ReviewPanel.js';
 import { TemplateUpdate } from '../templates/TemplateUpdate.js';
 import { templateOfModel } from '../templates/templatesApi.js';
 import { ThreatsPanel } from '../threats/ThreatsPanel.js';
 import { useThreatsSplit } from '../threats/ThreatsSplit.js';
-import { type Action, amend, copyElements, newId } from './actions/actions.js';
+import { type Action, amend, newId } from './actions/actions.js';
 import { REANALYZE, replay } from './actions/conflict.js';
+import { Breadcrumb } from './Breadcrumb.js';
+import { ConflictDialog } from './ConflictDialog.js';
+import { DesignActions } from './DesignActions.js';
 import { DiagramCanvas } from './DiagramCanvas.js';
 import { DiagramTabs } from './DiagramTabs.js';
+import { EditorHeader } from './EditorHeader.js';
 import { EmptyCanvasHint } from './EmptyCanvasHint.js';
 import { shownSave as saveShown } from './editingSession.js';
 import type { EditorHooks } from './editorContext.js';
-import { ReportMenu, ThreatGeneration } from './HeaderParts.js';
-import { ModelPanel } from './ModelPanel.js';
 import { needsLayout } from './modelToFlow.js';
 import { Palette, stencilElement } from './Palette.js';
-import { PropertiesPanel } from './PropertiesPanel.js';
 import { ShortcutsSheet, useShortcutsSheet } from './ShortcutsSheet.js';
+import { SidePanel } from './SidePanel.js';
 import { SkipLink } from './SkipLink.js';
-import { Tour, TourOffer, useTour } from './Tour.js';
+import { Tour, useTour } from './Tour.js';
 import { typeClues } from './TypeIcon.js';
 import { type Opened, useEditingSession } from './useEditingSession.js';
+import { type EditKeysState, useEditKeys } from './useEditKeys.js';
 
 /** An analysis slower than this (ms) makes the editor regenerate threats on demand instead of on every edit. */
 const SLOW_ANALYSIS_MS = 400;
@@ -78,8 +79,6 @@ function Editor({ id }: { id: string }) {
   const designReadOnly = readOnly || role === 'reviewer';
   // Fit the view to a diagram that has something to show; an empty one stays at 100% as it fills.
   const [fitOnOpen, setFitOnOpen] = useState(false);
-  // What the last Auto-layout did or why it left the diagram (shown while that diagram is open).
-  const [layoutNote, setLayoutNote] = useState<{ diagramId: string; text: string } | undefined>();
   // Threats regenerate after every diagram edit, unless the analysis is too slow for that on this
   // model: then they regenerate on demand (a button), and the panel says they may be out of date.
   const autoThreats = useRef(true);
@@ -90,8 +89,6 @@ function Editor({ id }: { id: string }) {
   const historyView = useHistoryView();
   const [reviewing, setReviewing] = useState(false);
   const [reviewFocus, setReviewFocus] = useState<string[] | undefined>();
-  // The side panel shows the selection's details, or its comments and the sign-off (ReviewPanel).
-  const [panelTab, setPanelTab] = useState<PanelTab>('details');
   // First use: the "?" shortcuts sheet, and the tour (offered on the example model).
   const shortcuts = useShortcutsSheet();
 
@@ -155,56 +152,10 @@ function Editor({ id }: { id: string }) {
 
   const undoStep = useCallback(() => dispatch({ type: 'undo' }), [dispatch]);
   const redoStep = useCallback(() => dispatch({ type: 'redo' }), [dispatch]);
-
-  // What the keyboard handler needs of the latest render, and the in-app clipboard.
-  const latest = useRef({ diagram, selected, apply, readOnly, designReadOnly });
+  // Undo/redo and copy/paste from the keyboard, with what they need of the latest render.
+  const latest = useRef<EditKeysState>({ diagram, selected, apply, readOnly, designReadOnly });
   latest.current = { diagram, selected, apply, readOnly, designReadOnly };
-  const clipboard = useRef<{ elements: Element[]; pastes: number } | undefined>(undefined);
-
-  // Keyboard: undo/redo, copy/paste (Delete is React Flow's).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
-      if (latest.current.readOnly) return;
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
-        e.preventDefault();
-        if (e.shiftKey) redoStep();
-        else undoStep();
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
-        e.preventDefault();
-        redoStep();
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') {
-        const { diagram: d, selected: sel } = latest.current;
-        if (!d || sel.length === 0) return;
-        e.preventDefault();
-        // The selection, with the flows between selected elements.
-        const picked = new Set(sel);
-        clipboard.current = {
-          elements: d.elements.filter(
-            (el) => picked.has(el.id) || (el.kind === 'dataFlow' && picked.has(el.source) && picked.has(el.target)),
-          ),
-          pastes: 0,
-        };
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'v') {
-        const { diagram: d } = latest.current;
-        if (latest.current.designReadOnly) return;
-        const clip = clipboard.current;
-        if (!d || !clip || clip.elements.length === 0) return;
-        e.preventDefault();
-        clip.pastes++;
-        const step = 30 * clip.pastes;
-        const elements = copyElements(clip.elements, (old) => newId(old.replace(/-[a-z0-9]{8}$/, '')), {
-          x: step,
-          y: step,
-        });
-        latest.current.apply({ type: 'paste', diagramId: d.id, elements });
-        setSelected(elements.map((el) => el.id));
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [undoStep, redoStep]);
+  useEditKeys(latest, undoStep, redoStep, setSelected);
 
   // The selected threat's interaction (its two elements and the flow) or element, highlighted.
   const highlighted = useMemo(() => {
@@ -226,14 +177,6 @@ function Editor({ id }: { id: string }) {
     [model],
   );
 
-  // Which element (in which diagram) each detail diagram details: the breadcrumb's way back up.
-  const parentOf = useMemo(() => {
-    const up = new Map<string, { diagramId: string; element: Element }>();
-    for (const d of model?.diagrams ?? [])
-      for (const e of d.elements)
-        if ('childDiagramId' in e && e.childDiagramId) up.set(e.childDiagramId, { diagramId: d.id, element: e });
-    return up;
-  }, [model]);
   // The shapes' hooks stay the same objects across edits (a new one would redraw every shape).
   const openDiagram = useCallback(
     (diagramId: string) => {
@@ -318,26 +261,8 @@ function Editor({ id }: { id: string }) {
 
   // An edit shows as unsaved in the very render that makes it (the autosave effect runs after).
   const shownSave = readOnly ? saveState : saveShown(session);
-  // The way up from a detail diagram: each diagram above it and the element it details.
-  const trail: { diagramId: string; diagramName: string; elementName: string }[] = [];
-  const seen = new Set([diagram.id]);
-  for (let up = parentOf.get(diagram.id); up && !seen.has(up.diagramId); up = parentOf.get(up.diagramId)) {
-    seen.add(up.diagramId);
-    const upId = up.diagramId;
-    trail.unshift({
-      diagramId: upId,
-      diagramName: model.diagrams.find((d) => d.id === upId)?.name ?? upId,
-      elementName: displayName(up.element),
-    });
-  }
   const selectedElement: Element | undefined =
     selected.length === 1 ? diagram.elements.find((e) => e.id === selected[0]) : undefined;
-  const sections =
-    template && selectedElement && crossing ? interactionSections(model, template, selectedElement.id, crossing) : [];
-  const nodeIds = selected.filter((s) =>
-    diagram.elements.some((e) => e.id === s && e.kind !== 'dataFlow' && e.kind !== 'trustBoundary'),
-  );
-
   const add = (typeId: string, at: { x: number; y: number }) => {
     if (!template) return;
     const element = stencilElement(template, typeId, newId('el'), at);
@@ -365,136 +290,61 @@ function Editor({ id }: { id: string }) {
       style={{ '--bw-threats-h': `${split.height}px` } as CSSProperties}
     >
       <SkipLink target="bw-diagram" label="Skip to diagram" />
-      <header className="bw-header">
-        <a href="#/">Models</a> / <strong>{model.metadata.name}</strong>{' '}
-        <span className="bw-muted">
-          version {version} · template {template?.template.name ?? model.template.id}
-        </span>
-        <span className={`bw-save bw-save-${shownSave}`} role="status" aria-live="polite">
-          {
-            {
-              saved: 'Saved',
-              saving: 'Saving…',
-              unsaved: 'Unsaved changes',
-              offline: 'Offline: kept in this browser',
-              conflict: 'Conflict',
-            }[shownSave]
+      <EditorHeader
+        modelId={id}
+        modelName={model.metadata.name}
+        revision={version}
+        templateName={template?.template.name ?? model.template.id}
+        save={shownSave}
+        signOffs={signOffs}
+        onShowDiff={showDiff}
+        threatGeneration={
+          onDemand && !readOnly
+            ? {
+                stale: threatsStale,
+                onRegenerate: regenerateThreats,
+                onAfterEveryEdit: () => {
+                  autoThreats.current = true;
+                  setOnDemand(false);
+                  regenerateThreats();
+                },
+              }
+            : undefined
+        }
+        historyOpen={historyView.open}
+        onToggleHistory={() => {
+          if (historyView.open) historyView.close();
+          else {
+            leaveReview();
+            historyView.openPanel();
           }
-        </span>
-        <SignOffNotice state={signOffs} onShowDiff={showDiff} />
-        {onDemand && !readOnly && (
-          <ThreatGeneration
-            stale={threatsStale}
-            onRegenerate={regenerateThreats}
-            onAfterEveryEdit={() => {
-              autoThreats.current = true;
-              setOnDemand(false);
-              regenerateThreats();
-            }}
-          />
-        )}
-        <ReportMenu modelId={id} />
-        <button
-          type="button"
-          aria-pressed={historyView.open}
-          onClick={() => {
-            if (historyView.open) historyView.close();
-            else {
-              leaveReview();
-              historyView.openPanel();
-            }
-          }}
-        >
-          History
-        </button>
-        <button
-          type="button"
-          data-tour="review"
-          aria-pressed={reviewing}
-          title="Walk through the interactions one by one with their threats (keys: arrows, R, Esc)"
-          onClick={() => {
-            if (reviewing) leaveReview();
-            else {
-              historyView.close();
-              setReviewing(true);
-            }
-          }}
-        >
-          Review mode
-        </button>
-        <button type="button" onClick={tour.start}>
-          Tour
-        </button>
-        <button type="button" aria-keyshortcuts="Shift+?" onClick={shortcuts.show}>
-          Shortcuts (?)
-        </button>
-        <TourOffer state={tour.state} setState={tour.setState} />
-        {readOnly ? (
-          <span
-            className="bw-readonly"
-            title="Your role on this model lets you look, not change: ask an owner for editor rights"
-          >
-            Read only ({role})
-          </span>
-        ) : (
-          <span className="bw-actions">
-            {designReadOnly && (
-              <span
-                className="bw-readonly"
-                title="As a reviewer you triage threats, walk the review and sign off; an editor changes the diagrams"
-              >
-                Reviewer: triage and review
-              </span>
-            )}
-            <button type="button" onClick={undoStep} disabled={history.past.length === 0}>
-              Undo
-            </button>
-            <button type="button" onClick={redoStep} disabled={history.future.length === 0}>
-              Redo
-            </button>
-            {!designReadOnly && (
-              <>
-                <button
-                  type="button"
-                  title="Lay the diagram out left to right along its flows, kept only when it is better: fewer flows through shapes, overlaps and crossings (undo puts it back)"
-                  disabled={!diagram.elements.some((e) => e.kind !== 'dataFlow')}
-                  onClick={async () => {
-                    // elkjs is large: it loads the first time it is used.
-                    const { planLayout } = await import('./layout.js');
-                    const plan = await planLayout(diagram);
-                    setLayoutNote({ diagramId: diagram.id, text: plan.message });
-                    if (!plan.apply) return;
-                    apply({ type: 'layout', diagramId: diagram.id, ...plan.layout });
-                    setTimeout(() => flowApi.fitView({ duration: 300 }), 60);
-                  }}
-                >
-                  Auto-layout
-                </button>
-                <span className="bw-muted bw-layout-note" aria-live="polite">
-                  {layoutNote?.diagramId === diagram.id ? layoutNote.text : ''}
-                </span>
-                <button
-                  type="button"
-                  disabled={nodeIds.length !== 2}
-                  onClick={() => connect(nodeIds[0] as string, nodeIds[1] as string)}
-                >
-                  Connect selected
-                </button>
-                <button
-                  type="button"
-                  disabled={selected.length === 0}
-                  onClick={() => {
-                    apply({ type: 'delete', diagramId: diagram.id, ids: selected });
-                    setSelected([]);
-                  }}
-                >
-                  Delete
-                </button>
-              </>
-            )}
-          </span>
-        )}
-      </header>
+        }}
+        reviewing={reviewing}
+        onToggleReview={() => {
+          if (reviewing) leaveReview();
+          else {
+            historyView.close();
+            setReviewing(true);
+          }
+        }}
+        tour={tour}
+        onShortcuts={shortcuts.show}
+        role={role}
+      >
+        <DesignActions
+          diagram={diagram}
+          selected={selected}
+          canUndo={history.past.length > 0}
+          canRedo={history.future.length > 0}
+          onUndo={undoStep}
+          onRedo={redoStep}
+          canDesign={!designReadOnly}
+          apply={apply}
+          connect={connect}
+          setSelected={setSelected}
+          fit={() => flowApi.fitView({ duration: 300 })}
+        />
+      </EditorHeader>
       {template && (
         <TemplateUpdate
           model={model}
@@ -513,37 +363,14 @@ function Editor({ id }: { id: string }) {
         />
       )}
       {conflict && (
-        <div role="alertdialog" aria-label="Conflict" className="bw-conflict">
-          <p>
-            Someone else saved this model (now version {conflict.version}) while you were editing. Your changes are kept
-            here and were not saved.
-          </p>
-          {conflict.changes.length > 0 && (
-            <ul aria-label="What they changed">
-              {conflict.changes.map((line) => (
-                <li key={line}>{line}</li>
-              ))}
-            </ul>
-          )}
-          {conflict.theirs && conflict.actions && (
-            <button
-              type="button"
-              onClick={() =>
-                dispatch({ type: 'reapplyMine', follow: (theirs, actions) => replay(theirs, actions, template) })
-              }
-            >
-              Re-apply my {conflict.actions.length} edit{conflict.actions.length === 1 ? '' : 's'} on their version
-            </button>
-          )}
-          {conflict.theirs && (
-            <button type="button" onClick={takeTheirs}>
-              Load their version (drop mine)
-            </button>
-          )}
-          <button type="button" onClick={() => dispatch({ type: 'keepMine' })}>
-            Save mine over theirs
-          </button>
-        </div>
+        <ConflictDialog
+          conflict={conflict}
+          onReapply={() =>
+            dispatch({ type: 'reapplyMine', follow: (theirs, actions) => replay(theirs, actions, template) })
+          }
+          onTakeTheirs={takeTheirs}
+          onKeepMine={() => dispatch({ type: 'keepMine' })}
+        />
       )}
       <DiagramTabs
         diagrams={model.diagrams}
@@ -570,21 +397,7 @@ function Editor({ id }: { id: string }) {
         fitOnOpen={fitOnOpen}
         overlays={
           <>
-            {trail.length > 0 && (
-              <nav className="bw-breadcrumb" aria-label="Breadcrumb">
-                {trail.map((step) => (
-                  <span key={step.diagramId}>
-                    <button type="button" onClick={() => openDiagram(step.diagramId)}>
-                      {step.diagramName}
-                    </button>
-                    <span aria-hidden="true"> › </span>
-                    <span className="bw-muted">{step.elementName}</span>
-                    <span aria-hidden="true"> › </span>
-                  </span>
-                ))}
-                <strong aria-current="page">{diagram.name}</strong>
-              </nav>
-            )}
+            <Breadcrumb model={model} diagram={diagram} onOpen={openDiagram} />
             {historyView.comparison && (
               <DiffCanvas
                 comparison={historyView.comparison}
@@ -600,77 +413,33 @@ function Editor({ id }: { id: string }) {
           <EmptyCanvasHint readOnly={designReadOnly} onShortcuts={shortcuts.show} />
         )}
       </DiagramCanvas>
-      <aside className="bw-panel" aria-label="Selection">
-        {!historyView.open && !reviewing && <PanelTabs tab={panelTab} onTab={setPanelTab} />}
-        {historyView.open ? (
-          <HistoryPanel
-            modelId={id}
-            current={model}
-            version={version}
-            view={historyView}
-            canSave={!designReadOnly}
-            allSaved={saveState === 'saved'}
-          />
-        ) : reviewing ? (
-          <ReviewMode
-            model={model}
-            crossing={crossing}
-            names={names}
-            categories={categories}
-            priorities={template?.template.priorities ?? ['High', 'Medium', 'Low']}
-            user={user}
-            readOnly={readOnly}
-            onAction={apply}
-            onShow={showReviewStep}
-            onLeave={leaveReview}
-          />
-        ) : panelTab === 'review' ? (
-          <ReviewPanel
-            modelId={id}
-            model={model}
-            version={version}
-            saved={shownSave === 'saved' && !session.unsent}
-            onStore={session.unsent && shownSave === 'saved' && !readOnly ? store : undefined}
-            user={user}
-            role={role}
-            selectedElement={selectedElement?.id}
-            selectedThreat={selectedThreat}
-            signOffs={signOffs}
-            onSignedOff={adoptSignOff}
-            onShowDiff={showDiff}
-          />
-        ) : selectedElement && template ? (
-          <PropertiesPanel
-            element={selectedElement}
-            template={template}
-            crosses={(crossing?.flows.find((f) => f.flow.id === selectedElement.id)?.crossed.length ?? 0) > 0}
-            threats={{ threats: model.threats ?? [], names, onSelectThreat: setSelectedThreat }}
-            sections={sections}
-            readOnly={designReadOnly}
-            detail={
-              'childDiagramId' in selectedElement && selectedElement.childDiagramId
-                ? {
-                    id: selectedElement.childDiagramId,
-                    name:
-                      model.diagrams.find((d) => d.id === selectedElement.childDiagramId)?.name ??
-                      selectedElement.childDiagramId,
-                  }
-                : undefined
-            }
-            onOpenDiagram={openDiagram}
-            onAction={(a) => {
-              apply({ ...a, diagramId: diagram.id } as Action);
-              // The new detail diagram comes last: show it.
-              if (a.type === 'addChildDiagram') {
-                setDiagramIndex(model.diagrams.length);
-                setSelected([]);
-              }
-            }}
-          />
-        ) : (
-          <ModelPanel model={model} onAction={apply} readOnly={designReadOnly} user={user} />
-        )}
-      </aside>
+      <SidePanel
+        modelId={id}
+        model={model}
+        diagram={diagram}
+        revision={version}
+        template={template}
+        crossing={crossing}
+        names={names}
+        categories={categories}
+        user={user}
+        role={role}
+        history={historyView}
+        review={{ on: reviewing, onShow: showReviewStep, onLeave: leaveReview }}
+        save={{ shown: shownSave, state: saveState, unsent: session.unsent === true, store }}
+        selectedElement={selectedElement}
+        selectedThreat={selectedThreat}
+        onSelectThreat={setSelectedThreat}
+        signOffs={signOffs}
+        onSignedOff={adoptSignOff}
+        onShowDiff={showDiff}
+        apply={apply}
+        onOpenDiagram={openDiagram}
+        onDetailAdded={() => {
+          setDiagramIndex(model.diagrams.length);
+          setSelected([]);
+        }}
+      />
       <ThreatsPanel
         threats={model.threats ?? []}
         names={names}
