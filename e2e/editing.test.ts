@@ -168,6 +168,45 @@ journeys('journey: working offline', (env) => {
     expect((await stored(server.url, id)).content).toContain('"User"');
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
   }, 60_000);
+  it('edits kept offline on a revision that is no version, reopened after someone else saved, say what they changed', async () => {
+    const { page, server } = env();
+    const id = await newModel(server.url, 'Offline and overtaken');
+    await open(page, server.url, id);
+    // One autosave: the working copy moves to a revision that is not a version.
+    await page.getByRole('button', { name: 'Add User', exact: true }).click();
+    await saved(page);
+    // Offline, a second shape is kept in this browser only.
+    await page.route('**/api/models/*', (route) =>
+      route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.continue(),
+    );
+    await page.getByRole('button', { name: 'Add SQL server', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('status').innerText(), { timeout: 10_000 })
+      .toBe('Offline: kept in this browser');
+    // Meanwhile someone else renames the model and saves.
+    const current = (await (await fetch(new URL(`api/models/${id}`, server.url))).json()) as {
+      version: number;
+      model: { metadata: { name: string } };
+    };
+    current.model.metadata.name = 'Renamed by Bo';
+    const put = await fetch(new URL(`api/models/${id}`, server.url), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'if-match': `"${current.version}"` },
+      body: JSON.stringify(current.model),
+    });
+    expect(put.status).toBe(200);
+    await page.unroute('**/api/models/*');
+    await page.reload();
+    const dialog = page.getByRole('alertdialog', { name: 'Conflict' });
+    await dialog.waitFor({ timeout: 10_000 });
+    // Their one change, and nothing of mine (the draft kept the revision it was based on).
+    expect(await dialog.getByRole('list', { name: 'What they changed' }).innerText()).toBe("Changed the model's name.");
+    await dialog.getByRole('button', { name: 'Re-apply my 1 edit on their version' }).click();
+    await saved(page);
+    const both = await (await fetch(new URL(`api/models/${id}`, server.url))).text();
+    expect(both).toContain('Renamed by Bo');
+    expect(both).toContain('SQL server');
+  }, 60_000);
 });
 
 journeys('journey: diagrams as tabs and the model panel', (env) => {

@@ -26,6 +26,12 @@ export interface Draft {
   baseVersion: number;
   model: ThreatModel;
   actions?: Action[];
+  /**
+   * The model as stored at `baseVersion`, to say what others changed since when the draft is
+   * reopened on a newer revision (a revision is not kept by the server unless it is a version).
+   * Kept in the same record as `model`, whose unchanged parts it shares, so it costs little.
+   */
+  base?: ThreatModel;
 }
 
 export type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'conflict';

@@ -48,10 +48,11 @@ export function useEditingSession(
         const draft = await loadDraft(id).catch(() => undefined);
         if (gone) return;
         if (!draft) return dispatch({ type: 'opened', version: opened.version, shown, stored: opened.model });
+        // What they changed: from the model the draft kept, else the version the server kept.
         const base =
           draft.baseVersion === opened.version
             ? undefined
-            : await getModelVersion(id, draft.baseVersion).catch(() => undefined);
+            : (draft.base ?? (await getModelVersion(id, draft.baseVersion).catch(() => undefined)));
         if (gone) return;
         dispatch({
           type: 'openedDraft',
@@ -70,15 +71,20 @@ export function useEditingSession(
 
   // Keep a draft at once; send after a pause (longer after a failed try).
   const present = session.history?.present;
-  const { version, pending, sending } = session;
+  const { version, pending, sending, saved } = session;
   const waiting = needsSave(session) && !options.readOnly && sending === undefined;
   const offline = session.save === 'offline';
   useEffect(() => {
     if (!waiting || !present) return;
-    void keepDraft(id, { baseVersion: version, model: present, ...(pending ? { actions: [...pending] } : {}) });
+    void keepDraft(id, {
+      baseVersion: version,
+      model: present,
+      ...(pending ? { actions: [...pending] } : {}),
+      ...(saved ? { base: saved } : {}),
+    });
     const timer = setTimeout(() => dispatch({ type: 'saveSent' }), offline ? RETRY_MS : SAVE_PAUSE_MS);
     return () => clearTimeout(timer);
-  }, [id, waiting, offline, present, version, pending]);
+  }, [id, waiting, offline, present, version, pending, saved]);
 
   // Send what the reducer put on its way, once.
   // Only a new save is sent: the revision it goes on is the one it was made at.
