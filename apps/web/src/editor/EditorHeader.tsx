@@ -1,11 +1,10 @@
 /**
- * The editor's header: where you are (the model, its revision and template), whether your edits
- * are saved, the sign-off notice, the report menu, the modes of the side panel (History, Review
- * mode), help (Tour, Shortcuts) and what your role lets you do; the design actions come in as
- * children (DesignActions).
+ * The editor's header, one line: where you are (the model, its revision and template), whether
+ * your edits are saved, the sign-off notice, the report menu, the modes of the side panel
+ * (History, Review mode), help (Tour, Shortcuts, and the tour's offer on the example model) and
+ * what your role lets you do. The design actions are the diagram bar's (DesignActions).
  */
 import type { SignOffState } from '@bulwark/report';
-import type { ReactNode } from 'react';
 import { SignOffNotice } from '../review/ReviewPanel.js';
 import type { SaveState } from './editingSession.js';
 import { ReportMenu, ThreatGeneration } from './HeaderParts.js';
@@ -38,8 +37,6 @@ export interface EditorHeaderProps {
   onShortcuts: () => void;
   /** The caller's role on the model; a viewer changes nothing, a reviewer triages and signs off. */
   role: string;
-  /** The design actions (undo, redo, layout, connect, delete), for whoever may change anything. */
-  children?: ReactNode;
 }
 
 export function EditorHeader(p: EditorHeaderProps) {
@@ -77,9 +74,12 @@ export function EditorHeader(p: EditorHeaderProps) {
       >
         Review mode
       </button>
-      <button type="button" onClick={p.tour.start}>
-        Tour
-      </button>
+      {/* While the tour is offered, the offer is its button. */}
+      {p.tour.state !== 'offer' && (
+        <button type="button" onClick={p.tour.start}>
+          Tour
+        </button>
+      )}
       <button type="button" aria-keyshortcuts="Shift+?" onClick={p.onShortcuts}>
         Shortcuts (?)
       </button>
@@ -92,17 +92,14 @@ export function EditorHeader(p: EditorHeaderProps) {
           Read only ({p.role})
         </span>
       ) : (
-        <span className="bw-actions">
-          {p.role === 'reviewer' && (
-            <span
-              className="bw-readonly"
-              title="As a reviewer you triage threats, walk the review and sign off; an editor changes the diagrams"
-            >
-              Reviewer: triage and review
-            </span>
-          )}
-          {p.children}
-        </span>
+        p.role === 'reviewer' && (
+          <span
+            className="bw-readonly"
+            title="As a reviewer you triage threats, walk the review and sign off; an editor changes the diagrams"
+          >
+            Reviewer: triage and review
+          </span>
+        )
       )}
     </header>
   );

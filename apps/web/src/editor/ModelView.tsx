@@ -330,21 +330,7 @@ function Editor({ id }: { id: string }) {
         tour={tour}
         onShortcuts={shortcuts.show}
         role={role}
-      >
-        <DesignActions
-          diagram={diagram}
-          selected={selected}
-          canUndo={history.past.length > 0}
-          canRedo={history.future.length > 0}
-          onUndo={undoStep}
-          onRedo={redoStep}
-          canDesign={!designReadOnly}
-          apply={apply}
-          connect={connect}
-          setSelected={setSelected}
-          fit={() => flowApi.fitView({ duration: 300 })}
-        />
-      </EditorHeader>
+      />
       {template && (
         <TemplateUpdate
           model={model}
@@ -372,16 +358,35 @@ function Editor({ id }: { id: string }) {
           onKeepMine={() => dispatch({ type: 'keepMine' })}
         />
       )}
-      <DiagramTabs
-        diagrams={model.diagrams}
-        current={diagram.id}
-        readOnly={designReadOnly}
-        apply={apply}
-        onOpen={(i) => {
-          setDiagramIndex(i);
-          setSelected([]);
-        }}
-      />
+      <div className="bw-diagram-bar">
+        <DiagramTabs
+          diagrams={model.diagrams}
+          current={diagram.id}
+          readOnly={designReadOnly}
+          apply={apply}
+          onOpen={(i) => {
+            setDiagramIndex(i);
+            setSelected([]);
+          }}
+        />
+        {!readOnly && (
+          <div className="bw-tools" role="group" aria-label="Diagram tools">
+            <DesignActions
+              diagram={diagram}
+              selected={selected}
+              canUndo={history.past.length > 0}
+              canRedo={history.future.length > 0}
+              onUndo={undoStep}
+              onRedo={redoStep}
+              canDesign={!designReadOnly}
+              apply={apply}
+              connect={connect}
+              setSelected={setSelected}
+              fit={() => flowApi.fitView({ duration: 300 })}
+            />
+          </div>
+        )}
+      </div>
       {template && !designReadOnly && <Palette template={template} onAdd={addAtCentre} />}
       <DiagramCanvas
         diagram={diagram}
