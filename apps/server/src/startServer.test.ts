@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './startServer.js';
 import { UserStore } from './storage/UserStore.js';
@@ -34,6 +36,41 @@ describe.each(backends())('starting a team server beyond this machine, on $name'
       expect((await fetch(`http://127.0.0.1:${port}/api/me`)).status).toBe(401);
     } finally {
       await wide.close();
+    }
+  });
+});
+
+describe.each(backends())('starting with a seed model, on $name', (backend: Backend) => {
+  let opened: Awaited<ReturnType<Backend['open']>>;
+  beforeAll(async () => {
+    opened = await backend.open();
+  });
+  afterAll(async () => {
+    await opened.dispose();
+  });
+
+  it('stores the seed with its threats generated, once: its first version is what the editor shows', async () => {
+    const seed = fileURLToPath(new URL('../../../examples/infrastructure.bulwark.json', import.meta.url));
+    const file = JSON.parse(readFileSync(seed, 'utf8')) as { threats?: unknown[] };
+    expect(file.threats ?? []).toEqual([]);
+    for (const round of [1, 2]) {
+      const running = await startServer({ db: opened.url, port: 0, seed });
+      try {
+        const list = (await (await fetch(new URL('api/models', running.url))).json()) as {
+          models: { id: string; version: number; openHighThreats: number }[];
+        };
+        // A second start finds a model and loads nothing.
+        expect(list.models).toHaveLength(1);
+        const [model] = list.models;
+        expect(model?.version, `round ${round}`).toBe(1);
+        expect(model?.openHighThreats).toBeGreaterThan(10);
+        const first = (await (await fetch(new URL(`api/models/${model?.id}/versions/1`, running.url))).json()) as {
+          model: { threats: { status: string }[] };
+        };
+        expect(first.model.threats.length).toBeGreaterThan(100);
+      } finally {
+        await running.close();
+      }
     }
   });
 });

@@ -7,12 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseModel } from '@bulwark/core';
+import { analyze, parseModel, resolveTemplate } from '@bulwark/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { allowedHostsFor } from './requestGuards.js';
 import { DEFAULT_DB_URL, openStore, type Store } from './storage/database.js';
 import { ModelStore } from './storage/ModelStore.js';
+import { TemplateStore } from './storage/TemplateStore.js';
 import { UserStore } from './storage/UserStore.js';
 import type { WorkOptions } from './work/heavyWork.js';
 import { defaultThreads } from './work/pool.js';
@@ -61,6 +62,27 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
+/**
+ * Loads the model in `file` into a database that has no models yet, its threats generated from
+ * its template, so that its first version holds what the editor shows (opening never writes)
+ * and the models page counts its open threats. A template the database does not have leaves
+ * the threats as the file has them.
+ */
+async function seedModel(store: Store, file: string): Promise<void> {
+  const models = new ModelStore(store.db);
+  if ((await models.list()).length > 0) return;
+  const parsed = parseModel(JSON.parse(readFileSync(file, 'utf8')), file);
+  if (!parsed.ok) throw new Error(`Cannot load ${file}: ${parsed.error.message}`);
+  const templates = new TemplateStore(store.db);
+  await templates.seedBuiltins();
+  const template = await templates.newest(parsed.value.template.id).then(
+    (t) => resolveTemplate(t),
+    () => undefined,
+  );
+  const model = template?.ok ? analyze(parsed.value, template.value).model : parsed.value;
+  await models.create(model, 'local', { message: `Loaded from ${file}`, kind: 'imported' });
+}
+
 /** Starts the server; throws with a clear message when it cannot. */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
@@ -81,14 +103,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         `Refusing to listen on ${host}: the database at ${store.location} has no accounts yet, so nobody could sign in. Add an administrator first: \`bulwark users add <name> --admin --password-stdin --db ${db}\` (then start the server again), or listen on 127.0.0.1 until then.`,
       );
     }
-    if (options.seed) {
-      const models = new ModelStore(store.db);
-      if ((await models.list()).length === 0) {
-        const parsed = parseModel(JSON.parse(readFileSync(options.seed, 'utf8')), options.seed);
-        if (!parsed.ok) throw new Error(`Cannot load ${options.seed}: ${parsed.error.message}`);
-        await models.create(parsed.value, 'local', { message: `Loaded from ${options.seed}`, kind: 'imported' });
-      }
-    }
+    if (options.seed) await seedModel(store, options.seed);
     const web = options.webRoot ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
     const app = await buildApp({
       store,
