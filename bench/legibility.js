@@ -80,6 +80,10 @@ function measure(flows) {
     }
   }
   const onLabel = labels.filter((l) => labels.some((o) => o !== l && overlaps(l.r, o.r))).length;
+  // Which labels overlap which (for --json): each pair once.
+  const overlapping = labels.flatMap((l, i) =>
+    labels.slice(i + 1).flatMap((o) => (overlaps(l.r, o.r) ? [[l.text, o.text]] : [])),
+  );
   for (const l of labels) delete l.r;
   // Flow ends in diagram units, from each drawn path's first and last points.
   const ends = new Map();
@@ -127,7 +131,19 @@ function measure(flows) {
     distinct += kept.length;
   }
   const icons = shapeNodes.filter((el) => el.querySelector('svg.bw-icon')).length;
-  return { zoom, labels, onLabel, hiddenFlowLabels, distinct, total, closest, under, icons, shapes: shapeNodes.length };
+  return {
+    zoom,
+    labels,
+    onLabel,
+    overlapping,
+    hiddenFlowLabels,
+    distinct,
+    total,
+    closest,
+    under,
+    icons,
+    shapes: shapeNodes.length,
+  };
 }
 
 await runBounded(5 * 60_000, async () => {

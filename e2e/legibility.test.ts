@@ -1,7 +1,8 @@
 /**
  * Journey (issue 16.3): the seeded model is legible at a glance. At fit zoom every label on
- * screen is at least 11 px, none lies over a shape, flows on one shape attach apart, and each
- * shape and stencil shows its type's icon; zoomed in, flow names are whole; far out, they go.
+ * screen is at least 11 px, none lies over a shape or another label, no flow passes under a shape
+ * not its own, flows on one shape attach apart, and each shape and stencil shows its type's icon;
+ * zoomed in, flow names are whole; far out, they go.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,6 +13,8 @@ interface Figures {
   zoom: number;
   fonts: { kind: string; text: string; px: number }[];
   onShapes: string[];
+  onLabels: string[][];
+  under: string[];
   flowLabels: number;
   fullFlowLabels: number;
   icons: number;
@@ -36,6 +39,7 @@ const MEASURE = `(() => {
   const kinds = [['shape', '.bw-node-name'], ['boundary', '.bw-boundary-label'], ['flow', '.bw-flow-label-text']];
   const fonts = [];
   const onShapes = [];
+  const boxes = [];
   for (const [kind, selector] of kinds) {
     for (const el of document.querySelectorAll(selector)) {
       if (!visible(el) || !el.textContent.trim()) continue;
@@ -43,18 +47,35 @@ const MEASURE = `(() => {
       fonts.push({ kind, text, px: screenPx(el) });
       const own = el.closest('.react-flow__node');
       const r = el.getBoundingClientRect();
+      boxes.push({ text, r });
       if (kind !== 'shape' && shapes.some((s) => {
         const b = s.getBoundingClientRect();
         return s !== own && r.left < b.right - 1 && b.left < r.right - 1 && r.top < b.bottom - 1 && b.top < r.bottom - 1;
       })) onShapes.push(text);
     }
   }
+  const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const onLabels = boxes.flatMap((l, i) => boxes.slice(i + 1).filter((o) => overlap(l.r, o.r)).map((o) => [l.text, o.text]));
+  // Shapes' boxes in diagram units, for the flows passing under one.
+  const rects = shapes.map((el) => {
+    const m = /translate(([-d.]+)px,s*([-d.]+)px)/.exec(el.style.transform);
+    return { id: el.dataset.id, x: Number(m?.[1]), y: Number(m?.[2]), w: el.offsetWidth, h: el.offsetHeight };
+  });
+  const under = [];
   const ends = new Map();
   for (const edge of document.querySelectorAll('.react-flow__edge')) {
     const path = edge.querySelector('.react-flow__edge-path');
     const id = edge.getAttribute('data-id');
     const [s, t] = window.__flowEnds[id] ?? [];
     const len = path.getTotalLength();
+    for (let i = 1; i < 40; i++) {
+      const p = path.getPointAtLength((i / 40) * len);
+      const r = rects.find((r) => r.id !== s && r.id !== t && p.x > r.x + 2 && p.x < r.x + r.w - 2 && p.y > r.y + 2 && p.y < r.y + r.h - 2);
+      if (r) {
+        under.push(id + ' under ' + r.id);
+        break;
+      }
+    }
     for (const [shape, p] of [[s, path.getPointAtLength(0)], [t, path.getPointAtLength(len)]]) {
       if (!ends.has(shape)) ends.set(shape, []);
       ends.get(shape).push(p);
@@ -70,6 +91,8 @@ const MEASURE = `(() => {
     zoom,
     fonts,
     onShapes,
+    onLabels,
+    under,
     flowLabels: flowText.length,
     fullFlowLabels: flowText.filter((el) => !el.textContent.includes('…')).length,
     icons: shapes.filter((s) => s.querySelector('svg.bw-icon[aria-hidden="true"]')).length,
@@ -107,13 +130,16 @@ journeys('journey: the seeded model is legible at a glance (issue 16, point 3)',
     await page.evaluate(`window.__flowEnds = ${JSON.stringify(flowEnds)}`);
 
     // At fit zoom (the whole model in view, about 0.55): every label shown is at least 11 px on
-    // screen, none lies over a shape, every shape has its icon, flows attach apart.
+    // screen, none lies over a shape or another label, no flow runs under a shape not its own,
+    // every shape has its icon, flows attach apart.
     const fit = await measure(page);
     expect(fit.zoom).toBeLessThan(0.7);
     expect(fit.fonts.length).toBeGreaterThan(26 + 10);
     const small = fit.fonts.filter((f) => f.px < 11);
     expect(small).toEqual([]);
     expect(fit.onShapes).toEqual([]);
+    expect(fit.onLabels).toEqual([]);
+    expect(fit.under).toEqual([]);
     expect(fit.shapes).toBe(21);
     expect(fit.icons).toBe(21);
     expect(fit.closestEnds).toBeGreaterThan(17);

@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   END_GAP,
   type FlowEnd,
+  FlowObstacles,
   flowGeometry,
   flowLanes,
   flowPathData,
+  flowRoute,
   LANE_GAP,
   outlineAt,
   outlineLength,
   outlineOffset,
   outlinePoint,
+  ROUTE_MARGIN,
   spreadEnds,
   spreadPositions,
 } from './flowGeometry.js';
@@ -113,6 +116,125 @@ describe('flowGeometry', () => {
   });
 });
 
+type R = { x: number; y: number; width: number; height: number };
+
+/** The least distance from the drawn curve (sampled finely) into or towards a box: negative inside it. */
+function clearance(at: (u: number) => { x: number; y: number }, r: R): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < 400; i++) {
+    const p = at(i / 400);
+    const dx = Math.max(r.x - p.x, p.x - (r.x + r.width));
+    const dy = Math.max(r.y - p.y, p.y - (r.y + r.height));
+    least = Math.min(least, dx > 0 || dy > 0 ? Math.hypot(Math.max(dx, 0), Math.max(dy, 0)) : Math.max(dx, dy));
+  }
+  return least;
+}
+
+describe('flowRoute', () => {
+  const a = entity(0, 0);
+  const b = entity(600, 0);
+  // A little below the line between the centres (y 30): the way round is above it.
+  const blocker = box(300, 10, 80, 60);
+  const shapes = new FlowObstacles([a.rect, b.rect, blocker, box(280, 400)]);
+
+  it('bends a flow round a shape in its way, on the side away from it, and leaves a clear one straight', () => {
+    expect(flowGeometry({ source: a, target: b }).curve.kind).toBe('line');
+    const g = flowGeometry({ source: a, target: b, obstacles: shapes });
+    expect(g.curve.kind).toBe('curve');
+    expect(g.middle.y).toBeLessThan(30);
+    expect(clearance(g.at, blocker)).toBeGreaterThanOrEqual(ROUTE_MARGIN - 0.5);
+    // The smallest arc that clears: the next one down in size would not.
+    const route = flowRoute({ source: a, target: b }, shapes);
+    expect(route).toEqual({ offset: expect.any(Number) });
+    expect(flowGeometry({ source: a, target: b, ...(route ? { route } : {}) }).curve).toEqual(g.curve);
+    // Nothing in the way: straight, as without shapes.
+    const clear = new FlowObstacles([a.rect, b.rect, box(300, 300)]);
+    expect(flowRoute({ source: a, target: b }, clear)).toBeUndefined();
+    expect(flowGeometry({ source: a, target: b, obstacles: clear }).curve.kind).toBe('line');
+  });
+
+  it('keeps a request and its response on separate arcs, both round the shape', () => {
+    const req = flowGeometry({ source: a, target: b, lane: { index: 0, count: 2 }, obstacles: shapes });
+    const res = flowGeometry({ source: b, target: a, lane: { index: 1, count: 2 }, reversed: true, obstacles: shapes });
+    for (const g of [req, res]) expect(clearance(g.at, blocker)).toBeGreaterThanOrEqual(ROUTE_MARGIN - 0.5);
+    expect(Math.hypot(req.middle.x - res.middle.x, req.middle.y - res.middle.y)).toBeCloseTo(LANE_GAP, 6);
+    expect(req.middle.y).toBeLessThan(30);
+    expect(res.middle.y).toBeLessThan(30);
+  });
+
+  it('draws a flow with a handle as its user set it, and a loop as a loop', () => {
+    const handle = { x: 340, y: 40 };
+    const plain = flowGeometry({ source: a, target: b, handle });
+    expect(flowGeometry({ source: a, target: b, handle, obstacles: shapes })).toMatchObject({
+      curve: plain.curve,
+      middle: plain.middle,
+    });
+    expect(flowGeometry({ source: a, target: a, self: true, obstacles: shapes }).curve.kind).toBe('loop');
+  });
+
+  it('goes through two bends where no single arc clears', () => {
+    // A wall above the line near a third of the way, one below it near two thirds: an S gets through.
+    const up = box(250, -400, 50, 445);
+    const down = box(450, 15, 50, 445);
+    const walls = new FlowObstacles([a.rect, b.rect, up, down]);
+    const route = flowRoute({ source: a, target: b }, walls);
+    expect(route).toEqual({ offsets: [expect.any(Number), expect.any(Number)] });
+    const g = flowGeometry({ source: a, target: b, obstacles: walls });
+    expect(g.curve.kind).toBe('cubic');
+    expect(flowPathData(g.curve)).toMatch(/^M [\d.-]+ [\d.-]+ C /);
+    for (const r of [up, down]) expect(clearance(g.at, r)).toBeGreaterThanOrEqual(ROUTE_MARGIN - 0.5);
+    // It leaves and enters the outlines.
+    expect(close(outlineAt(a, outlineOffset(a, g.curve.start)), g.curve.start)).toBe(true);
+    expect(close(outlineAt(b, outlineOffset(b, g.curve.end)), g.curve.end)).toBe(true);
+  });
+
+  it('routes the flows of a 1,000-element diagram in a few milliseconds', () => {
+    // 500 shapes on a jittered grid and 500 flows, most to a near shape, a fifth across the diagram.
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const ends: FlowEnd[] = [];
+    for (let i = 0; i < 500; i++) {
+      const x = (i % 25) * 240 + rnd() * 60;
+      const y = Math.floor(i / 25) * 200 + rnd() * 50;
+      ends.push(i % 3 === 0 ? process(x, y) : entity(x, y));
+    }
+    const flows = Array.from({ length: 500 }, (_, i) => {
+      const s = Math.floor(rnd() * 500);
+      const near = [1, -1, 25, -25, 26, 2, 50][Math.floor(rnd() * 7)] as number;
+      const t = rnd() < 0.2 ? Math.floor(rnd() * 500) : Math.min(499, Math.max(0, s + near));
+      return { id: `f${i}`, source: `s${s}`, target: `s${t}` };
+    });
+    const endOf = (id: string) => ends[Number(id.slice(1))] as FlowEnd;
+    const lanes = flowLanes(flows);
+    const drawAll = () => {
+      const obstacles = new FlowObstacles(ends.map((e) => e.rect));
+      let bent = 0;
+      for (const f of flows) {
+        const lane = lanes.get(f.id);
+        const g = flowGeometry({
+          source: endOf(f.source),
+          target: endOf(f.target),
+          self: f.source === f.target,
+          ...(lane ? { lane, reversed: f.source > f.target } : {}),
+          obstacles,
+        });
+        if (g.curve.kind === 'curve' || g.curve.kind === 'cubic') bent++;
+      }
+      return bent;
+    };
+    drawAll();
+    const t0 = performance.now();
+    const bent = drawAll();
+    const ms = performance.now() - t0;
+    expect(bent).toBeGreaterThan(100);
+    // About 20 ms on the machine this was written on; a generous bound, for slow CI machines.
+    expect(ms).toBeLessThan(400);
+  });
+});
+
 describe('outlines', () => {
   it('walks a box clockwise from its top-left corner, and an ellipse from its rightmost point', () => {
     const e = entity(0, 0);
@@ -158,7 +280,8 @@ describe('spreadEnds', () => {
       { id: 'fc', source: 'c', target: 'hub' },
       { id: 'lone', source: 'hub', target: 'far' },
     ];
-    const shifts = spreadEnds(flows, (id) => shapes[id]);
+    // No shapes to keep off (a and b lie in the way of the flows beyond them): the spread alone.
+    const shifts = spreadEnds(flows, (id) => shapes[id], undefined, new FlowObstacles([]));
     expect(shifts.has('lone')).toBe(false);
     const ends = flows
       .filter((f) => f.id !== 'lone')

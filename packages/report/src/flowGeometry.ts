@@ -23,6 +23,13 @@
  *   the nearest spot whose box that says is free (off other shapes and labels), else beside the
  *   flow near its middle.
  * - A flow from a shape to itself is a loop over the shape.
+ * - Given the diagram's shapes (`FlowObstacles`), a flow without a handle keeps off every shape
+ *   but its own two (`flowRoute`): when its line or arcs would pass under one (closer than
+ *   `ROUTE_MARGIN`), it bends round it on one arc, the smallest that clears, on the side away
+ *   from what is in the way; failing that, through two bends (a smooth S or a wider, lopsided
+ *   arc). The flows between one pair move together, their lanes kept `LANE_GAP` apart. A flow
+ *   with a handle is drawn as its user set it. The route depends only on the flow's two shapes,
+ *   its lane and the shapes near it, so the editor can route each flow on its own while shapes move.
  */
 import type { Point, Rect } from '@bulwark/core';
 
@@ -62,13 +69,27 @@ export interface FlowInput {
   targetShift?: number;
   /** Whether a label box there covers nothing it should not (shapes, other labels); with `labelSize`. */
   labelFree?: (box: Rect) => boolean;
+  /** How the flow goes round shapes in its way (`flowRoute`); ignored with a handle. */
+  route?: FlowRoute;
+  /** The diagram's shapes: without `route`, the flow is routed off them here (`flowRoute`). */
+  obstacles?: FlowObstacles;
 }
+
+/**
+ * A way round shapes, as sideways offsets from the line between the pair's centres (from its
+ * first shape to its second, as lanes count; positive to the right of that direction as seen
+ * on the screen, y down): one arc through the point `offset` off the line half-way, or two bends
+ * `offsets` off it a third and two thirds of the way. A lane's own offset is added to both.
+ */
+export type FlowRoute = { offset: number } | { offsets: readonly [number, number] };
 
 /** A flow as drawn. */
 export type FlowCurve =
   | { kind: 'line'; start: Point; end: Point }
   | { kind: 'curve'; start: Point; control: Point; end: Point }
-  | { kind: 'loop'; start: Point; c1: Point; c2: Point; end: Point };
+  | { kind: 'loop'; start: Point; c1: Point; c2: Point; end: Point }
+  /** A flow routed through two bends (`FlowRoute`'s `offsets`). */
+  | { kind: 'cubic'; start: Point; c1: Point; c2: Point; end: Point };
 
 /** Where a flow is drawn and where its name goes. */
 export interface FlowGeometry {
@@ -234,12 +255,14 @@ export interface SpreadFlow {
 /**
  * The shifts along the outline that keep the ends of a shape's flows at least `END_GAP` apart
  * (see the module's comment), by flow id; flows whose ends need none are left out. `ends` gives
- * each shape's kind and box (undefined: not drawn); `lanes` are the diagram's `flowLanes`.
+ * each shape's kind and box (undefined: not drawn); `lanes` are the diagram's `flowLanes`; each
+ * flow is taken as routed off `obstacles` (by default the shapes the flows attach to).
  */
 export function spreadEnds(
   flows: readonly SpreadFlow[],
   ends: (id: string) => FlowEnd | undefined,
   lanes: ReadonlyMap<string, Lane> = flowLanes(flows),
+  obstacles?: FlowObstacles,
 ): Map<string, { source: number; target: number }> {
   const onShape = new Map<string, { flow: string; end: 'source' | 'target'; at: number }[]>();
   const add = (shape: string, item: { flow: string; end: 'source' | 'target'; at: number }) => {
@@ -257,6 +280,11 @@ export function spreadEnds(
     return e;
   };
   for (const f of flows) {
+    endOf(f.source);
+    endOf(f.target);
+  }
+  const shapes = obstacles ?? new FlowObstacles([...found.values()].map((e) => e.rect));
+  for (const f of flows) {
     if (f.source === f.target) continue;
     const source = endOf(f.source);
     const target = endOf(f.target);
@@ -267,6 +295,7 @@ export function spreadEnds(
       target,
       ...(f.path?.handle ? { handle: f.path.handle } : {}),
       ...(lane ? { lane, reversed: f.source > f.target } : {}),
+      obstacles: shapes,
     });
     add(f.source, { flow: f.id, end: 'source', at: outlineOffset(source, curve.start) });
     add(f.target, { flow: f.id, end: 'target', at: outlineOffset(target, curve.end) });
@@ -311,16 +340,34 @@ export function flowLanes(
   return lanes;
 }
 
-/** The point half-way a lane's arc passes through, between the centres of the pair's first and second shape. */
-function laneBend(first: Point, second: Point, lane: Lane): { bend: Point; normal: Point; offset: number } {
+/** A lane's sideways offset from the line between the pair's centres, half-way (0 for a lone flow). */
+function laneOffset(lane: Lane | undefined): number {
+  return lane && lane.count > 1 ? (lane.index - (lane.count - 1) / 2) * LANE_GAP : 0;
+}
+
+/** The unit normal of the line from `first` to `second` (to its right as seen on the screen, y down). */
+function normalOf(first: Point, second: Point): Point {
   const len = Math.hypot(second.x - first.x, second.y - first.y) || 1;
-  const normal = { x: -(second.y - first.y) / len, y: (second.x - first.x) / len };
-  const offset = (lane.index - (lane.count - 1) / 2) * LANE_GAP;
-  return {
-    bend: { x: (first.x + second.x) / 2 + normal.x * offset, y: (first.y + second.y) / 2 + normal.y * offset },
-    normal,
-    offset,
-  };
+  return { x: -(second.y - first.y) / len, y: (second.x - first.x) / len };
+}
+
+/**
+ * The points a flow bends through, in its own direction: none (straight), one (passed half-way)
+ * or two (passed a third and two thirds of the way), for a route and a lane offset.
+ */
+function bendsOf(ca: Point, cb: Point, reversed: boolean, route: FlowRoute | undefined, lane: number): Point[] {
+  const [first, second] = reversed ? [cb, ca] : [ca, cb];
+  const n = normalOf(first, second);
+  const along = (share: number, off: number): Point => ({
+    x: first.x + (second.x - first.x) * share + n.x * off,
+    y: first.y + (second.y - first.y) * share + n.y * off,
+  });
+  if (route && 'offsets' in route) {
+    const two = [along(1 / 3, route.offsets[0] + lane), along(2 / 3, route.offsets[1] + lane)];
+    return reversed ? two.reverse() : two;
+  }
+  const off = (route?.offset ?? 0) + lane;
+  return off === 0 ? [] : [along(0.5, off)];
 }
 
 function quadAt(s: Point, c: Point, e: Point, u: number): Point {
@@ -328,6 +375,211 @@ function quadAt(s: Point, c: Point, e: Point, u: number): Point {
     x: (1 - u) * (1 - u) * s.x + 2 * u * (1 - u) * c.x + u * u * e.x,
     y: (1 - u) * (1 - u) * s.y + 2 * u * (1 - u) * c.y + u * u * e.y,
   };
+}
+
+function cubicAt(s: Point, c1: Point, c2: Point, e: Point, u: number): Point {
+  const v = 1 - u;
+  return {
+    x: v * v * v * s.x + 3 * v * v * u * c1.x + 3 * v * u * u * c2.x + u * u * u * e.x,
+    y: v * v * v * s.y + 3 * v * v * u * c1.y + 3 * v * u * u * c2.y + u * u * u * e.y,
+  };
+}
+
+/** The cubic's inner control points for a curve from s to e passing p at a third and q at two thirds. */
+function cubicThrough(s: Point, p: Point, q: Point, e: Point): [Point, Point] {
+  return [
+    { x: (-5 * s.x + 18 * p.x - 9 * q.x + 2 * e.x) / 6, y: (-5 * s.y + 18 * p.y - 9 * q.y + 2 * e.y) / 6 },
+    { x: (2 * s.x - 9 * p.x + 18 * q.x - 5 * e.x) / 6, y: (2 * s.y - 9 * p.y + 18 * q.y - 5 * e.y) / 6 },
+  ];
+}
+
+/** The curve between two shapes through its bends (see `bendsOf`), its ends slid by their shifts. */
+function curveThrough(
+  source: FlowEnd,
+  target: FlowEnd,
+  bends: readonly Point[],
+  sourceShift: number | undefined,
+  targetShift: number | undefined,
+): { curve: FlowCurve; at: (u: number) => Point } {
+  const ca = centreOf(source.rect);
+  const cb = centreOf(target.rect);
+  const [p, q] = bends;
+  if (p && q) {
+    // The ends face the control points of the cubic between the centres through both bends.
+    const [t1, t2] = cubicThrough(ca, p, q, cb);
+    const start = slide(source, outlinePoint(source, t1), sourceShift, t1);
+    const end = slide(target, outlinePoint(target, t2), targetShift, t2);
+    const [c1, c2] = cubicThrough(start, p, q, end);
+    return { curve: { kind: 'cubic', start, c1, c2, end }, at: (u) => cubicAt(start, c1, c2, end, u) };
+  }
+  if (p) {
+    // The ends face the curve's control point; the curve then passes through the bend itself.
+    const towards = controlPoint(ca, cb, p);
+    const start = slide(source, outlinePoint(source, towards), sourceShift, towards);
+    const end = slide(target, outlinePoint(target, towards), targetShift, towards);
+    const control = controlPoint(start, end, p);
+    return { curve: { kind: 'curve', start, control, end }, at: (u) => quadAt(start, control, end, u) };
+  }
+  const natural = { start: outlinePoint(source, cb), end: outlinePoint(target, ca) };
+  const start = slide(source, natural.start, sourceShift, natural.end);
+  const end = slide(target, natural.end, targetShift, start);
+  return {
+    curve: { kind: 'line', start, end },
+    at: (u) => ({ x: start.x + (end.x - start.x) * u, y: start.y + (end.y - start.y) * u }),
+  };
+}
+
+/**
+ * The diagram's shapes as boxes a flow keeps off (`flowRoute`), filed in a grid of cells so that
+ * a point of a flow is tested against the few shapes in its cell, not every shape.
+ */
+export class FlowObstacles {
+  private readonly cells = new Map<number, Rect[]>();
+  private static readonly CELL = 160;
+  /** How many boxes are filed. */
+  readonly size: number;
+
+  constructor(rects: Iterable<Rect>) {
+    const c = FlowObstacles.CELL;
+    const m = ROUTE_MARGIN;
+    let size = 0;
+    for (const r of rects) {
+      size++;
+      // Filed wherever the box and its margin reach, so a point finds it in the point's own cell.
+      const i1 = Math.floor((r.x + r.width + m) / c);
+      const j1 = Math.floor((r.y + r.height + m) / c);
+      for (let i = Math.floor((r.x - m) / c); i <= i1; i++)
+        for (let j = Math.floor((r.y - m) / c); j <= j1; j++) {
+          // A number key (column and row packed), not a string: no string made per look.
+          const k = i * 0x100000 + j;
+          const cell = this.cells.get(k);
+          if (cell) cell.push(r);
+          else this.cells.set(k, [r]);
+        }
+    }
+    this.size = size;
+  }
+
+  /** The boxes (none of `own`) that `p` lies under or within `margin` (at most `ROUTE_MARGIN`) of. */
+  under(p: Point, margin: number, own: readonly Rect[], found: Rect[]): void {
+    const c = FlowObstacles.CELL;
+    const cell = this.cells.get(Math.floor(p.x / c) * 0x100000 + Math.floor(p.y / c));
+    if (!cell) return;
+    for (const r of cell)
+      if (
+        p.x > r.x - margin &&
+        p.x < r.x + r.width + margin &&
+        p.y > r.y - margin &&
+        p.y < r.y + r.height + margin &&
+        !found.includes(r) &&
+        !own.some((o) => o === r || (o.x === r.x && o.y === r.y && o.width === r.width && o.height === r.height))
+      )
+        found.push(r);
+  }
+}
+
+/** How close (diagram units) a routed flow may pass to a shape not its own. */
+export const ROUTE_MARGIN = 8;
+/** The sideways offsets tried for one arc round a shape, smallest first (each on both sides). */
+const ARC_OFFSETS = [24, 40, 60, 85, 115, 150, 200, 260, 340];
+/** The offsets tried for each of two bends when no arc clears. */
+const BEND_OFFSETS = [40, 90, 160, 250];
+/** How far apart the points of a flow are tested against the shapes near it. */
+const STEP = 6;
+/** A flow whose line passes under more shapes than this crosses a crowd no bend gets round: it stays straight. */
+const CROWD = 4;
+/** Two bends are looked for only round this many shapes at most (arcs round up to `CROWD`). */
+const FEW = 2;
+
+/** A curve's length, roughly: its control polygon's. */
+function roughLength(curve: FlowCurve): number {
+  const pts =
+    curve.kind === 'line'
+      ? [curve.start, curve.end]
+      : curve.kind === 'curve'
+        ? [curve.start, curve.control, curve.end]
+        : [curve.start, curve.c1, curve.c2, curve.end];
+  let length = 0;
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1] as Point;
+    const b = pts[i] as Point;
+    length += Math.hypot(b.x - a.x, b.y - a.y);
+  }
+  return length;
+}
+
+/**
+ * The shapes (not its own) a drawn curve passes under or within `margin` of: every one, or with
+ * `first` only the first found. Its points `STEP` apart are tested coarsely first (every eighth,
+ * then those between), so a curve in the way of something is usually found so in a few looks.
+ */
+function blockers(
+  curve: FlowCurve,
+  at: (u: number) => Point,
+  own: readonly Rect[],
+  obstacles: FlowObstacles,
+  margin: number,
+  first: boolean,
+): Rect[] {
+  const found: Rect[] = [];
+  const steps = Math.max(8, Math.ceil(roughLength(curve) / STEP));
+  for (let stride = 8; stride >= 1; stride /= 2)
+    for (let i = stride; i < steps; i += stride) {
+      if (stride < 8 && i % (stride * 2) === 0) continue;
+      obstacles.under(at(i / steps), margin, own, found);
+      if (first && found.length > 0) return found;
+    }
+  return found;
+}
+
+/**
+ * How a flow without a handle goes round the shapes in its way (see the module's comment), or
+ * undefined when its line (or its lane's arc) is clear, or no way round was found (it is then
+ * drawn as it would be without shapes). Every lane of its pair is tested, so the pair's flows,
+ * each routed on its own, move together. Decided without the ends' shifts, which differ per flow.
+ */
+export function flowRoute(input: FlowInput, obstacles: FlowObstacles): FlowRoute | undefined {
+  const { source, target } = input;
+  if (input.self || input.handle || obstacles.size === 0) return undefined;
+  const ca = centreOf(source.rect);
+  const cb = centreOf(target.rect);
+  const reversed = input.reversed === true;
+  const lane = input.lane && input.lane.count > 1 ? input.lane : undefined;
+  const lanes = lane ? Array.from({ length: lane.count }, (_, index) => laneOffset({ index, count: lane.count })) : [0];
+  const own = [source.rect, target.rect];
+  const blocked = (route: FlowRoute | undefined, first: boolean): Rect[] => {
+    const hit: Rect[] = [];
+    for (const off of lanes) {
+      const { curve, at } = curveThrough(source, target, bendsOf(ca, cb, reversed, route, off), 0, 0);
+      for (const r of blockers(curve, at, own, obstacles, ROUTE_MARGIN, first)) if (!hit.includes(r)) hit.push(r);
+      if (first && hit.length > 0) break;
+    }
+    return hit;
+  };
+  const inWay = blocked(undefined, false);
+  if (inWay.length === 0 || inWay.length > CROWD) return undefined;
+  // Round the side away from what is in the way first.
+  const [from, to] = reversed ? [cb, ca] : [ca, cb];
+  const n = normalOf(from, to);
+  const mid = { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 };
+  const lean = inWay.reduce((sum, r) => {
+    const c = centreOf(r);
+    return sum + (c.x - mid.x) * n.x + (c.y - mid.y) * n.y;
+  }, 0);
+  const side = lean > 0 ? -1 : 1;
+  const reach = Math.max(80, Math.hypot(to.x - from.x, to.y - from.y) * 0.9);
+  for (const o of ARC_OFFSETS.filter((o) => o <= reach))
+    for (const route of [{ offset: side * o }, { offset: -side * o }])
+      if (blocked(route, true).length === 0) return route;
+  if (inWay.length > FEW) return undefined;
+  // Two bends: the least sideways first, an S (one bend each side) costing a little more.
+  const signed = BEND_OFFSETS.filter((o) => o <= reach).flatMap((o) => [side * o, -side * o]);
+  const pairs: { offsets: [number, number]; cost: number }[] = [];
+  for (const a of signed)
+    for (const b of signed) pairs.push({ offsets: [a, b], cost: Math.abs(a) + Math.abs(b) + (a * b < 0 ? 40 : 0) });
+  pairs.sort((x, y) => x.cost - y.cost);
+  for (const { offsets } of pairs) if (blocked({ offsets }, true).length === 0) return { offsets };
+  return undefined;
 }
 
 /** Where a flow is drawn: see the module's comment. */
@@ -340,43 +592,27 @@ export function flowGeometry(input: FlowInput): FlowGeometry {
     const end = { x: c.x + a.width / 4, y: start.y };
     const c1 = { x: start.x - 20, y: a.y - 60 };
     const c2 = { x: end.x + 20, y: a.y - 60 };
-    const cubic = (u: number): Point => {
-      const v = 1 - u;
-      return {
-        x: v * v * v * start.x + 3 * v * v * u * c1.x + 3 * v * u * u * c2.x + u * u * u * end.x,
-        y: v * v * v * start.y + 3 * v * v * u * c1.y + 3 * v * u * u * c2.y + u * u * u * end.y,
-      };
-    };
     const top = { x: c.x, y: a.y - 45 };
-    return { curve: { kind: 'loop', start, c1, c2, end }, at: cubic, label: top, middle: top };
+    return {
+      curve: { kind: 'loop', start, c1, c2, end },
+      at: (u) => cubicAt(start, c1, c2, end, u),
+      label: top,
+      middle: top,
+    };
   }
   const ca = centreOf(source.rect);
   const cb = centreOf(target.rect);
-  let handle = input.handle;
+  let bends: Point[];
   let push: { normal: Point; offset: number } | undefined;
-  if (!handle && input.lane && input.lane.count > 1) {
-    const [first, second] = input.reversed ? [cb, ca] : [ca, cb];
-    const lane = laneBend(first, second, input.lane);
-    handle = lane.bend;
-    if (lane.offset !== 0) push = lane;
+  if (input.handle) bends = [input.handle];
+  else {
+    const reversed = input.reversed === true;
+    const lane = laneOffset(input.lane);
+    const route = input.route ?? (input.obstacles ? flowRoute(input, input.obstacles) : undefined);
+    bends = bendsOf(ca, cb, reversed, route, lane);
+    if (lane !== 0) push = { normal: reversed ? normalOf(cb, ca) : normalOf(ca, cb), offset: lane };
   }
-  let curve: FlowCurve;
-  let at: (t: number) => Point;
-  if (handle) {
-    // The ends face the curve's control point; the curve then passes through the handle itself.
-    const towards = controlPoint(ca, cb, handle);
-    const start = slide(source, outlinePoint(source, towards), input.sourceShift, towards);
-    const end = slide(target, outlinePoint(target, towards), input.targetShift, towards);
-    const control = controlPoint(start, end, handle);
-    curve = { kind: 'curve', start, control, end };
-    at = (u) => quadAt(start, control, end, u);
-  } else {
-    const natural = { start: outlinePoint(source, cb), end: outlinePoint(target, ca) };
-    const start = slide(source, natural.start, input.sourceShift, natural.end);
-    const end = slide(target, natural.end, input.targetShift, start);
-    curve = { kind: 'line', start, end };
-    at = (u) => ({ x: start.x + (end.x - start.x) * u, y: start.y + (end.y - start.y) * u });
-  }
+  const { curve, at } = curveThrough(source, target, bends, input.sourceShift, input.targetShift);
   const middle = at(0.5);
   let label = middle;
   if (push && input.labelSize) {

@@ -13,6 +13,7 @@ import { elementIcon, iconSymbol } from './elementIcons.js';
 import { escapeMarkup } from './escape.js';
 import {
   controlPoint,
+  FlowObstacles,
   flowGeometry,
   flowLanes,
   flowPathData,
@@ -195,7 +196,7 @@ interface Ctx {
   /** Shapes and the flow labels placed so far: a label goes where it covers none of them. */
   occupied: Occupied;
   /** The shapes alone: an arrow bends around them rather than run under one. */
-  shapes: Occupied;
+  shapes: FlowObstacles;
   /** Whether arrows look for a way around shapes, and labels for a free spot (not on very large diagrams: it costs most of the drawing there). */
   detours: boolean;
 }
@@ -251,39 +252,8 @@ function lineBoundary(e: BoundaryEl, ctx: Ctx): string {
   return `${open(e)}${title(e, e.name)}<path d="${d}" fill="none" stroke="${hi ? COLOURS.highlight : COLOURS.boundary}" stroke-width="${hi ? 4 : 2}" stroke-dasharray="${e.outOfScope ? '2 4' : '8 6'}"/><text x="${n(mid.x + 6)}" y="${n(mid.y - 6)}" font-size="${FONT}" font-weight="600" fill="${COLOURS.boundary}">${escapeMarkup(e.name)}</text></g>`;
 }
 
-/** Sideways offsets tried, in order, for an arrow that would otherwise run under a shape. */
-const DETOURS = [50, -50, 100, -100, 150, -150, 220, -220];
-
-/** Whether the curve from ca to cb through h (straight when h is half-way) passes under a shape other than a and b. */
-function blocked(ca: Point, cb: Point, h: Point, a: Rect, b: Rect, ctx: Ctx): boolean {
-  const c = control(ca, cb, h);
-  const steps = Math.max(4, Math.ceil(Math.hypot(cb.x - ca.x, cb.y - ca.y) / 12));
-  for (let i = 1; i < steps; i++) {
-    const u = i / steps;
-    const x = (1 - u) * (1 - u) * ca.x + 2 * u * (1 - u) * c.x + u * u * cb.x;
-    const y = (1 - u) * (1 - u) * ca.y + 2 * u * (1 - u) * c.y + u * u * cb.y;
-    if (ctx.shapes.hits({ x: x - 3, y: y - 3, width: 6, height: 6 }, [a, b])) return true;
-  }
-  return false;
-}
-
-/** For a straight arrow that would run under another shape (and so seem to connect to it), a bend around it. */
 /** Shapes above which arrows are drawn straight through (a diagram that large is read zoomed in, piece by piece). */
 const DETOUR_LIMIT = 3000;
-
-function detour(a: Rect, b: Rect, ctx: Ctx): Point | undefined {
-  const ca = centreOf(a);
-  const cb = centreOf(b);
-  const mid = { x: (ca.x + cb.x) / 2, y: (ca.y + cb.y) / 2 };
-  if (!blocked(ca, cb, mid, a, b, ctx)) return undefined;
-  const len = Math.hypot(cb.x - ca.x, cb.y - ca.y) || 1;
-  const normal = { x: -(cb.y - ca.y) / len, y: (cb.x - ca.x) / len };
-  for (const off of DETOURS) {
-    const h = { x: mid.x + normal.x * off, y: mid.y + normal.y * off };
-    if (!blocked(ca, cb, h, a, b, ctx)) return h;
-  }
-  return undefined;
-}
 
 function flow(
   e: FlowEl,
@@ -296,9 +266,7 @@ function flow(
   if (!a || !b) return '';
   const hi = ctx.highlight.has(e.id);
   const self = e.source === e.target;
-  const handle = self
-    ? undefined
-    : (e.path?.handle ?? (lane ? undefined : ctx.detours ? detour(a, b, ctx) : undefined));
+  const handle = self ? undefined : e.path?.handle;
   const lines = e.name.trim() !== '' ? wrapText(e.name, 24, 3) : [];
   const w = Math.max(0, ...lines.map((l) => l.length)) * FLOW_FONT * GLYPH + 8;
   const h = lines.length * FLOW_FONT * LINE + 4;
@@ -309,6 +277,8 @@ function flow(
     ...(handle ? { handle } : {}),
     ...(lane ? { lane, reversed: e.source > e.target } : {}),
     ...(shift ? { sourceShift: shift.source, targetShift: shift.target } : {}),
+    // Round the shapes in its way (flowGeometry's `flowRoute`), as the editor draws it.
+    ...(ctx.detours ? { obstacles: ctx.shapes } : {}),
     labelSize: { width: w, height: h },
     // The geometry's spot, or the nearest spot along the arrow where the label covers no shape
     // and no other label. (Not on very large diagrams: looking costs most of the drawing there.)
@@ -317,6 +287,11 @@ function flow(
   const d = flowPathData(geometry.curve);
   if (geometry.curve.kind === 'loop') ctx.bounds.add(geometry.curve.c1.x, a.y - 60, a.width / 2 + 40, 60);
   else if (geometry.curve.kind === 'curve') ctx.bounds.add(geometry.middle.x, geometry.middle.y);
+  else if (geometry.curve.kind === 'cubic')
+    for (const u of [1 / 3, 0.5, 2 / 3]) {
+      const p = geometry.at(u);
+      ctx.bounds.add(p.x, p.y);
+    }
   const marker = hi ? ctx.ids.arrowHi : ctx.ids.arrow;
   const markers = `${e.bidirectional ? ` marker-start="url(#${marker})"` : ''} marker-end="url(#${marker})"`;
   const stroke = hi ? COLOURS.highlight : COLOURS.flow;
@@ -419,17 +394,19 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
     icons: new Map(),
     bounds: new Bounds(),
     occupied: new Occupied(),
-    shapes: new Occupied(),
+    shapes: new FlowObstacles([]),
     detours: rects.size <= DETOUR_LIMIT,
   };
+  const shapeRects: Rect[] = [];
   for (const e of diagram.elements) {
     const r =
       e.kind === 'process' || e.kind === 'dataStore' || e.kind === 'externalEntity' ? rects.get(e.id) : undefined;
     if (r) {
       ctx.occupied.add(r);
-      ctx.shapes.add(r);
+      shapeRects.push(r);
     }
   }
+  ctx.shapes = new FlowObstacles(shapeRects);
   const boundaries = diagram.elements.filter((e): e is BoundaryEl => e.kind === 'trustBoundary');
   const area = (e: BoundaryEl) => {
     const r = rects.get(e.id);
@@ -446,6 +423,7 @@ export function renderDiagramSvg(diagram: Diagram, options: SvgOptions = {}): st
       return rect ? { kind: kinds.get(id) ?? '', rect } : undefined;
     },
     lanes,
+    ctx.detours ? ctx.shapes : new FlowObstacles([]),
   );
   const parts = [
     ...boxes.map((e) => boxBoundary(e, ctx)),

@@ -1,19 +1,28 @@
 /**
  * A data flow: an arrow (both ends for a bi-directional flow) with its name, drawn with the
  * report's flow geometry (`flowGeometry`): from the nearest point of one shape's outline to the
- * other's, flows between the same two shapes on separate arcs, the label half-way and clear of
- * the other arcs' labels. Selected, it shows its bend handle (drag it to bend the flow, arrow keys
- * nudge it, double-click straightens it) and its two ends: drag an end onto another shape to
+ * other's, flows between the same two shapes on separate arcs, round the shapes in its way (its
+ * route, flowLabels.ts), the label half-way and clear of the other arcs' labels. Selected, it
+ * shows its bend handle (drag it to bend the flow, arrow keys nudge it, double-click straightens
+ * it; a straightened flow is routed again) and its two ends: drag an end onto another shape to
  * attach the flow there. Flows on one shape attach apart along its outline (their shifts come
  * from modelToFlow); the label sits half-way along the visible part, moved along the flow off any
  * shape, and grows as the canvas zooms out (labelZoom.ts): one line cut short at middle zoom,
  * hidden when far (the full name is its title).
  */
 import { flowGeometry, flowPathData } from '@bulwark/report';
-import { BaseEdge, EdgeLabelRenderer, type EdgeProps, useInternalNode, useStoreApi } from '@xyflow/react';
-import { type PointerEvent as ReactPointerEvent, useState } from 'react';
+import {
+  BaseEdge,
+  EdgeLabelRenderer,
+  type EdgeProps,
+  type ReactFlowState,
+  useInternalNode,
+  useStore,
+  useStoreApi,
+} from '@xyflow/react';
+import { type PointerEvent as ReactPointerEvent, useCallback, useState } from 'react';
 import { useEditor } from './editorContext.js';
-import { endOf, type LabelText, labelTexts, plannedLabel } from './flowLabels.js';
+import { endOf, type LabelText, labelTexts, plannedLabel, routeOf, sameRoute } from './flowLabels.js';
 import { FLOW_FONT } from './labelScale.js';
 import { useFlowLabelZoom } from './labelZoom.js';
 import type { FlowEdgeType } from './modelToFlow.js';
@@ -97,7 +106,12 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   const { path, start } = usePointDrag(stored, (p) => editor.setPath(id, p));
   const ends = useEndDrag(id, { source, target });
   const store = useStoreApi();
-  const { level, flowScale: scale } = useFlowLabelZoom();
+  const { level, flowScale: scale, nameScale } = useFlowLabelZoom();
+  // Its way round the shapes in its way (flowLabels.ts): a pan finds it kept, not worked out again.
+  const route = useStore(
+    useCallback((s: ReactFlowState) => routeOf(s, id), [id]),
+    sameRoute,
+  );
   let from = endOf(useInternalNode(source));
   let to = endOf(useInternalNode(target));
   if (!from || !to) return null;
@@ -117,6 +131,7 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
     target: to,
     self: source === target && !live,
     ...(path.handle ? { handle: path.handle } : {}),
+    ...(route && !live ? { route } : {}),
     ...(data?.lane && !live ? { lane: data.lane, reversed: source > target } : {}),
     ...(shift && !live ? { sourceShift: shift.source, targetShift: shift.target } : {}),
   });
@@ -130,7 +145,7 @@ export function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   // reshaped, half-way along it.
   const planned =
     name !== '' && level !== 'far' && !live && path === stored
-      ? plannedLabel(store.getState(), id, scale, level === 'near')
+      ? plannedLabel(store.getState(), id, scale, nameScale, level === 'near')
       : undefined;
   const label = planned ?? geometry.label;
   // Zoomed out, a label with no free spot is left out, unless its flow is selected.

@@ -13,10 +13,15 @@ import { flowLabelScale, nameLabelScale, type ZoomLevel, zoomLevel } from './lab
 
 type Store = ReturnType<typeof useStoreApi>;
 
-/** What the canvas's labels are drawn for: its level and the flow labels' scale. */
+/** What the canvas's labels are drawn for: its level and the flow and shape names' scales. */
 export interface LabelZoom {
   level: ZoomLevel;
   flowScale: number;
+  nameScale: number;
+}
+
+function labelZoomAt(zoom: number): LabelZoom {
+  return { level: zoomLevel(zoom), flowScale: flowLabelScale(zoom), nameScale: nameLabelScale(zoom) };
 }
 
 /** How long the zoom must rest before labels are redrawn for it: a zoom gesture redraws nothing. */
@@ -51,7 +56,7 @@ function apply(store: Store, h: Held): void {
   el.style.setProperty('--bw-name-scale', String(nameLabelScale(zoom)));
   el.style.setProperty('--bw-flow-scale', String(flowLabelScale(zoom)));
   el.dataset.bwZoom = zoomLevel(zoom);
-  h.current = { level: zoomLevel(zoom), flowScale: flowLabelScale(zoom) };
+  h.current = labelZoomAt(zoom);
   for (const l of h.listeners) l();
 }
 
@@ -62,7 +67,7 @@ function hold(store: Store): Held {
     const entry: Held = {
       users: 0,
       stop: () => undefined,
-      current: { level: zoomLevel(zoom), flowScale: flowLabelScale(zoom) },
+      current: labelZoomAt(zoom),
       key: '',
       timer: undefined,
       listeners: new Set(),
@@ -104,7 +109,7 @@ export function useLabelZoom(): void {
   useEffect(() => retain(store), [store]);
 }
 
-/** The level and flow label scale the canvas's labels are drawn for (changes once a zoom rests on a new step). */
+/** The level and label scales the canvas's labels are drawn for (changes once a zoom rests on a new step). */
 export function useFlowLabelZoom(): LabelZoom {
   const store = useStoreApi();
   useEffect(() => retain(store), [store]);

@@ -45,7 +45,9 @@ describe('modelToFlow', () => {
       elements: [
         { kind: 'process', id: 'hub', typeId: 'GE.P', name: 'Hub', position: at(200, 0, 100, 100) },
         { kind: 'dataStore', id: 'a', typeId: 'GE.DS', name: 'A', position: at(180, 400) },
-        { kind: 'dataStore', id: 'b', typeId: 'GE.DS', name: 'B', position: at(190, 600) },
+        // Beyond A, nearly in line with it, but far enough aside that the flow to it passes A (a
+        // flow under a shape would bend round it: flowGeometry's flowRoute).
+        { kind: 'dataStore', id: 'b', typeId: 'GE.DS', name: 'B', position: at(384, 800) },
         { kind: 'externalEntity', id: 'far', typeId: 'GE.EI', name: 'Far', position: at(800, 20) },
         { kind: 'dataFlow', id: 'fa', typeId: 'GE.DF', name: 'To A', source: 'hub', target: 'a' },
         { kind: 'dataFlow', id: 'fb', typeId: 'GE.DF', name: 'To B', source: 'hub', target: 'b' },
