@@ -5,7 +5,7 @@
  * server for their version on a conflict, and trying again after a while when offline.
  */
 import type { ThreatModel } from '@bulwark/core';
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { startTransition, useCallback, useEffect, useReducer, useRef } from 'react';
 import { ApiError, getModel, getModelVersion, type Role, saveModel } from '../api.js';
 import { dropDraft, keepDraft, loadDraft } from './drafts.js';
 import { initialSession, needsSave, type SessionEvent, sessionReducer } from './editingSession.js';
@@ -47,7 +47,10 @@ export function useEditingSession(
         const shown = await prepare.current(opened);
         const draft = await loadDraft(id).catch(() => undefined);
         if (gone) return;
-        if (!draft) return dispatch({ type: 'opened', version: opened.version, shown, stored: opened.model });
+        // The first render of a model is large: as a transition React renders it in slices, and
+        // the page stays responsive while it does.
+        if (!draft)
+          return startTransition(() => dispatch({ type: 'opened', version: opened.version, shown, stored: opened.model }));
         // What they changed: from the model the draft kept, else the version the server kept.
         const base =
           draft.baseVersion === opened.version
