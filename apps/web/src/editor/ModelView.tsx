@@ -370,7 +370,7 @@ function Editor({ id }: { id: string }) {
           }}
         />
         {!readOnly && (
-          <div className="bw-tools" role="group" aria-label="Diagram tools">
+          <fieldset className="bw-tools" aria-label="Diagram tools">
             <DesignActions
               diagram={diagram}
               selected={selected}
@@ -384,7 +384,7 @@ function Editor({ id }: { id: string }) {
               setSelected={setSelected}
               fit={() => flowApi.fitView({ duration: 300 })}
             />
-          </div>
+          </fieldset>
         )}
       </div>
       {template && !designReadOnly && <Palette template={template} onAdd={addAtCentre} />}

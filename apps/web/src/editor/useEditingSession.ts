@@ -50,7 +50,9 @@ export function useEditingSession(
         // The first render of a model is large: as a transition React renders it in slices, and
         // the page stays responsive while it does.
         if (!draft)
-          return startTransition(() => dispatch({ type: 'opened', version: opened.version, shown, stored: opened.model }));
+          return startTransition(() =>
+            dispatch({ type: 'opened', version: opened.version, shown, stored: opened.model }),
+          );
         // What they changed: from the model the draft kept, else the version the server kept.
         const base =
           draft.baseVersion === opened.version
