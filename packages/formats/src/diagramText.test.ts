@@ -35,6 +35,18 @@ const HOSTILE = {
   flow: 'in" ] ; n1 -> n2 [label="',
 };
 
+/** Two diagrams: A with a process, B with a store and a nameless entity it saves to. */
+function twoDiagrams(): ThreatModel {
+  return buildModel('Two', 'stride')
+    .diagram('a', 'A')
+    .process('p', { name: 'P' })
+    .diagram('b', 'B')
+    .store('s', { name: 'S' })
+    .entity('e', { name: '' })
+    .flow('s', 'e', undefined, { name: 'Saves' })
+    .build();
+}
+
 describe('dotFormat', () => {
   it('writes a digraph with nested clusters, shapes per kind and labelled flows', () => {
     const { text, warnings } = writeDot(shop(PLAIN));
@@ -64,16 +76,36 @@ describe('dotFormat', () => {
       ].join('\n'),
     );
     expect(warnings).toEqual([
-      '1 line trust boundary cannot be drawn in DOT; left out.',
+      '1 line trust boundary cannot be drawn in DOT (a line has no inside); left out: "edge".',
       "DOT keeps the diagram's shapes, names and nesting only: positions, properties, threats and the model's metadata are not written.",
     ]);
     expect(dotFormat.write).toBeDefined();
     expect(dotFormat.read).toBeUndefined();
   });
 
-  it('writes every diagram as a digraph of its own', () => {
-    const model = buildModel('Two', 'stride').diagram('a', 'A').process('p').diagram('b', 'B').store('s').build();
-    expect(writeDot(model).text.match(/^digraph d\d+ \{$/gm)).toEqual(['digraph d1 {', 'digraph d2 {']);
+  it('writes several diagrams as one digraph, a cluster each, ids unique across them, and says so', () => {
+    const { text, summary } = writeDot(twoDiagrams());
+    expect(text.match(/^digraph /gm)).toHaveLength(1);
+    expect(text).toContain('  label="Two";');
+    expect(text).toContain(
+      '  subgraph cluster_1 {\n    label="A";\n    color="#9e9e9e";\n    n1 [label="P", shape=ellipse];',
+    );
+    expect(text).toContain(
+      '  subgraph cluster_2 {\n    label="B";\n    color="#9e9e9e";\n    n2 [label="S", shape=cylinder];',
+    );
+    expect(text).toContain('  n2 -> n3 [label="Saves"];');
+    expect(summary).toBe('2 diagrams as clusters of one graph, 3 shapes, 0 box boundaries, 1 flow');
+  });
+
+  it('names the flows it leaves out, with their diagram', () => {
+    const model = twoDiagrams();
+    const b = model.diagrams[1];
+    if (!b) throw new Error('no diagram B');
+    // A flow whose source is on the other diagram: its end is not a shape of this one.
+    b.elements.push({ kind: 'dataFlow', id: 'f9', typeId: 'GE.DF', name: 'Stray', source: 'p', target: 's' });
+    expect(writeDot(model).warnings).toContain(
+      '1 flow(s) whose ends are not shapes of their diagram were left out: "Stray" (B).',
+    );
   });
 
   it('keeps quotes, braces, backslashes and line breaks in names inside their labels', () => {
@@ -123,15 +155,39 @@ describe('mermaidFormat', () => {
         '',
       ].join('\n'),
     );
-    expect(warnings[0]).toBe('1 line trust boundary cannot be drawn in Mermaid; left out.');
+    expect(warnings[0]).toBe(
+      '1 line trust boundary cannot be drawn in Mermaid (a line has no inside); left out: "edge".',
+    );
     expect(mermaidFormat.id).toBe('mermaid');
   });
 
-  it('writes the first diagram and says which ones it left out', () => {
-    const model = buildModel('Two', 'stride').diagram('a', 'A').process('p').diagram('b', 'B').store('s').build();
-    const { text, warnings } = writeMermaid(model);
-    expect(text.match(/^flowchart/gm)).toHaveLength(1);
-    expect(warnings[0]).toBe('Mermaid holds one diagram per file: only "A" was written; "B" left out.');
+  it('writes several diagrams as one flowchart, a subgraph each, ids unique across them, and says so', () => {
+    const { text, summary } = writeMermaid(twoDiagrams());
+    expect(text).toBe(
+      [
+        'flowchart LR',
+        '  subgraph d1["A"]',
+        '    n1(("P"))',
+        '  end',
+        '  subgraph d2["B"]',
+        '    n2[("S")]',
+        '    n3["#160;"]',
+        '  end',
+        '  n2 -->|"Saves"| n3',
+        '  style d1 fill:none,stroke:#9e9e9e',
+        '  style d2 fill:none,stroke:#9e9e9e',
+        '',
+      ].join('\n'),
+    );
+    expect(summary).toBe('2 diagrams as subgraphs of one graph, 3 shapes, 0 box boundaries, 1 flow');
+  });
+
+  it('says when the file passes the limits Mermaid (and GitHub) draw by default', () => {
+    let builder = buildModel('Big', 'stride').diagram('a', 'A').process('p0');
+    for (let i = 1; i <= 501; i++) builder = builder.process(`p${i}`).flow(`p${i - 1}`, `p${i}`);
+    expect(writeMermaid(builder.build()).warnings[0]).toMatch(
+      /^Mermaid draws at most 50,000 characters and 500 arrows .* 501 arrows/,
+    );
   });
 
   it('keeps quotes, brackets, pipes and line breaks in names inside their labels', () => {

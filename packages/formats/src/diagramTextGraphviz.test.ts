@@ -1,13 +1,16 @@
 /**
  * The DOT Bulwark writes, read by Graphviz itself (Debian's graphviz, installed by .ci/run): the
  * structure it parses and the labels it shows, with hostile names too. Skips, saying why, when
- * there is no `dot` on the machine.
+ * there is no `dot` on the machine. Every example and every corpus model that converts goes through
+ * `dot -Tsvg`, which must give exactly one SVG document that parses as XML, with a node per shape.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseModel } from '@bulwark/core';
+import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { writeDot } from './diagramText.js';
+import { diagramModels } from './testing/diagramModels.js';
 
 const DOT = spawnSync('dot', ['-V'], { encoding: 'utf8' });
 const present = DOT.status === 0;
@@ -101,4 +104,37 @@ describe.skipIf(!present)('DOT read by Graphviz', () => {
     expect(texts).toContain('in" ] ; n1 -> n2 [label="');
     expect(texts).toContain('break "and" quotes');
   });
+});
+
+/** What is wrong with the SVG Graphviz draws of a model's DOT, or undefined when it is one good document. */
+function svgProblem(dot: string, shapes: number): string | undefined {
+  const r = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) return `dot refused the file: ${r.stderr}`;
+  const documents = r.stdout.match(/<svg[\s>]/g)?.length ?? 0;
+  if (documents !== 1) return `${documents} SVG documents`;
+  const parser = new SaxesParser();
+  let problem: string | undefined;
+  parser.on('error', (e) => {
+    problem ??= `not XML: ${e.message}`;
+  });
+  parser.write(r.stdout.replace(/<!DOCTYPE[^>]*>/, '')).close();
+  const nodes = r.stdout.match(/class="node"/g)?.length ?? 0;
+  return problem ?? (nodes === shapes ? undefined : `${nodes} nodes drawn for ${shapes} shapes`);
+}
+
+describe.skipIf(!present)('DOT of every example and corpus model, drawn by Graphviz', () => {
+  it('gives one SVG document that parses, with a node for every shape of every diagram', () => {
+    const models = diagramModels();
+    const failures: string[] = [];
+    for (const { file, model } of models) {
+      const shapes = model.diagrams.reduce(
+        (n, d) => n + d.elements.filter((e) => e.kind !== 'dataFlow' && e.kind !== 'trustBoundary').length,
+        0,
+      );
+      const problem = svgProblem(writeDot(model).text, shapes);
+      if (problem) failures.push(`${file}: ${problem}`);
+    }
+    console.info(`dot -Tsvg: ${models.length - failures.length} of ${models.length} models give one good SVG`);
+    expect(failures).toEqual([]);
+  }, 300_000);
 });

@@ -22,6 +22,8 @@ export interface FormatOutput {
   text: string;
   /** What the format cannot hold of this model (one per problem). */
   warnings: string[];
+  /** What was written, in words, where the format tells more than the model's counts ("3 diagrams as clusters..."). */
+  summary?: string;
 }
 
 export interface ReadOptions {
