@@ -18,8 +18,8 @@ export {
 export type { FormatOutput, ModelFormat, ModelImport, ReadOptions } from './format.js';
 /** Open Threat Model (OTM 0.1.0 / 0.2.0, JSON or YAML): read and written. */
 export { exportOtm, importOtm, looksLikeOtm, otmFormat, otmStatus } from './otm.js';
-/** Every format in detection order, found by content or by id. */
-export { detectFormat, formatById, MODEL_FORMATS } from './registry.js';
+/** Every format in detection order, found by content, by id, or (to write) by a file name's ending. */
+export { detectFormat, formatById, GENERIC_ENDINGS, MODEL_FORMATS, writerForFileName } from './registry.js';
 /** .tb7 templates: read and written. */
 export { exportTb7, importTb7, looksLikeTb7, tb7ExportLosses } from './tb7.js';
 /** Threagile YAML models: read, includes followed through readRelated. */

@@ -3,8 +3,8 @@
  * ../shared/corpus/threat-dragon (read, never copied): the library JSON and the CycloneDX
  * wrapping import with their source's counts, library files read back the same after export,
  * and what is written validates against the library's published schema. The CycloneDX wrapping
- * written back (fixture and corpus) reads back the same and has the structure the reader needs (the
- * corpus holds no CycloneDX schema).
+ * written back (fixture and corpus) reads back the same and has the structure the reader needs;
+ * tmBomCycloneDxSchema.test.ts checks it with CycloneDX's own validator.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,18 +137,19 @@ type Cdx = { name?: string; type?: string; 'bom-ref'?: string; properties?: { na
 const cdxType = (c: Cdx) => c.properties?.find((p) => p.name === 'cdx:model:type')?.value;
 const cdxProp = (c: Cdx, name: string) => c.properties?.find((p) => p.name === name)?.value;
 
-/** What the CycloneDX reader needs of a file: CycloneDX 1.6, diagrams of typed components whose references resolve. */
+/** What the CycloneDX reader needs of a file: CycloneDX 1.6, diagrams of typed `data` components whose references resolve. */
 function expectCdxStructure(text: string): void {
   const bom = JSON.parse(text);
   expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1 });
   expect(typeof bom.metadata.component.name).toBe('string');
   const refs = new Set<string>();
   for (const diagram of bom.components as (Cdx & { components: Cdx[] })[]) {
-    expect(diagram).toMatchObject({ type: 'threat-model', 'bom-ref': expect.any(String), name: expect.any(String) });
+    expect(diagram).toMatchObject({ type: 'data', 'bom-ref': expect.any(String), name: expect.any(String) });
+    expect(cdxType(diagram)).toBe('diagram');
     expect(Array.isArray(diagram.components)).toBe(true);
     const inDiagram = new Map(diagram.components.map((c) => [c['bom-ref'], c]));
     for (const c of diagram.components) {
-      expect(c.type).toBe('threat-model');
+      expect(c.type).toBe('data');
       expect(refs.has(String(c['bom-ref'])), `duplicate bom-ref ${c['bom-ref']}`).toBe(false);
       refs.add(String(c['bom-ref']));
       for (const p of c.properties ?? []) expect([typeof p.name, typeof p.value]).toEqual(['string', 'string']);
@@ -191,6 +192,29 @@ describe('exportTmBomCycloneDx', () => {
       { name: 'cdx:model:dataflow:isBidirectional', value: 'true' },
       { name: 'cdx:model:dataflow:protocol', value: 'HTTPS' },
     ]);
+  });
+
+  it('writes each asset classification as CycloneDX data, read back exactly (public too)', () => {
+    const model = structuredClone(cdx.model);
+    model.assets = [{ id: 'menus', name: 'Menus', classification: 'public' }];
+    const { out, back } = againCdx(model);
+    expect(out.warnings).toEqual([]);
+    const written = JSON.parse(out.text).components[0].components as (Cdx & { data?: unknown })[];
+    expect(written.find((c) => c['bom-ref'] === 'menus')?.data).toEqual([
+      { type: 'dataset', name: 'Menus', classification: 'public' },
+    ]);
+    expect(back.model.assets).toEqual(model.assets);
+  });
+
+  it('tells a TM-BOM from any other CycloneDX file', () => {
+    const sbom = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      components: [{ type: 'data', name: 'x', components: [] }],
+    };
+    expect(looksLikeTmBom(JSON.stringify(sbom))).toBe(false);
+    expect(looksLikeTmBom(exportTmBomCycloneDx(cdx.model).text)).toBe(true);
+    expect(looksLikeTmBom(cdxText)).toBe(true);
   });
 
   it('follows Bulwark edits: a changed type, direction and zone are written as they now are', () => {

@@ -1,13 +1,29 @@
 /**
- * OWASP TM-BOM, the Threat Model Library's format: the library's own JSON (schema v1.0.2: trust
- * zones, actors, components, data stores, data sets, data flows, threats, controls, risks) and
- * the CycloneDX 1.6 wrapping Threat Dragon ships (`threat-model` components typed by
- * `cdx:model:type` properties, nested per diagram). Both are read and written (`exportTmBom`,
- * `exportTmBomCycloneDx`); the CycloneDX wrapping holds the diagram only, so it is the second choice.
+ * OWASP TM-BOM, the Threat Model Library's format, in its two forms:
+ * - the library's own JSON (schema v1.0.2: trust zones, actors, components, data stores, data
+ *   sets, data flows, threats, controls, risks), `exportTmBom`, written as `.tmbom.json`;
+ * - its CycloneDX 1.6 wrapping, `exportTmBomCycloneDx`, written as `.cdx.json`. It holds the
+ *   diagram only (no threats), so it is the second choice.
  * Zones become box boundaries with `boundaryId` membership (no positions, so Bulwark lays the
  * diagram out), except where the CycloneDX shapes give them. What Bulwark has no field for
  * (scope, personas, controls, risks, trust boundaries between zones ...) is kept in a note and
  * under `tmbom:` properties, so writing what was read gives the same content back.
+ *
+ * The CycloneDX wrapping, as written (valid CycloneDX 1.6 by the CycloneDX library's validator,
+ * strict, tested over every model that reads): `metadata.component` is the modelled system
+ * (`application`), `metadata.lifecycles` says `design`, and each diagram is a top-level
+ * component holding its elements (and, in the first, the assets) as nested components. Every
+ * one of these parts has the component type `data`: CycloneDX 1.6 and 1.7 have no threat-model
+ * type (Threat Dragon's samples write `threat-model`, which the schema refuses), and CycloneDX
+ * suggests carrying a threat model inline as a data component (specification issue 462). What
+ * each part is comes from the TM-BOM property vocabulary Threat Dragon uses, `cdx:model:type`
+ * (`diagram`, `actor`, `process`, `server`, `lambda`, `datastore`, `boundary`, `dataflow`,
+ * `asset`) with `cdx:model:dataflow:*`, `cdx:model:inBoundary`, `cdx:model:shape:*` and
+ * `cdx:model:risk:*`; these names are not in CycloneDX's property taxonomy, kept so that Threat
+ * Dragon's files and Bulwark's share one vocabulary. An asset also carries a CycloneDX `data`
+ * entry (`dataset`) with its classification, which reads back exactly. The reader takes both
+ * forms: a diagram is a top-level component holding nested ones, typed `threat-model` (older
+ * files) or marked `cdx:model:type` `diagram` (these); the parts' own component type is not read.
  */
 import {
   type Asset,
@@ -39,7 +55,8 @@ function str(v: unknown): string | undefined {
 export function looksLikeTmBom(text: string): boolean {
   const head = text.slice(0, 5000);
   if (/www-project-threat-model-library/.test(head)) return true;
-  if (/"bomFormat"\s*:\s*"CycloneDX"/.test(head)) return /"type"\s*:\s*"threat-model"/.test(text);
+  if (/"bomFormat"\s*:\s*"CycloneDX"/.test(head))
+    return /"type"\s*:\s*"threat-model"/.test(text) || /"name"\s*:\s*"cdx:model:type"/.test(text);
   return /"trust_zones"\s*:/.test(text) && /"data_flows"\s*:/.test(text) && /"scope"\s*:/.test(text);
 }
 
@@ -263,6 +280,11 @@ function cdxProps(c: Json): Record<string, string> {
   return out;
 }
 
+/** A top-level component holding a diagram: `cdx:model:type` "diagram" (Threat Dragon's older files also type it `threat-model`). */
+function isDiagram(c: Json): boolean {
+  return objects(c.properties).some((p) => str(p.name) === 'cdx:model:type' && str(p.value) === 'diagram');
+}
+
 function importCycloneDx(bom: Json, file: string): Result<ModelImport> {
   const warnings: string[] = [];
   const ids = new Map<string, string>();
@@ -276,7 +298,7 @@ function importCycloneDx(bom: Json, file: string): Result<ModelImport> {
   };
   const assets: Asset[] = [];
   const diagrams = objects(bom.components)
-    .filter((m) => str(m.type) === 'threat-model' && Array.isArray(m.components))
+    .filter((m) => Array.isArray(m.components) && (str(m.type) === 'threat-model' || isDiagram(m)))
     .map((m) => {
       const elements: Element[] = [];
       const children = objects(m.components);
@@ -300,7 +322,9 @@ function importCycloneDx(bom: Json, file: string): Result<ModelImport> {
           if (!k.startsWith('cdx:model:shape') && k !== 'cdx:model:inBoundary') properties[k] = v;
         if (kind === 'asset') {
           const c9y = Number(p['cdx:model:risk:confidentiality']);
-          assets.push({ ...base, classification: c9y >= 80 ? 'restricted' : c9y >= 50 ? 'confidential' : 'internal' });
+          const written = objects(c.data).flatMap((d) => str(d.classification) ?? [])[0];
+          const classification = written ?? (c9y >= 80 ? 'restricted' : c9y >= 50 ? 'confidential' : 'internal');
+          assets.push({ ...base, classification });
         } else if (kind === 'dataflow') {
           const source = p['cdx:model:dataflow:source'];
           const target = p['cdx:model:dataflow:destination'];
@@ -598,9 +622,17 @@ function cdxKept(e: Element, warnings: Set<string>): Json[] {
   });
 }
 
+/** Threat Dragon's `cdx:model:risk:confidentiality` (0 to 100) of a classification; the exact one is in `data`. */
 const CONFIDENTIALITY: Record<string, number> = { restricted: 100, confidential: 60, internal: 20 };
+/**
+ * The CycloneDX component type of every part of the threat model (diagram, element, asset): the
+ * BOM describes a threat model, a document, so its parts are `data` (CycloneDX's suggestion for
+ * a threat model carried inline, specification issue 462), never `application`, which software
+ * inventories would count as deployed software. The modelled system is `metadata.component`.
+ */
+const CDX_PART = 'data';
 
-/** One element as a CycloneDX `threat-model` component, or undefined (with a warning) when it has no CycloneDX shape. */
+/** One element as a CycloneDX component of the model, or undefined (with a warning) when it has no CycloneDX shape. */
 function cdxComponent(e: Element, warnings: Set<string>): Json | undefined {
   const props: Json[] = [];
   if (e.kind === 'dataFlow') {
@@ -634,7 +666,7 @@ function cdxComponent(e: Element, warnings: Set<string>): Json | undefined {
   if ('childDiagramId' in e && e.childDiagramId) warnings.add(`Links to detail diagrams were left out: "${e.name}".`);
   props.push(...cdxKept(e, warnings));
   return {
-    type: 'threat-model',
+    type: CDX_PART,
     'bom-ref': e.id,
     name: e.name,
     ...(e.description ? { description: e.description } : {}),
@@ -643,32 +675,26 @@ function cdxComponent(e: Element, warnings: Set<string>): Json | undefined {
 }
 
 /**
- * Writes a model as the CycloneDX 1.6 wrapping of TM-BOM that Threat Dragon ships: one
- * `threat-model` component per diagram holding its elements (and, in the first, the assets).
+ * Writes a model as TM-BOM's CycloneDX 1.6 wrapping (see the head of this file): one `data`
+ * component per diagram holding its elements (and, in the first, the assets).
  * That wrapping carries the diagram, not the analysis: threats, notes and review are named in the
  * warnings; the library JSON (`exportTmBom`) keeps them.
  */
 export function exportTmBomCycloneDx(model: ThreatModel): FormatOutput {
   const warnings = new Set<string>();
-  const assets = (model.assets ?? []).map((a) => {
-    const confidentiality = CONFIDENTIALITY[a.classification];
-    if (confidentiality === undefined)
-      warnings.add(
-        `Asset classifications other than restricted, confidential and internal read back as internal: "${a.name}" (${a.classification}).`,
-      );
-    return {
-      type: 'threat-model',
-      'bom-ref': a.id,
-      name: a.name,
-      ...(a.description ? { description: a.description } : {}),
-      properties: [
-        cdxProperty('cdx:model:type', 'asset'),
-        cdxProperty('cdx:model:risk:confidentiality', String(confidentiality ?? 20)),
-      ],
-    };
-  });
+  const assets = (model.assets ?? []).map((a) => ({
+    type: CDX_PART,
+    'bom-ref': a.id,
+    name: a.name,
+    ...(a.description ? { description: a.description } : {}),
+    data: [{ type: 'dataset', name: a.name, classification: a.classification }],
+    properties: [
+      cdxProperty('cdx:model:type', 'asset'),
+      cdxProperty('cdx:model:risk:confidentiality', String(CONFIDENTIALITY[a.classification] ?? 0)),
+    ],
+  }));
   const components = model.diagrams.map((d, i) => ({
-    type: 'threat-model',
+    type: CDX_PART,
     'bom-ref': d.id,
     name: d.name,
     properties: [cdxProperty('cdx:model:type', 'diagram')],
@@ -696,6 +722,7 @@ export function exportTmBomCycloneDx(model: ThreatModel): FormatOutput {
     specVersion: '1.6',
     version: 1,
     metadata: {
+      lifecycles: [{ phase: 'design' }],
       component: {
         type: 'application',
         'bom-ref': 'application',
@@ -713,7 +740,7 @@ export function exportTmBomCycloneDx(model: ThreatModel): FormatOutput {
 export const tmBomFormat: ModelFormat = {
   id: 'tm-bom',
   name: 'OWASP TM-BOM (Threat Model Library JSON; CycloneDX read)',
-  extensions: ['.json', '.cdx.json'],
+  extensions: ['.tmbom.json', '.json'],
   mediaType: 'application/json',
   detect: looksLikeTmBom,
   read: (text, file) => importTmBom(text, file),

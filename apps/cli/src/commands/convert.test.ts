@@ -113,4 +113,26 @@ describe('bulwark convert', () => {
     // Reading it is fine: the threats of the imported model.
     expect(runCli(['analyze', file, '--format', 'json'], dir).code).toBe(0);
   });
+
+  it('writes TM-BOM as CycloneDX for .cdx.json and as the Threat Model Library JSON for .tmbom.json, and says which', () => {
+    const dir = tempDir();
+    const example = join(ROOT, 'examples/infrastructure.bulwark.json');
+    const cdx = runCli(['convert', example, '-o', 'infra.cdx.json'], dir);
+    expect(cdx.code, cdx.stderr).toBe(0);
+    expect(cdx.stdout).toContain('-> infra.cdx.json (tm-bom-cyclonedx, OWASP TM-BOM (CycloneDX 1.6))');
+    expect(JSON.parse(readFileSync(join(dir, 'infra.cdx.json'), 'utf8'))).toMatchObject({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+    });
+    const library = runCli(['convert', example, '-o', 'infra.tmbom.json', '--format', 'json'], dir);
+    expect(JSON.parse(library.stdout)).toMatchObject({ to: 'tm-bom' });
+    const written = JSON.parse(readFileSync(join(dir, 'infra.tmbom.json'), 'utf8'));
+    expect(written.$schema).toContain('www-project-threat-model-library');
+    expect(written.bomFormat).toBeUndefined();
+    // Both read back as TM-BOM, whatever their name.
+    expect(runCli(['convert', 'infra.cdx.json', '-o', 'back.bulwark.json'], dir).stdout).toContain('(tm-bom)');
+    const help = runCli(['convert', '--help'], dir).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('.tmbom.json tm-bom');
+    expect(help).toContain('.cdx.json tm-bom-cyclonedx');
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { bulwarkError, type Template } from '@bulwark/core';
-import { formatById, MODEL_FORMATS } from '@bulwark/formats';
+import { formatById, GENERIC_ENDINGS, MODEL_FORMATS, writerForFileName } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, findTemplate, modelTemplate, orFail, printWarning } from '../context.js';
 import { loadModel, modelText, writeFileAtomic } from '../io.js';
@@ -15,12 +15,18 @@ import { findUserTemplate, saveUserTemplate } from '../templateStore.js';
 
 /** Bulwark's own formats. */
 const NATIVE: Record<string, RegExp> = { json: /\.json$/i, yaml: /\.ya?ml$/i };
-/** Endings too general to name another tool's format (a .json is Bulwark's unless --to says otherwise). */
-const GENERIC = new Set(['.json', '.yaml', '.yml']);
 
 /** The formats convert writes: Bulwark's own, then every format of @bulwark/formats that writes. */
 function outputNames(): string[] {
   return [...Object.keys(NATIVE), ...MODEL_FORMATS.filter((f) => f.write).map((f) => f.id)];
+}
+
+/** Which ending writes which format, for --help: `.cdx.json tm-bom-cyclonedx, .tmbom.json tm-bom, ...`. */
+function endingNames(): string {
+  const foreign = MODEL_FORMATS.flatMap((f) =>
+    f.write ? f.extensions.filter((e) => !GENERIC_ENDINGS.has(e)).map((e) => `${e} ${f.id}`) : [],
+  );
+  return ['.bulwark.json json', '.bulwark.yaml yaml', ...foreign].join(', ');
 }
 
 function outputFormat(file: string, to?: string): string {
@@ -29,9 +35,8 @@ function outputFormat(file: string, to?: string): string {
       throw new CliFailure(bulwarkError('USAGE', `Unknown output format "${to}": use ${outputNames().join(', ')}.`));
     return to;
   }
-  const lower = file.toLowerCase();
-  for (const f of MODEL_FORMATS)
-    if (f.write && f.extensions.some((ext) => !GENERIC.has(ext) && lower.endsWith(ext))) return f.id;
+  const writer = writerForFileName(file);
+  if (writer) return writer.id;
   for (const [name, pattern] of Object.entries(NATIVE)) if (pattern.test(file)) return name;
   throw new CliFailure(
     bulwarkError(
@@ -64,7 +69,10 @@ export function register(program: Command): void {
     )
     .argument('<input>', "the model to read (.bulwark.json, .bulwark.yaml, or another tool's file)")
     .requiredOption('-o, --output <file>', 'where to write the converted model')
-    .option('--to <format>', `output format: ${outputNames().join(', ')} (default: from the output's extension)`)
+    .option(
+      '--to <format>',
+      `output format: ${outputNames().join(', ')} (default: from the output's ending: ${endingNames()}; any other .json or .yaml is Bulwark's)`,
+    )
     .option(
       '-t, --template <idOrFile>',
       "the template a format that embeds one (.tm7) writes (default: the input's own, or the one the model names)",
@@ -107,7 +115,7 @@ export function register(program: Command): void {
         for (const w of warnings) printWarning(w);
         const elements = loaded.model.diagrams.reduce((n, d) => n + d.elements.length, 0);
         process.stdout.write(
-          `${out.green('converted')} ${input} (${loaded.format}) -> ${opts.output} (${format}): ${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${(loaded.model.threats ?? []).length} threats\n`,
+          `${out.green('converted')} ${input} (${loaded.format}) -> ${opts.output} (${foreign ? `${format}, ${foreign.name}` : format}): ${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${(loaded.model.threats ?? []).length} threats\n`,
         );
       },
     );
