@@ -135,4 +135,35 @@ describe('bulwark convert', () => {
     expect(help).toContain('.tmbom.json tm-bom');
     expect(help).toContain('.cdx.json tm-bom-cyclonedx');
   });
+
+  it('writes a model of several diagrams as one DOT graph and one Mermaid flowchart, and says what it wrote', () => {
+    const dir = tempDir();
+    const diagram = (id: string, name: string) => ({
+      id,
+      name,
+      elements: [
+        { kind: 'process', id: `${id}-p`, typeId: 'GE.P', name: 'Web' },
+        { kind: 'dataStore', id: `${id}-s`, typeId: 'GE.DS', name: 'Orders' },
+        { kind: 'dataFlow', id: `${id}-f`, typeId: 'GE.DF', name: 'Saves', source: `${id}-p`, target: `${id}-s` },
+      ],
+    });
+    const model = {
+      schemaVersion: 1,
+      metadata: { name: 'Two' },
+      template: { id: 'stride' },
+      diagrams: [diagram('a', 'Context'), diagram('b', 'Detail')],
+    };
+    writeFileSync(join(dir, 'two.bulwark.json'), JSON.stringify(model));
+    const dot = runCli(['convert', 'two.bulwark.json', '-o', 'two.dot'], dir);
+    expect(dot.code, dot.stderr).toBe(0);
+    expect(dot.stdout).toContain(
+      '-> two.dot (dot, Graphviz DOT): 2 diagrams as clusters of one graph, 4 shapes, 0 box boundaries, 2 flows',
+    );
+    expect(readFileSync(join(dir, 'two.dot'), 'utf8').match(/^digraph /gm)).toHaveLength(1);
+    const mmd = runCli(['convert', 'two.bulwark.json', '-o', 'two.mmd', '--format', 'json'], dir);
+    expect(mmd.code, mmd.stderr).toBe(0);
+    expect(JSON.parse(mmd.stdout).written).toBe(
+      '2 diagrams as subgraphs of one graph, 4 shapes, 0 box boundaries, 2 flows',
+    );
+  });
 });

@@ -92,6 +92,8 @@ export function register(program: Command): void {
         const loaded = orFail(loadModel(input));
         const warnings = [...(loaded.warnings ?? [])];
         let text: string | Iterable<string>;
+        /** What the writer says it wrote (DOT, Mermaid: diagrams as clusters, shapes, flows), instead of the model's counts. */
+        let summary: string | undefined;
         const foreign = formatById(format);
         if (foreign?.write) {
           const template = orFail(modelTemplate(loaded, opts.template));
@@ -99,6 +101,7 @@ export function register(program: Command): void {
           const written = foreign.writeParts?.(loaded.model, template) ?? foreign.write(loaded.model, template);
           warnings.push(...written.warnings);
           text = 'parts' in written ? written.parts : written.text;
+          if (!('parts' in written)) summary = written.summary;
         } else {
           if (loaded.template) keepTemplate(loaded.template, warnings);
           else if (!findTemplate(loaded.model.template.id).ok)
@@ -108,14 +111,14 @@ export function register(program: Command): void {
         orFail(writeFileAtomic(opts.output, text));
         if (opts.format === 'json') {
           process.stdout.write(
-            `${JSON.stringify({ input, output: opts.output, from: loaded.format, to: format, warnings }, null, 2)}\n`,
+            `${JSON.stringify({ input, output: opts.output, from: loaded.format, to: format, ...(summary ? { written: summary } : {}), warnings }, null, 2)}\n`,
           );
           return;
         }
         for (const w of warnings) printWarning(w);
         const elements = loaded.model.diagrams.reduce((n, d) => n + d.elements.length, 0);
         process.stdout.write(
-          `${out.green('converted')} ${input} (${loaded.format}) -> ${opts.output} (${foreign ? `${format}, ${foreign.name}` : format}): ${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${(loaded.model.threats ?? []).length} threats\n`,
+          `${out.green('converted')} ${input} (${loaded.format}) -> ${opts.output} (${foreign ? `${format}, ${foreign.name}` : format}): ${summary ?? `${loaded.model.diagrams.length} diagram(s), ${elements} elements, ${(loaded.model.threats ?? []).length} threats`}\n`,
         );
       },
     );
