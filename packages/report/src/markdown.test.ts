@@ -114,6 +114,29 @@ describe('renderMarkdown', () => {
     );
   });
 
+  it('draws annotations and nameless shapes, and names under the diagram what Mermaid cannot show', () => {
+    const built = buildModel('Left out')
+      .process('web', { name: '' })
+      .store('db', { name: 'DB' })
+      .flow('web', 'db', {}, { name: 'SQL' })
+      .line('edge', { x: 0, y: 0 }, { x: 10, y: 10 }, { name: 'Internet edge' })
+      .build();
+    const [diagram] = built.diagrams;
+    if (!diagram) throw new Error('no diagram');
+    diagram.elements.push(
+      { kind: 'annotation', id: 'note', typeId: 'GE.A', name: 'Check *this*' },
+      { kind: 'dataFlow', id: 'stray', typeId: 'GE.DF', name: 'To nowhere', source: 'web', target: 'gone' },
+    );
+    const chart = mermaidFlowchart(diagram);
+    expect(chart).toContain('  n1(("#160;"))');
+    expect(chart).toContain('  n3>"Check *this*"]');
+    expect(chart).not.toContain('To nowhere');
+    expect(renderMarkdown(built, template)).toContain(
+      `${chart}\n\n*Not drawn in Mermaid: 1 line trust boundary ("Internet edge"; \`bulwark render\` draws them); 1 flow whose ends are not on this diagram ("To nowhere").*\n`,
+    );
+    expect(md).not.toContain('Not drawn in Mermaid');
+  });
+
   it('lists the elements out of scope with their reasons', () => {
     const [diagram] = model.diagrams;
     if (!diagram) throw new Error('no diagram');

@@ -7,7 +7,9 @@
  * table cells) and `mermaidLabel` for the quoted labels of a Mermaid block. Neither lets user
  * text add markup: HTML is written as entities, Markdown punctuation is backslash-escaped, line
  * breaks become `<br>`, and Mermaid labels hold no quote, bracket, backtick or `#` of their own.
- * Mermaid node ids are generated (`n1`, `b1`), never taken from the model.
+ * Mermaid node ids are generated (`n1`, `b1`), never taken from the model. What a diagram's
+ * flowchart cannot show (line boundaries, flows whose ends are not on the diagram) is named in a
+ * note under it.
  */
 import {
   centre,
@@ -79,7 +81,7 @@ function parentBoxes(diagram: Diagram): Map<string, string> {
   const parent = new Map<string, string>();
   for (const el of diagram.elements) {
     const isBox = el.kind === 'trustBoundary' && el.shape === 'box';
-    if (!isNode(el) && !isBox) continue;
+    if (!isNode(el) && el.kind !== 'annotation' && !isBox) continue;
     const declared = 'boundaryId' in el ? el.boundaryId : undefined;
     if (declared !== undefined && boxIds.has(declared) && declared !== el.id) {
       parent.set(el.id, declared);
@@ -99,10 +101,14 @@ function parentBoxes(diagram: Diagram): Map<string, string> {
   return parent;
 }
 
+/** A label that is never empty: Mermaid refuses `[""]`, so a nameless shape gets a blank one. */
+const nonEmpty = (text: string): string => mermaidLabel(text) || '#160;';
+
 function mermaidNode(id: string, el: Element): string {
-  const label = `"${mermaidLabel(displayName(el))}"`;
+  const label = `"${nonEmpty(displayName(el))}"`;
   if (el.kind === 'process') return `${id}((${label}))`;
   if (el.kind === 'dataStore') return `${id}[(${label})]`;
+  if (el.kind === 'annotation') return `${id}>${label}]`;
   return `${id}[${label}]`;
 }
 
@@ -112,7 +118,7 @@ export function mermaidFlowchart(diagram: Diagram): string {
   let nodes = 0;
   let boxes = 0;
   for (const el of diagram.elements) {
-    if (isNode(el)) ids.set(el.id, `n${++nodes}`);
+    if (isNode(el) || el.kind === 'annotation') ids.set(el.id, `n${++nodes}`);
     else if (el.kind === 'trustBoundary' && el.shape === 'box') ids.set(el.id, `b${++boxes}`);
   }
   const parent = parentBoxes(diagram);
@@ -137,7 +143,7 @@ export function mermaidFlowchart(diagram: Diagram): string {
       return;
     }
     boundaryIds.push(id);
-    lines.push(`${pad}subgraph ${id}["${mermaidLabel(el.name)}"]`);
+    lines.push(`${pad}subgraph ${id}["${nonEmpty(el.name)}"]`);
     for (const child of children.get(el.id) ?? []) emit(child, depth + 1);
     lines.push(`${pad}end`);
   };
@@ -155,6 +161,41 @@ export function mermaidFlowchart(diagram: Diagram): string {
   }
   for (const id of boundaryIds) lines.push(`  style ${id} fill:none,stroke:#d32f2f,stroke-dasharray:6 4`);
   return `\`\`\`mermaid\n${lines.join('\n')}\n\`\`\``;
+}
+
+/**
+ * What a diagram's Mermaid flowchart leaves out, as a note for under it (undefined when nothing
+ * is): line boundaries (a line has no inside to draw) and flows whose ends are not on the diagram,
+ * each named (the first ten).
+ */
+function mermaidLeftOut(diagram: Diagram): string | undefined {
+  const drawn = new Set(
+    diagram.elements
+      .filter((e) => isNode(e) || e.kind === 'annotation' || (e.kind === 'trustBoundary' && e.shape === 'box'))
+      .map((e) => e.id),
+  );
+  const names = (items: Element[]) =>
+    `${items
+      .slice(0, 10)
+      .map((e) => `"${mdText(e.name)}"`)
+      .join(', ')}${items.length > 10 ? ` and ${items.length - 10} more` : ''}`;
+  const lines = diagram.elements.filter((e) => e.kind === 'trustBoundary' && e.shape === 'line');
+  const dangling = diagram.elements.filter(
+    (e) => e.kind === 'dataFlow' && (!drawn.has(e.source) || !drawn.has(e.target)),
+  );
+  const parts = [
+    ...(lines.length > 0
+      ? [
+          `${lines.length} line trust boundar${lines.length === 1 ? 'y' : 'ies'} (${names(lines)}; \`bulwark render\` draws them)`,
+        ]
+      : []),
+    ...(dangling.length > 0
+      ? [
+          `${dangling.length} flow${dangling.length === 1 ? '' : 's'} whose ends are not on this diagram (${names(dangling)})`,
+        ]
+      : []),
+  ];
+  return parts.length === 0 ? undefined : `*Not drawn in Mermaid: ${parts.join('; ')}.*`;
 }
 
 function direction(r: InteractionRow): string {
@@ -319,6 +360,8 @@ export function renderMarkdown(model: ThreatModel, template: ResolvedTemplate): 
   for (const d of model.diagrams) {
     const chart = mermaidFlowchart(d);
     out.push(`### ${mdText(d.name)}`, '', chart, '');
+    const leftOut = mermaidLeftOut(d);
+    if (leftOut) out.push(leftOut, '');
     const arrows = d.elements.filter((e) => e.kind === 'dataFlow').length;
     if (chart.length > MERMAID_MAX_TEXT || arrows > MERMAID_MAX_EDGES)
       out.push(
