@@ -2,7 +2,9 @@
  * Threat Dragon import and export: our own v1 and v2 fixtures in detail, then every Threat Dragon
  * model of ../shared/corpus/threat-dragon (read, never copied): counts match the source, writing
  * what was read reads back the same, and what is written validates against Threat Dragon's v2
- * schema.
+ * schema. Last, Threat Dragon's own reading code (bundled from the corpus, see
+ * testing/threatDragonReader.ts) checks every export of the examples and both corpora, and opens
+ * the version 1 ones with every shape, flow and threat.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,6 +14,13 @@ import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './registry.js';
 import {
+  cannotRunThreatDragon,
+  countRead,
+  type OpenedCounts,
+  threatDragonReader,
+} from './testing/threatDragonReader.js';
+import {
+  BULWARK_ID_NAMESPACE,
   exportThreatDragon,
   exportThreatDragonV1,
   importThreatDragon,
@@ -19,6 +28,11 @@ import {
   threatDragonFormat,
   threatDragonV1Format,
 } from './threatDragon.js';
+import { importTm7 } from './tm7.js';
+import { uuidV5 as uuidOf } from './uuidV5.js';
+
+/** The UUID a version 1 export gives an element id. */
+const uuidV5 = (id: string) => uuidOf(id, BULWARK_ID_NAMESPACE);
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CORPUS = join(ROOT, '../shared/corpus/threat-dragon');
@@ -427,10 +441,80 @@ describe('exportThreatDragonV1', () => {
     expect(flow?.data).toBeUndefined();
   });
 
-  it('shares the version 2 mapping: a version 2 model written as version 1 reads back the same', () => {
+  it('writes a version 2 model as version 1: UUIDs made from the ids, boxes as closed curves, no text blocks', () => {
     const { out, back } = roundTripV1(v2.model);
-    expect(back.model).toEqual({ ...v2.model, threats: v2.model.threats?.filter((t) => !t.orphaned) });
-    expect(out.warnings.join('\n')).toMatch(/Threat Dragon 1 does not draw them/);
+    expectValid(out.text, validateV1);
+    const els = elementsOf(back.model);
+    const before = v2.model.diagrams.flatMap((d) => d.elements).filter((e) => e.kind !== 'annotation');
+    expect([...els.keys()].sort()).toEqual(before.map((e) => uuidV5(e.id)).sort());
+    for (const e of before) expect(els.get(uuidV5(e.id))?.name).toBe(e.name);
+    expect(els.get(uuidV5('flow-book'))).toMatchObject({
+      source: uuidV5('actor-visitor'),
+      target: uuidV5('process-api'),
+      bidirectional: true,
+    });
+    // the box is a closed curve round the same area: corner to corner through the other three
+    const file = JSON.parse(out.text) as { detail: { diagrams: { diagramJson: { cells: Json[] } }[] } };
+    const box = file.detail.diagrams[0]?.diagramJson.cells.find((c) => c.id === uuidV5('box-dc'));
+    expect(box).toMatchObject({
+      type: 'tm.Boundary',
+      source: { x: 300, y: 40 },
+      target: { x: 300, y: 40 },
+      vertices: [
+        { x: 720, y: 40 },
+        { x: 720, y: 340 },
+        { x: 300, y: 340 },
+      ],
+    });
+    expect(box?.labels).toMatchObject([{ attrs: { text: { text: 'Data centre' } } }]);
+    expect(els.get(uuidV5('box-dc'))).toMatchObject({ kind: 'trustBoundary', shape: 'line' });
+    const threats = (v2.model.threats ?? []).filter((t) => !t.orphaned);
+    expect(back.model.threats?.map((t) => [t.id, t.elementId])).toEqual(
+      threats.map((t) => [t.id, uuidV5(t.elementId ?? '')]),
+    );
+    const warnings = out.warnings.join('\n');
+    expect(warnings).toMatch(/not UUIDs were written as UUIDs made from them.*: box-dc, actor-visitor/);
+    expect(warnings).toMatch(/Boundary boxes were written as closed boundary curves.*: Data centre/);
+    expect(warnings).toMatch(/Text blocks were left out.*: Drawn for the tests/);
+  });
+
+  it("still reads Bulwark's older version 1 exports (short ids, boundary boxes, text blocks, empty labels)", () => {
+    const cell = (type: string, id: string, more: Json) => ({
+      type,
+      id,
+      z: 1,
+      size: { width: 10, height: 10 },
+      ...more,
+    });
+    const at = (x: number, y: number) => ({ position: { x, y }, size: { width: 160, height: 80 } });
+    const text = JSON.stringify({
+      version: '1.6.1',
+      summary: { title: 'Old export' },
+      detail: {
+        contributors: [],
+        diagrams: [
+          {
+            id: 0,
+            title: 'D',
+            diagramType: 'STRIDE',
+            diagramJson: {
+              cells: [
+                cell('tm.BoundaryBox', 'dc', { ...at(0, 0), name: 'DC', attrs: {} }),
+                cell('tm.Process', 'web', { ...at(10, 10), attrs: { text: { text: 'Web' } } }),
+                cell('tm.Store', 'db', { ...at(300, 10), attrs: { text: { text: 'DB' } }, storesCredentials: true }),
+                cell('tm.Flow', 'f1', { source: { id: 'web' }, target: { id: 'db' }, labels: [], attrs: {} }),
+                cell('tm.Text', 'note', { ...at(0, 300), attrs: { text: { text: 'A note' } } }),
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const els = elementsOf(unwrap(importThreatDragon(text, 'old.json')).model);
+    expect([...els.keys()]).toEqual(['dc', 'web', 'db', 'f1', 'note']);
+    expect(els.get('dc')).toMatchObject({ kind: 'trustBoundary', shape: 'box' });
+    expect(els.get('db')?.properties).toEqual({ storesCredentials: true });
+    expect(els.get('f1')).toMatchObject({ source: 'web', target: 'db' });
   });
 
   it('is a write-only format beside threat-dragon, which keeps detection', () => {
@@ -438,6 +522,35 @@ describe('exportThreatDragonV1', () => {
     expect(threatDragonV1Format.detect).toBeUndefined();
     expect(threatDragonV1Format.read).toBeUndefined();
     expect(detectFormat(exportThreatDragonV1(v1.model, stride).text)?.id).toBe('threat-dragon');
+  });
+});
+
+describe('exportThreatDragon values in the types Threat Dragon wants', () => {
+  it('writes "Yes" and "No" as true and false, and leaves out what is neither, with warnings', () => {
+    const model = buildModel('Typed', 'stride')
+      .store('db', { name: 'Orders', properties: { storesCredentials: 'No', isLog: 'Yes', encryptedAtRest: 'Maybe' } })
+      .entity('user', { name: 'Customer', properties: { 'threatDragon:providesAuthentication': 'TRUE' } })
+      .process('web', { name: 'Web', properties: { 'threatDragon:privilegeLevel': 3 } })
+      .build();
+    for (const write of [exportThreatDragon, exportThreatDragonV1]) {
+      const out = write(model, stride);
+      const file = JSON.parse(out.text) as { detail: { diagrams: Json[] } };
+      const diagram = file.detail.diagrams[0] as Json;
+      const cells = ((diagram.diagramJson as Json | undefined)?.cells ?? diagram.cells) as Json[];
+      const fields = (name: string) => {
+        const c = cells.find((x) => ((x.data ?? x) as Json).type && JSON.stringify(x).includes(`"${name}"`));
+        return (c?.data ?? c) as Json;
+      };
+      expect(fields('Orders')).toMatchObject({ storesCredentials: false, isALog: true });
+      expect(fields('Orders').isEncrypted).toBeUndefined();
+      expect(fields('Customer')).toMatchObject({ providesAuthentication: true });
+      expect(fields('Web')).toMatchObject({ privilegeLevel: '3' });
+      const warnings = out.warnings.join('\n');
+      expect(warnings).toMatch(/written as true or false.*storesCredentials "No" \(Orders\)/);
+      expect(warnings).toMatch(/neither, were left out: isEncrypted "Maybe" \(Orders\)/);
+      expect(warnings).toMatch(/written as text.*privilegeLevel \(Web\)/);
+      expectValid(out.text, write === exportThreatDragon ? validateV2 : validateV1);
+    }
   });
 });
 
@@ -581,4 +694,73 @@ describe.skipIf(!present)('the Threat Dragon corpus', () => {
     for (const f of jsonFiles(CORPUS).filter((f) => !corpus.includes(f)))
       expect(looksLikeThreatDragon(readFileSync(f, 'utf8')), f).toBe(false);
   });
+});
+
+// ---- Threat Dragon's own reading code ---------------------------------------------------------
+
+const cannotRun = cannotRunThreatDragon();
+if (cannotRun) console.warn(`skipping the checks with Threat Dragon's own code: ${cannotRun}`);
+const TMT = join(ROOT, '../shared/corpus/tmt');
+
+/** Every model these tests write as Threat Dragon: the examples, the Threat Dragon corpus and the .tm7 corpus. */
+const writtenModels: [string, () => { model: ThreatModel; template: Template }][] = [
+  ...['infrastructure.bulwark.json', 'webshop.bulwark.yaml'].map((name) => [
+    `examples/${name}`,
+    () => {
+      const model = unwrap(
+        parseModel(unwrap(parseYamlText(readFileSync(join(ROOT, 'examples', name), 'utf8'), name)).data, name),
+      );
+      return { model, template: unwrap(loadBuiltinTemplate(model.template.id)) };
+    },
+  ]),
+  ...wellFormed.map((f) => [
+    `threat-dragon/${relative(CORPUS, f)}`,
+    () => ({ model: unwrap(importThreatDragon(readFileSync(f, 'utf8'), f)).model, template: stride }),
+  ]),
+  // the .tm7 files Bulwark reads (the corpus also holds broken ones, refused on purpose)
+  ...(existsSync(TMT) ? readdirSync(TMT).filter((f) => f.endsWith('.tm7')) : [])
+    .map((f) => [`tmt/${f}`, importTm7(readFileSync(join(TMT, f), 'utf8'), f)] as const)
+    .flatMap(([name, r]) => (r.ok ? [[name, () => r.value]] : [])),
+] as [string, () => { model: ThreatModel; template: Template }][];
+
+/** What Threat Dragon must open of a model: its shapes, flows and the threats on them (text blocks have no place in version 1). */
+function expectedCounts(model: ThreatModel): OpenedCounts {
+  const counts: OpenedCounts = { nodes: 0, flows: 0, attachedFlows: 0, boundaries: 0, threats: 0 };
+  const holders = new Set<string>();
+  for (const diagram of model.diagrams) {
+    const nodes = new Set(
+      diagram.elements.filter((e) => ['process', 'dataStore', 'externalEntity'].includes(e.kind)).map((e) => e.id),
+    );
+    counts.nodes += nodes.size;
+    for (const e of diagram.elements) {
+      if (e.kind === 'trustBoundary') counts.boundaries++;
+      if (e.kind === 'dataFlow') {
+        counts.flows++;
+        if (nodes.has(e.source) && nodes.has(e.target)) counts.attachedFlows++;
+      }
+      if (e.kind !== 'trustBoundary' && e.kind !== 'annotation') holders.add(e.id);
+    }
+  }
+  counts.threats = (model.threats ?? []).filter((t) => holders.has(t.elementId ?? t.interaction?.flowId ?? '')).length;
+  return counts;
+}
+
+describe.skipIf(cannotRun !== undefined)("Threat Dragon's own code on every export", () => {
+  it('has models to write: the examples and both corpora', () => {
+    expect(writtenModels.length).toBeGreaterThanOrEqual(2 + (present ? 20 : 0) + (existsSync(TMT) ? 50 : 0));
+  });
+
+  it.each(writtenModels.map(([name]) => [name]))(
+    '%s: the version 2 export passes its schema check; it opens the version 1 export with every shape, flow and threat',
+    async (name) => {
+      const td = await threatDragonReader();
+      const load = writtenModels.find(([n]) => n === name)?.[1];
+      if (!load) throw new Error(`no model ${name}`);
+      const { model, template } = load();
+      expect(td.checkV2(JSON.parse(exportThreatDragon(model, template).text))).toBeNull();
+      const v1 = JSON.parse(exportThreatDragonV1(model, template).text) as unknown;
+      expect(td.isV1(v1)).toBe(true);
+      expect(countRead(td.readV1(v1))).toEqual(expectedCounts(model));
+    },
+  );
 });

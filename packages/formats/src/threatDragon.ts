@@ -11,6 +11,11 @@
  * Threats become manual Bulwark threats on their element; status, severity and type are mapped,
  * and whatever the mapping cannot say exactly stays in the threat's properties the same way.
  * Drawing attributes (colours, markers, labels, tools) follow from the data and are redrawn.
+ * Values are written in the types Threat Dragon's schemas give them ("Yes" and "No" become true
+ * and false; what is neither is left out, with a warning). Version 1 files are shaped as Threat
+ * Dragon's own version 1 reader expects: cell ids are UUIDs (version 5 ones made from Bulwark ids
+ * that are not UUIDs), boundary boxes become closed boundary curves, text blocks are left out, and
+ * edges without a name carry no labels.
  */
 
 import {
@@ -32,6 +37,7 @@ import {
   type ThreatStatus,
 } from '@bulwark/core';
 import type { FormatOutput, ModelFormat, ModelImport } from './format.js';
+import { uuidV5 } from './uuidV5.js';
 
 type Json = Record<string, unknown>;
 
@@ -654,6 +660,54 @@ function tdData(el: Element, tdType: string, losses: Losses): Json {
     const kept = props[`${TD_PREFIX}protocol`];
     out.protocol = typeof kept === 'string' && protocolChoice(kept) === props.protocol ? kept : props.protocol;
   }
+  return inTdTypes(out, el.name || el.id, losses);
+}
+
+/** Threat Dragon's data fields that its schemas (both versions) type as true or false. */
+const TD_BOOLEANS = new Set([
+  'handlesCardPayment',
+  'handlesGoodsOrServices',
+  'isALog',
+  'isBidirectional',
+  'isEncrypted',
+  'isPublicNetwork',
+  'isSigned',
+  'isTrustBoundary',
+  'isWebApplication',
+  'outOfScope',
+  'providesAuthentication',
+  'storesCredentials',
+  'storesInventory',
+  'hasOpenThreats',
+]);
+/** Threat Dragon's data fields that its schemas type as text (besides the ones written from the element). */
+const TD_TEXTS = new Set(['privilegeLevel', 'protocol']);
+const YES = new Set(['true', 'yes', 'y', 'on', '1']);
+const NO = new Set(['false', 'no', 'n', 'off', '0']);
+
+/**
+ * Values in the types Threat Dragon's schemas give them: "Yes" and "No" (and the like) are true
+ * and false, a number is text where text is wanted; what cannot be said so is left out, with a
+ * warning (a string such as "No" would be read as true by Threat Dragon).
+ */
+function inTdTypes(data: Json, who: string, losses: Losses): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (TD_BOOLEANS.has(key) && typeof value !== 'boolean') {
+      const text = String(value).trim().toLowerCase();
+      if (YES.has(text) || NO.has(text)) {
+        out[key] = YES.has(text);
+        losses.add('Values were written as true or false, as Threat Dragon wants them', `${key} "${value}" (${who})`);
+      } else
+        losses.add(
+          'Values Threat Dragon wants as true or false, and that are neither, were left out',
+          `${key} "${value}" (${who})`,
+        );
+    } else if (TD_TEXTS.has(key) && typeof value !== 'string') {
+      out[key] = String(value);
+      losses.add('Values were written as text, as Threat Dragon wants them', `${key} (${who})`);
+    } else out[key] = value;
+  }
   return out;
 }
 
@@ -895,43 +949,122 @@ export function exportThreatDragon(model: ThreatModel, template: Template): Form
 /** The Threat Dragon version written into version 1 files (the last 1.x release). */
 const TD_V1_VERSION = '1.6.1';
 
-/** A version 2 edge end as version 1 writes it: `{ id, port }` with the port's side, or a point. */
-function v1End(value: unknown): unknown {
-  if (!isObj(value) || !str(value.cell)) return value;
+/** UUIDs as Threat Dragon writes them. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The namespace of the version 5 UUIDs made from Bulwark ids (a fixed, random UUID: never change it). */
+export const BULWARK_ID_NAMESPACE = '0b9e4f3a-6c2d-4e8b-9f1a-5d7c3b2a1e60';
+
+/** An id as version 1 cells need it (a UUID): kept when it is one, else the version 5 UUID made from it. */
+function v1Id(id: string, losses: Losses): string {
+  if (UUID.test(id)) return id;
+  losses.add(
+    "Ids that are not UUIDs were written as UUIDs made from them (Threat Dragon 1's schema wants UUIDs; read back, the elements have these ids)",
+    id,
+  );
+  return uuidV5(id, BULWARK_ID_NAMESPACE);
+}
+
+/** A version 2 edge end as version 1 writes it: `{ id, port }` with the port's side, or a whole point. */
+function v1End(value: unknown, nodes: Set<string>, loose: Point, who: string, losses: Losses): unknown {
+  if (!isObj(value)) return value;
+  if (!str(value.cell)) return v1Point(value, who, losses);
   const cell = str(value.cell);
+  if (!nodes.has(cell)) {
+    losses.add(
+      "Flow ends on no element of their diagram were written as loose ends (Threat Dragon 1's reader fails on them)",
+      who,
+    );
+    return v1Point(loose, who, losses);
+  }
   const port = str(value.port);
   const side = port.startsWith(`${cell}-`) ? port.slice(cell.length + 1) : port;
-  return { id: cell, ...(side ? { port: side } : {}) };
+  return { id: v1Id(cell, losses), ...(side ? { port: side } : {}) };
+}
+
+/** A point in whole pixels (Threat Dragon 1's schema wants integers for bend points and line ends). */
+function v1Point(value: unknown, who: string, losses: Losses): Point {
+  const p = point(value) ?? { x: 0, y: 0 };
+  if (!Number.isInteger(p.x) || !Number.isInteger(p.y))
+    losses.add('Bend points were rounded to whole pixels (Threat Dragon 1 stores them as integers)', who);
+  return { x: Math.round(p.x), y: Math.round(p.y) };
+}
+
+/** A version 2 boundary box (see writeV2) as the closed boundary curve round it that version 1 can draw. */
+function v1Box(cell: Json, text: string, losses: Losses): Json {
+  losses.add(
+    'Boundary boxes were written as closed boundary curves round the same area (Threat Dragon 1 has no boxes; read back, they are boundary lines)',
+    text || str(cell.id),
+  );
+  const p = point(cell.position) ?? { x: 0, y: 0 };
+  const size = isObj(cell.size) ? cell.size : {};
+  const [x, y] = [Math.round(p.x), Math.round(p.y)];
+  const [right, bottom] = [x + Math.round(num(size.width) ?? 0), y + Math.round(num(size.height) ?? 0)];
+  const { position: _position, size: _size, ...rest } = cell;
+  const corner = { x, y };
+  return {
+    ...rest,
+    shape: 'trust-boundary-curve',
+    source: corner,
+    target: corner,
+    vertices: [
+      { x: right, y },
+      { x: right, y: bottom },
+      { x, y: bottom },
+    ],
+    data: { ...(cell.data as Json), type: 'tm.Boundary' },
+  };
+}
+
+/** Threat fields Threat Dragon 1's schema types as text. */
+const V1_THREAT_TEXTS = ['description', 'mitigation', 'modelType', 'score', 'severity', 'status', 'title', 'type'];
+
+/** A threat in the types Threat Dragon 1's schema gives its fields; what cannot be said so is left out, with a warning. */
+function v1Threat(threat: Json, losses: Losses): Json {
+  const out = { ...threat };
+  const who = `${str(threat.title) || str(threat.id)}`;
+  for (const key of V1_THREAT_TEXTS)
+    if (out[key] !== undefined && typeof out[key] !== 'string') {
+      out[key] = typeof out[key] === 'number' ? String(out[key]) : JSON.stringify(out[key]);
+      losses.add('Threat values were written as text, as Threat Dragon 1 wants them', `${key} (${who})`);
+    }
+  if (out.number !== undefined && !Number.isInteger(out.number)) {
+    delete out.number;
+    losses.add('Threat numbers that are not whole numbers were left out (Threat Dragon 1 wants integers)', who);
+  }
+  if (out.threatId !== undefined && str(out.threatId).length < 36) {
+    delete out.threatId;
+    losses.add('Threat ids (threatId) shorter than a UUID were left out (Threat Dragon 1 wants UUIDs)', who);
+  }
+  return out;
 }
 
 /** A version 2 cell (see writeV2) as a JointJS cell: the same data, drawn the version 1 way. */
-function v1Cell(cell: Json, losses: Losses): Json {
-  const { type, name, ...fields } = cell.data as Json;
-  const text = str(name);
+function v1Cell(raw: Json, nodes: Set<string>, losses: Losses): Json | undefined {
+  const text = str((raw.data as Json).name);
+  if ((raw.data as Json).type === 'tm.Text') {
+    losses.add('Text blocks were left out (Threat Dragon 1 has none)', text || str(raw.id));
+    return undefined;
+  }
+  const cell = (raw.data as Json).type === 'tm.BoundaryBox' ? v1Box(raw, text, losses) : raw;
+  const { type, name: _, ...fields } = cell.data as Json;
   const state = `${fields.hasOpenThreats ? 'hasOpenThreats' : 'hasNoOpenThreats'} ${fields.outOfScope ? 'isOutOfScope' : 'isInScope'}`;
-  const common = { type, id: cell.id, z: cell.zIndex, ...fields };
-  if (str(cell.id).length < 36)
-    losses.add("Ids shorter than a UUID were kept (Threat Dragon 1's schema expects UUIDs)", text || str(cell.id));
-  if (type === 'tm.BoundaryBox' || type === 'tm.Text')
-    losses.add('Boundary boxes and text blocks were written, but Threat Dragon 1 does not draw them', text);
+  if (Array.isArray(fields.threats)) fields.threats = fields.threats.map((t: Json) => v1Threat(t, losses));
+  const common = { type, id: v1Id(str(cell.id), losses), z: cell.zIndex, ...fields };
   if (cell.shape === 'flow' || cell.shape === 'trust-boundary-curve') {
     const flow = type === 'tm.Flow';
+    const who = text || str(cell.id);
+    // Threat Dragon 1 writes no labels on an edge without a name (its reader fails on an empty list)
     const labels = text
-      ? [{ position: 0.5, attrs: { text: { text, 'font-weight': '400', 'font-size': 'small' } } }]
-      : [];
+      ? { labels: [{ position: 0.5, attrs: { text: { text, 'font-weight': '400', 'font-size': 'small' } } }] }
+      : {};
     const attrs = flow
       ? { '.connection': { class: `connection ${state}` }, '.marker-target': { class: `marker-target ${state}` } }
       : {};
-    const ends = { source: v1End(cell.source), target: v1End(cell.target) };
-    return {
-      ...common,
-      size: { width: 10, height: 10 },
-      smooth: true,
-      ...ends,
-      vertices: cell.vertices,
-      labels,
-      attrs,
-    };
+    const vertices = (Array.isArray(cell.vertices) ? cell.vertices : []).map((v) => v1Point(v, who, losses));
+    const [first, last] = [vertices[0] ?? { x: 0, y: 0 }, vertices[vertices.length - 1] ?? { x: 100, y: 0 }];
+    const source = v1End(cell.source, nodes, { x: first.x - 60, y: first.y }, who, losses);
+    const ends = { source, target: v1End(cell.target, nodes, { x: last.x + 60, y: last.y }, who, losses) };
+    return { ...common, size: { width: 10, height: 10 }, smooth: true, ...ends, vertices, ...labels, attrs };
   }
   const attrs = {
     '.element-shape': { class: `element-shape ${state}` },
@@ -948,6 +1081,7 @@ export function exportThreatDragonV1(model: ThreatModel, template: Template): Fo
   const detail = file.detail as Json;
   const diagrams = (detail.diagrams as Json[]).map(({ cells, version: _, ...diagram }) => {
     const nodes = (cells as Json[]).filter((c) => isObj(c.position) && isObj(c.size));
+    const nodeIds = new Set(nodes.filter((c) => isObj(c.ports)).map((c) => str(c.id)));
     const extent = (axis: 'x' | 'y', side: 'width' | 'height') =>
       Math.ceil(
         Math.max(
@@ -958,7 +1092,7 @@ export function exportThreatDragonV1(model: ThreatModel, template: Template): Fo
     return {
       ...diagram,
       size: { width: extent('x', 'width'), height: extent('y', 'height') },
-      diagramJson: { cells: (cells as Json[]).map((c) => v1Cell(c, losses)) },
+      diagramJson: { cells: (cells as Json[]).flatMap((c) => v1Cell(c, nodeIds, losses) ?? []) },
     };
   });
   const v1 = { ...file, version: TD_V1_VERSION, detail: { ...detail, diagrams } };
