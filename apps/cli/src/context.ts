@@ -75,7 +75,12 @@ export function findTemplate(idOrPath: string): Result<Template> {
     }
     return importTb7(text, idOrPath);
   }
-  if (isFile || /[\\/]|\.(ya?ml|json)$/i.test(idOrPath)) return loadTemplateFile(idOrPath);
+  if (isFile || /[\\/]|\.(ya?ml|json)$/i.test(idOrPath)) {
+    const warnings: string[] = [];
+    const loaded = loadTemplateFile(idOrPath, warnings);
+    for (const w of warnings) printWarning(`${idOrPath}: ${w}`);
+    return loaded;
+  }
   if (isBuiltinTemplate(idOrPath)) return loadBuiltinTemplate(idOrPath);
   const imported = findUserTemplate(idOrPath);
   if (imported) return imported;

@@ -88,6 +88,14 @@ export {
   ThreatStatusSchema,
   type TrustBoundary,
 } from './model/ThreatModelSchema.js';
+/** YAML read as PyYAML and js-yaml read it where a quoted scalar's lines are under-indented, with a warning. */
+export {
+  parseToleratingQuoteIndent,
+  type QuoteIndentPlace,
+  quoteIndentWarning,
+  type TolerantParse,
+  type YamlErrorLike,
+} from './parseToleratingQuoteIndent.js';
 /** Filling `{source.Name}`-style placeholders. */
 export { compileText, type TextContext, type TextSubject } from './placeholders.js';
 export {

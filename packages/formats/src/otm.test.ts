@@ -6,10 +6,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, parseModel, resolveTemplate, type Template, type ThreatModel, validateModel } from '@bulwark/core';
-import { loadBuiltinTemplate } from '@bulwark/templates';
+import { loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { exportOtm, importOtm, looksLikeOtm, otmFormat } from './otm.js';
 import { detectFormat } from './registry.js';
 
@@ -196,6 +195,14 @@ describe('exportOtm', () => {
   });
 });
 
+/** The lists of an OTM file the corpus test counts. */
+interface OtmLists {
+  trustZones?: unknown[];
+  components?: { threats?: { threat: string }[] }[];
+  dataflows?: { threats?: { threat: string }[] }[];
+  threats?: { id: string }[];
+}
+
 function corpusFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -217,15 +224,10 @@ describe.skipIf(!present)('OTM corpus', () => {
     '%s imports with matching counts, round-trips and validates',
     (_name, file) => {
       const text = readFileSync(file, 'utf8');
-      const result = importOtm(text, file);
-      if (!result.ok) {
-        // The one malformed file (an unquoted multi-line snippet in OpenThreatModel/EXAMPLE.yaml).
-        expect(result.error.code).toBe('PARSE_SYNTAX');
-        expect(result.error.line).toBeGreaterThan(0);
-        return;
-      }
-      const source = parse(text);
-      const m = result.value.model;
+      const result = unwrap(importOtm(text, file));
+      // Read as PyYAML reads it (OpenThreatModel/EXAMPLE.yaml has a snippet indented too little).
+      const source = unwrap(parseYamlText(text, file)).data as OtmLists;
+      const m = result.model;
       const all = m.diagrams.flatMap((d) => d.elements);
       const refs = [...(source.components ?? []), ...(source.dataflows ?? [])].flatMap(
         (c: { threats?: { threat: string }[] }) => c.threats ?? [],
@@ -248,6 +250,31 @@ describe.skipIf(!present)('OTM corpus', () => {
       expect(validate?.(otm), JSON.stringify(validate?.errors)).toBe(true);
     },
   );
+
+  it("reads the OTM project's EXAMPLE.yaml (a snippet indented less than YAML 1.2 allows) as its EXAMPLE.json, with a warning", () => {
+    const dir = join(CORPUS, 'OpenThreatModel');
+    const yaml = unwrap(importOtm(readFileSync(join(dir, 'EXAMPLE.yaml'), 'utf8'), 'EXAMPLE.yaml'));
+    const json = unwrap(importOtm(readFileSync(join(dir, 'EXAMPLE.json'), 'utf8'), 'EXAMPLE.json'));
+    expect(yaml.model).toEqual(json.model);
+    expect(yaml.warnings).toEqual([
+      'The quoted text at line 128, column 11 continues on lines indented less than YAML 1.2 allows: read as PyYAML and js-yaml read it. Indent those lines further to make the file valid YAML 1.2.',
+      ...json.warnings,
+    ]);
+    const elements = yaml.model.diagrams.flatMap((d) => d.elements);
+    expect(elements.filter((e) => e.kind === 'trustBoundary').map((e) => e.name)).toEqual(['Internet', 'Private']);
+    expect(elements.filter((e) => e.kind !== 'trustBoundary' && e.kind !== 'dataFlow').map((e) => e.name)).toEqual([
+      'Web Client',
+      'Web Service',
+      'Customer Database',
+      'Class CustomerDatabase',
+    ]);
+  });
+
+  it('still refuses an OTM file whose quote is never closed, with its line', () => {
+    const r = importOtm("otmVersion: 0.2.0\nproject:\n  name: 'x\n  id: p\n", 'broken.otm.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect([r.error.code, r.error.line]).toEqual(['PARSE_SYNTAX', 5]);
+  });
 
   it('refuses a file that only looks like OTM by name', () => {
     const tm7Json = join(CORPUS, 'startleft/slp_mtmt/tests/resources/otm/test_model_tm7.otm');

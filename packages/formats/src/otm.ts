@@ -21,6 +21,8 @@ import {
   ok,
   type PropertyValue,
   parseModel,
+  parseToleratingQuoteIndent,
+  quoteIndentWarning,
   type Rect,
   type Result,
   type Template,
@@ -256,14 +258,20 @@ function count(n: number, what: string): string {
 
 // ---- import --------------------------------------------------------------------------------
 
-/** Parses OTM text (JSON or YAML) into its plain data, with the line of a syntax error. */
-function parseText(text: string, file: string): Result<unknown> {
+/**
+ * Parses OTM text (JSON or YAML) into its plain data, with the line of a syntax error. Quoted text
+ * indented less than YAML 1.2 allows (OTM's own EXAMPLE.yaml) is read as PyYAML and js-yaml read
+ * it, with a warning added to `warnings`.
+ */
+function parseText(text: string, file: string, warnings: string[]): Result<unknown> {
   if (yamlNesting(text) > MAX_YAML_NESTING) {
     return err(
       bulwarkError('PARSE_SYNTAX', `Not a usable OTM file: it nests deeper than ${MAX_YAML_NESTING} levels.`, { file }),
     );
   }
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const { document, repaired } = parseToleratingQuoteIndent(text, (t) =>
+    parseDocument(t, { prettyErrors: false, uniqueKeys: false }),
+  );
   const first = document.errors[0];
   if (first) {
     const line = text.slice(0, first.pos[0]).split('\n').length;
@@ -275,6 +283,8 @@ function parseText(text: string, file: string): Result<unknown> {
       ),
     );
   }
+  const warning = quoteIndentWarning(repaired);
+  if (warning) warnings.push(warning);
   try {
     return ok(document.toJS({ maxAliasCount: 1000 }));
   } catch (e) {
@@ -351,13 +361,13 @@ function placements(items: Json[], diagramRep: string | undefined): Map<string, 
 
 /** Reads an OTM file (0.1.0 or 0.2.0, JSON or YAML) into a model on the stride template. */
 export function importOtm(text: string, file: string): Result<ModelImport> {
-  const parsed = parseText(text, file);
+  const warnings: string[] = [];
+  const parsed = parseText(text, file, warnings);
   if (!parsed.ok) return parsed;
   const shape = checkShape(parsed.value, file);
   if (!shape.ok) return shape;
   const otm = shape.value;
   const project = otm.project as Json;
-  const warnings: string[] = [];
   const ids = new IdMaker();
 
   // A file Bulwark wrote from a model on another template names it: types are then taken as they are.

@@ -11,6 +11,8 @@ import {
   MAX_YAML_NESTING,
   ok,
   parseTemplate,
+  parseToleratingQuoteIndent,
+  quoteIndentWarning,
   type ResolvedTemplate,
   type Result,
   resolveTemplate,
@@ -48,11 +50,14 @@ export interface ParsedYaml {
   data: unknown;
   document: Document;
   lines: LineCounter;
+  /** What is not strictly valid YAML 1.2 but was read as PyYAML and js-yaml read it. */
+  warnings: string[];
 }
 
 /**
  * Parses YAML (or JSON, which is YAML) text, refusing duplicate keys and alias bombs, and
- * reporting syntax errors with line and column.
+ * reporting syntax errors with line and column. A quoted scalar whose lines are indented less
+ * than YAML 1.2 allows is read as PyYAML and js-yaml read it, with a warning.
  */
 export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
   if (yamlNesting(text) > MAX_YAML_NESTING) {
@@ -60,8 +65,11 @@ export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
       bulwarkError('PARSE_SYNTAX', `Not usable YAML: it nests deeper than ${MAX_YAML_NESTING} levels.`, { file }),
     );
   }
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { document, repaired } = parseToleratingQuoteIndent(text, (t) => {
+    const lineCounter = new LineCounter();
+    return Object.assign(parseDocument(t, { lineCounter, prettyErrors: false, uniqueKeys: true }), { lineCounter });
+  });
+  const lines = document.lineCounter;
   const first = document.errors[0];
   if (first) {
     const pos = lines.linePos(first.pos[0]);
@@ -74,7 +82,9 @@ export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
     );
   }
   try {
-    return ok({ data: document.toJS({ maxAliasCount: 100 }) as unknown, document, lines });
+    const warning = quoteIndentWarning(repaired);
+    const data = document.toJS({ maxAliasCount: 100 }) as unknown;
+    return ok({ data, document, lines, warnings: warning ? [warning] : [] });
   } catch (e) {
     return err(
       bulwarkError('PARSE_SYNTAX', `Not usable YAML: ${e instanceof Error ? e.message : String(e)}`, { file }),
@@ -82,8 +92,11 @@ export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
   }
 }
 
-/** Reads and validates a template file (YAML or JSON). */
-export function loadTemplateFile(file: string): Result<Template> {
+/**
+ * Reads and validates a template file (YAML or JSON). What was read although not strictly valid
+ * YAML (see parseYamlText) is added to `warnings`, for the caller to show.
+ */
+export function loadTemplateFile(file: string, warnings: string[] = []): Result<Template> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -107,6 +120,7 @@ export function loadTemplateFile(file: string): Result<Template> {
   }
   const yaml = parseYamlText(text, file);
   if (!yaml.ok) return yaml;
+  warnings.push(...yaml.value.warnings);
   return parseTemplate(yaml.value.data, file);
 }
 
