@@ -74,7 +74,7 @@ export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
   if (first) {
     const pos = lines.linePos(first.pos[0]);
     return err(
-      bulwarkError('PARSE_SYNTAX', `Not valid YAML: ${first.message.split('\n')[0]}`, {
+      bulwarkError('PARSE_SYNTAX', `Not valid YAML: ${first.message.split('\n')[0]}${yamlHint(first)}`, {
         file,
         line: pos.line,
         column: pos.col,
@@ -90,6 +90,13 @@ export function parseYamlText(text: string, file: string): Result<ParsedYaml> {
       bulwarkError('PARSE_SYNTAX', `Not usable YAML: ${e instanceof Error ? e.message : String(e)}`, { file }),
     );
   }
+}
+
+/** What to do about a YAML error that other parsers let pass, so the refusal says why this one does not. */
+function yamlHint(error: { code: string; message: string }): string {
+  return error.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(error.message)
+    ? '. Indent the lines inside the brackets further than the key they belong to: PyYAML and js-yaml let this pass, YAML 1.2 does not'
+    : '';
 }
 
 /**

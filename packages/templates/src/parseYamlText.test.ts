@@ -75,6 +75,14 @@ describe('parseYamlText, quoted text indented less than YAML 1.2 allows', () => 
     expect(error.column).toBeGreaterThan(0);
   });
 
+  it('says what to do about a flow collection closed at its key (not repaired: PyYAML reads it, YAML 1.2 does not)', () => {
+    const error = refusal('a:\n  b: [x,\n  y]\n');
+    expect(error.message).toMatch(
+      /^Not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]\. Indent the lines inside the brackets further than the key they belong to/,
+    );
+    expect([error.line, error.column]).toEqual([3, 3]);
+  });
+
   it('still refuses alias bombs and absurd nesting', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 12; i++)
