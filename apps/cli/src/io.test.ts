@@ -94,6 +94,18 @@ describe('loadModel', () => {
     );
   });
 
+  it('reads a YAML model whose quoted text is indented less than YAML 1.2 allows, with a warning (issue 17.8)', () => {
+    const file = join(scratch(), 'm.bulwark.yaml');
+    const text = readFileSync(new URL('../../../examples/webshop.bulwark.yaml', import.meta.url), 'utf8');
+    const broken = text.replace(/^( {2}description: ).*$/m, "$1'Shop\nat the margin'");
+    expect(broken).not.toBe(text);
+    writeFileSync(file, broken);
+    const r = loadModel(file);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.model.metadata.description).toBe('Shop at the margin');
+    expect(r.value.warnings).toEqual([expect.stringMatching(/^The quoted text at line \d+, column 16 continues/)]);
+  });
+
   it('puts the line of every schema problem of a YAML file on it', () => {
     const file = join(scratch(), 'm.bulwark.yaml');
     writeFileSync(

@@ -80,7 +80,13 @@ export function loadModel(file: string): Result<LoadedModel> {
     if (!yaml.ok) return yaml;
     const model = parseModel(yaml.value.data, file);
     if (!model.ok) return err(withYamlLines(model.error, yaml.value.document, yaml.value.lines));
-    return ok({ file, format: 'yaml', model: model.value, yamlDocument: yaml.value.document });
+    return ok({
+      file,
+      format: 'yaml',
+      model: model.value,
+      yamlDocument: yaml.value.document,
+      ...(yaml.value.warnings.length > 0 ? { warnings: yaml.value.warnings } : {}),
+    });
   }
   let data: unknown;
   try {

@@ -365,6 +365,7 @@ export function importJob(job: ImportJob): ImportResult {
         data = read.value.data;
         format = 'yaml';
         formatName = 'Bulwark model (YAML)';
+        warnings = [...warnings, ...read.value.warnings];
       } else if (json) return failed(json.error);
       else if (!read.ok)
         return failed({
