@@ -8,10 +8,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ThreatModel } from '@bulwark/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeMermaid } from './diagramText.js';
 import { diagramModels } from './testing/diagramModels.js';
-import { declaredNodes, mermaidUnavailable, openMermaid } from './testing/mermaidInChromium.js';
+import { declaredNodes, mermaidUnavailable, useMermaid } from './testing/mermaidInChromium.js';
 
 if (mermaidUnavailable) console.warn(`skipping the Mermaid check: ${mermaidUnavailable}`);
 let loaded: ReturnType<typeof diagramModels> | undefined;
@@ -24,19 +24,13 @@ const SCREENSHOTS = new URL('../../../e2e/screenshots/', import.meta.url).pathna
 describe.skipIf(mermaidUnavailable !== undefined)(
   'Mermaid of every example and corpus model, drawn by Mermaid in Chromium',
   () => {
-    let mermaid: Awaited<ReturnType<typeof openMermaid>>;
-    beforeAll(async () => {
-      mermaid = await openMermaid();
-    }, 60_000);
-    afterAll(async () => {
-      await mermaid?.close();
-    });
+    const mermaid = useMermaid();
 
     it('renders without an error, with a node for every shape of every diagram', async () => {
       const failures: string[] = [];
       for (const { file, model } of models()) {
         const text = writeMermaid(model).text;
-        const drawn = await mermaid.draw(text);
+        const drawn = await mermaid().draw(text);
         if (drawn.error) {
           failures.push(`${file}: ${drawn.error.split('\n')[0]}`);
           continue;
@@ -65,10 +59,12 @@ describe.skipIf(mermaidUnavailable !== undefined)(
         .filter((m) => m.model.diagrams.filter((d) => d.elements.length > 0).length > 1)
         .sort((a, b) => shapes(b.model) - shapes(a.model))[0];
       if (!several) return;
-      const drawn = await mermaid.draw(writeMermaid(several.model).text);
+      const drawn = await mermaid().draw(writeMermaid(several.model).text);
       expect(drawn.error).toBeUndefined();
       mkdirSync(SCREENSHOTS, { recursive: true });
-      await mermaid.page.locator('#out svg').screenshot({ path: join(SCREENSHOTS, 'mermaid-diagrams.png') });
+      await mermaid()
+        .page.locator('#out svg')
+        .screenshot({ path: join(SCREENSHOTS, 'mermaid-diagrams.png') });
     }, 60_000);
   },
 );

@@ -3,21 +3,15 @@
  * example and corpus model that converts must render without an error, with a node for every
  * shape and annotation. Skips, saying why, when there is no Chromium or no mermaid package.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { diagramModels } from '../../formats/src/testing/diagramModels.js';
-import { declaredNodes, mermaidUnavailable, openMermaid } from '../../formats/src/testing/mermaidInChromium.js';
+import { declaredNodes, mermaidUnavailable, useMermaid } from '../../formats/src/testing/mermaidInChromium.js';
 import { mermaidFlowchart } from './markdown.js';
 
 if (mermaidUnavailable) console.warn(`skipping the report's Mermaid check: ${mermaidUnavailable}`);
 
 describe.skipIf(mermaidUnavailable !== undefined)("the Markdown report's Mermaid, drawn by Mermaid in Chromium", () => {
-  let mermaid: Awaited<ReturnType<typeof openMermaid>>;
-  beforeAll(async () => {
-    mermaid = await openMermaid();
-  }, 60_000);
-  afterAll(async () => {
-    await mermaid?.close();
-  });
+  const mermaid = useMermaid();
 
   it('renders every diagram without an error, with a node for every shape', async () => {
     const models = diagramModels();
@@ -25,7 +19,7 @@ describe.skipIf(mermaidUnavailable !== undefined)("the Markdown report's Mermaid
     for (const { file, model } of models) {
       for (const diagram of model.diagrams) {
         const text = mermaidFlowchart(diagram).replace(/^```mermaid\n|```$/g, '');
-        const drawn = await mermaid.draw(text);
+        const drawn = await mermaid().draw(text);
         const shapes = diagram.elements.filter((e) => e.kind !== 'dataFlow' && e.kind !== 'trustBoundary').length;
         const missing = [...declaredNodes(text)].filter((id) => !drawn.nodes.includes(id));
         if (drawn.error) failures.push(`${file} (${diagram.name}): ${drawn.error.split('\n')[0]}`);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MERMAID = (() => {
@@ -69,6 +70,21 @@ export async function openMermaid(): Promise<{
       text,
     );
   return { page, draw, close: () => browser.close() };
+}
+
+/** Inside a `describe`: a Mermaid page opened before its tests and closed after them (read it in the tests). */
+export function useMermaid(): () => Awaited<ReturnType<typeof openMermaid>> {
+  let mermaid: Awaited<ReturnType<typeof openMermaid>> | undefined;
+  beforeAll(async () => {
+    mermaid = await openMermaid();
+  }, 60_000);
+  afterAll(async () => {
+    await mermaid?.close();
+  });
+  return () => {
+    if (!mermaid) throw new Error('Mermaid was not opened');
+    return mermaid;
+  };
 }
 
 /** The ids of the nodes a Mermaid text declares (`n1["..."]`, `n2(("..."))`...). */
