@@ -441,7 +441,7 @@ describe('exportThreatDragonV1', () => {
     expect(flow?.data).toBeUndefined();
   });
 
-  it('writes a version 2 model as version 1: UUIDs made from the ids, boxes as closed curves, no text blocks', () => {
+  it('writes a version 2 model as version 1: UUIDs made from the ids, boxes as closed curves that read back as boxes, no text blocks', () => {
     const { out, back } = roundTripV1(v2.model);
     expectValid(out.text, validateV1);
     const els = elementsOf(back.model);
@@ -467,7 +467,12 @@ describe('exportThreatDragonV1', () => {
       ],
     });
     expect(box?.labels).toMatchObject([{ attrs: { text: { text: 'Data centre' } } }]);
-    expect(els.get(uuidV5('box-dc'))).toMatchObject({ kind: 'trustBoundary', shape: 'line' });
+    // and Bulwark reads it back as the box it was
+    expect(els.get(uuidV5('box-dc'))).toMatchObject({
+      kind: 'trustBoundary',
+      shape: 'box',
+      position: { x: 300, y: 40, width: 420, height: 300 },
+    });
     const threats = (v2.model.threats ?? []).filter((t) => !t.orphaned);
     expect(back.model.threats?.map((t) => [t.id, t.elementId])).toEqual(
       threats.map((t) => [t.id, uuidV5(t.elementId ?? '')]),

@@ -299,6 +299,10 @@ function readCell(raw: unknown, index: number, path: string, warnings: string[])
     );
     return undefined;
   }
+  // a closed curve round a rectangle is how Bulwark writes a boundary box in a version 1 file
+  const box = kind === 'line' ? closedRectangle(raw) : undefined;
+  if (box)
+    warnings.push(`${path} (${rawId}) is a boundary curve closed round a rectangle; it was read as a boundary box.`);
   const attrs = isObj(raw.attrs) ? raw.attrs : {};
   const attrText = (key: string) => (isObj(attrs[key]) ? str((attrs[key] as Json).text) : '');
   const name =
@@ -306,12 +310,12 @@ function readCell(raw: unknown, index: number, path: string, warnings: string[])
   const ports = new Map<string, string>();
   if (isObj(raw.ports) && Array.isArray(raw.ports.items))
     for (const item of raw.ports.items) if (isObj(item) && str(item.id)) ports.set(str(item.id), str(item.group));
-  const position = rect(raw.position, raw.size);
-  const vertices = Array.isArray(raw.vertices) ? raw.vertices.map(point).filter((p): p is Point => !!p) : [];
+  const position = box ?? rect(raw.position, raw.size);
+  const vertices = Array.isArray(raw.vertices) && !box ? raw.vertices.map(point).filter((p): p is Point => !!p) : [];
   return {
     rawId,
-    kind,
-    tdType: TYPE_BY_KIND[kind],
+    kind: box ? 'box' : kind,
+    tdType: TYPE_BY_KIND[box ? 'box' : kind],
     name,
     data,
     threats: Array.isArray(data.threats) ? data.threats : [],
@@ -323,6 +327,24 @@ function readCell(raw: unknown, index: number, path: string, warnings: string[])
     rawSource: raw.source,
     rawTarget: raw.target,
   };
+}
+
+/** The rectangle a boundary curve goes round, when it starts and ends at one corner and bends at the other three. */
+function closedRectangle(raw: Json): Rect | undefined {
+  const start = isObj(raw.source) && !raw.source.cell && !raw.source.id ? point(raw.source) : undefined;
+  const end = isObj(raw.target) && !raw.target.cell && !raw.target.id ? point(raw.target) : undefined;
+  if (!start || !end || start.x !== end.x || start.y !== end.y || !Array.isArray(raw.vertices)) return undefined;
+  const corners = [start, ...raw.vertices.map(point), start];
+  if (corners.length !== 5 || corners.some((c) => !c)) return undefined;
+  const points = corners as Point[];
+  for (let i = 1; i < points.length; i++) {
+    const [a, b] = [points[i - 1] as Point, points[i] as Point];
+    if ((a.x === b.x) === (a.y === b.y)) return undefined; // each side is one straight, non-empty run
+  }
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [x, y] = [Math.min(...xs), Math.min(...ys)];
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
 }
 
 /** Bulwark's id rule (core's IdSchema): letters, digits and `_ . : @ -`, starting with a letter or digit. */
@@ -992,7 +1014,7 @@ function v1Point(value: unknown, who: string, losses: Losses): Point {
 /** A version 2 boundary box (see writeV2) as the closed boundary curve round it that version 1 can draw. */
 function v1Box(cell: Json, text: string, losses: Losses): Json {
   losses.add(
-    'Boundary boxes were written as closed boundary curves round the same area (Threat Dragon 1 has no boxes; read back, they are boundary lines)',
+    'Boundary boxes were written as closed boundary curves round the same area (Threat Dragon 1 has no boxes; Bulwark reads them back as boxes)',
     text || str(cell.id),
   );
   const p = point(cell.position) ?? { x: 0, y: 0 };
