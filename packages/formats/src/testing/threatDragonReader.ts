@@ -5,7 +5,7 @@
  * (../shared/corpus/threat-dragon, see its SOURCES.md); it is bundled with esbuild into a temporary
  * directory when a test asks for it, with `@/i18n` and `@/store` stubbed, and never committed.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -82,7 +82,11 @@ export function threatDragonReader(): Promise<ThreatDragonReader> {
       ],
     });
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-    return (await import(pathToFileURL(out).href)) as ThreatDragonReader;
+    try {
+      return (await import(pathToFileURL(out).href)) as ThreatDragonReader;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   })();
   return reader;
 }
