@@ -55,6 +55,16 @@ const unnamedTm7 = file(
   TM7.replace('<ThreatModelName>Shop</ThreatModelName>', '<ThreatModelName/>'),
 );
 const goodTm7 = file('minimal.tm7', TM7);
+/** The fixture with its "Orders" flow detached from its source, as the tool lets a user leave it (issue 17.7). */
+const sourceGuid = (guid: string) =>
+  `<SourceGuid xmlns="http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts">${guid}</SourceGuid>`;
+const looseTm7 = file(
+  'loose.tm7',
+  TM7.replace('<ThreatModelName>Shop</ThreatModelName>', '<ThreatModelName>Loose shop</ThreatModelName>').replace(
+    sourceGuid('22222222-0000-4000-8000-000000000001'),
+    sourceGuid('00000000-0000-0000-0000-000000000000'),
+  ),
+);
 
 journeys('journeys: importing says what happened', (env) => {
   it('shows where broken files break, and a summary of each good import', async () => {
@@ -102,6 +112,14 @@ journeys('journeys: importing says what happened', (env) => {
     await picker.setInputFiles(unnamedTm7);
     await summary.getByText('Imported “Payments review” from Payments review.tm7').waitFor();
     expect(await summary.innerText()).toContain('The file names no model, so it is named after the file.');
+
+    // A .tm7 with a flow left unattached: imported, and the flow named, with what to do.
+    await picker.setInputFiles(looseTm7);
+    await summary.getByText('Imported “Loose shop” from loose.tm7').waitFor();
+    expect(await summary.innerText()).toContain(
+      'Data flow "Orders" (id 33333333-0000-4000-8000-000000000001) on diagram "Shop context" is not attached at its source: kept without an end: attach it in the editor.',
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-tm7-unattached-flow.png') });
 
     // A good .tm7: its own name, its counts, what the first analysis will do, its warnings.
     await picker.setInputFiles(goodTm7);

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import {
   bulwarkError,
   canonicalModel,
+  embeddedTemplate,
   err,
   ok,
   parseModel,
@@ -34,7 +35,7 @@ export interface LoadedModel {
   model: ThreatModel;
   /** For YAML files: the parsed document, so that writing back keeps comments. */
   yamlDocument?: Document;
-  /** For files that embed their template (.tm7): that template. */
+  /** For files that embed their template (.tm7, a Bulwark model with `template.embedded`): that template. */
   template?: Template;
   /** What an import could not carry across. */
   warnings?: string[];
@@ -80,12 +81,15 @@ export function loadModel(file: string): Result<LoadedModel> {
     if (!yaml.ok) return yaml;
     const model = parseModel(yaml.value.data, file);
     if (!model.ok) return err(withYamlLines(model.error, yaml.value.document, yaml.value.lines));
+    const template = embeddedTemplate(model.value, file);
+    if (!template.ok) return err(withYamlLines(template.error, yaml.value.document, yaml.value.lines));
     return ok({
       file,
       format: 'yaml',
       model: model.value,
       yamlDocument: yaml.value.document,
       ...(yaml.value.warnings.length > 0 ? { warnings: yaml.value.warnings } : {}),
+      ...(template.value ? { template: template.value } : {}),
     });
   }
   let data: unknown;
@@ -96,7 +100,10 @@ export function loadModel(file: string): Result<LoadedModel> {
   }
   const model = parseModel(data, file);
   if (!model.ok) return err(withJsonLines(model.error, text.value));
-  return ok({ file, format: 'json', model: model.value });
+  // A template carried in the model (a converted .tm7's knowledge base) is the model's own, as in the .tm7.
+  const template = embeddedTemplate(model.value, file);
+  if (!template.ok) return err(withJsonLines(template.error, text.value));
+  return ok({ file, format: 'json', model: model.value, ...(template.value ? { template: template.value } : {}) });
 }
 
 /** Pieces of text are encoded into a buffer of this many bytes, written when full. */

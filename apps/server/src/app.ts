@@ -526,23 +526,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       warnings = read.warnings;
       note = { message: read.message, kind: read.message === 'Created' ? 'created' : 'imported' };
       const foreign = read.format === undefined ? undefined : formatById(read.format);
-      if (read.template && foreign) {
+      if (read.template) {
         // Never stored over a template others use: kept for this model unless it is one already.
+        // It came in another tool's file (a .tm7's knowledge base) or in the model (template.embedded).
         const format = foreign;
-        const pinned = await templateStore.pinImported(read.template, (stored) => {
-          // The stored template as this format carries it: written with an empty model, read back.
-          const blank: ThreatModel = {
-            schemaVersion: 1,
-            metadata: { name: 'template' },
-            template: { id: stored.id, version: stored.version },
-            diagrams: [{ id: 'd', name: 'd', elements: [] }],
-          };
-          const text = format.write?.(blank, stored).text;
-          const back = text === undefined ? undefined : format.read?.(text, 'template');
-          return back?.ok ? back.value.template : undefined;
-        });
+        const pinned = await templateStore.pinImported(
+          read.template,
+          format &&
+            ((stored) => {
+              // The stored template as this format carries it: written with an empty model, read back.
+              const blank: ThreatModel = {
+                schemaVersion: 1,
+                metadata: { name: 'template' },
+                template: { id: stored.id, version: stored.version },
+                diagrams: [{ id: 'd', name: 'd', elements: [] }],
+              };
+              const text = format.write?.(blank, stored).text;
+              const back = text === undefined ? undefined : format.read?.(text, 'template');
+              return back?.ok ? back.value.template : undefined;
+            }),
+        );
         templateRef = pinned.ref;
         if (pinned.warning) warnings = [...warnings, pinned.warning];
+        if (!format)
+          warnings = [
+            ...warnings,
+            `The model's embedded template "${read.template.name}" (id ${read.template.id}) ${pinned.ref.id === read.template.id ? 'is the one of that id stored on this server already' : `is kept on this server for this model alone, as "${pinned.ref.id}"`}; the stored model names it instead of carrying it (template.embedded is not kept).`,
+          ];
       }
       summary = { ...read.summary, warnings: [...read.summary.warnings, ...warnings.slice(read.warnings.length)] };
       created = await models.createText(

@@ -110,6 +110,8 @@ export {
 export { parseRule, type Role, type RuleAst } from './rules/parseRule.js';
 /** Runs a template's own examples through the engine. */
 export { checkExamples, type ExampleFailure, exampleModel } from './template/checkExamples.js';
+/** A template carried inside a model (`template.embedded`), e.g. a .tm7's knowledge base after convert. */
+export { embeddedTemplate, embedTemplate, withoutEmbeddedTemplate } from './template/embeddedTemplate.js';
 /** Turning a template into something fast to analyse with (types resolved, rules compiled). */
 export {
   type CompiledThreatType,

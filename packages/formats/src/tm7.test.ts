@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { analyze, resolveTemplate, validateModel } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
 import { importTm7, looksLikeTm7 } from './tm7.js';
@@ -152,5 +152,51 @@ describe('importTm7', () => {
   it('says what is wrong with a file that is not a .tm7 model', () => {
     const r = importTm7('<?xml version="1.0"?><KnowledgeBase/>', 'template.tm7');
     expect(!r.ok && r.error.message).toContain('not <ThreatModel>');
+  });
+});
+
+/** A real file whose author left 7 of its 17 flows unattached (../shared/corpus/tmt, read, never copied). */
+const LOOSE = new URL(
+  '../../../../shared/corpus/tmt/AlfonsoConte__UninaBandi-ESAME-SSD__New_Threat_Model.tm7',
+  import.meta.url,
+).pathname;
+if (!existsSync(LOOSE))
+  console.warn(
+    `skipping the unattached-flows test: ${LOOSE} is absent (the corpus lives in ../shared beside the repository)`,
+  );
+
+describe('importTm7 and unattached flows', () => {
+  it('keeps a flow with a loose end and names it in a warning', () => {
+    const loose = importTm7(
+      text.replace(
+        '<SourceGuid xmlns="http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts">22222222-0000-4000-8000-000000000001</SourceGuid>',
+        '<SourceGuid xmlns="http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts">00000000-0000-0000-0000-000000000000</SourceGuid>',
+      ),
+      'loose.tm7',
+    );
+    if (!loose.ok) throw new Error(loose.error.message);
+    expect(loose.value.model.diagrams[0]?.elements.some((e) => e.id === '33333333-0000-4000-8000-000000000001')).toBe(
+      true,
+    );
+    expect(loose.value.warnings).toEqual([
+      'Data flow "Orders" (id 33333333-0000-4000-8000-000000000001) on diagram "Shop context" is not attached at its source: kept without an end: attach it in the editor.',
+    ]);
+    expect(imported.ok && imported.value.warnings).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(LOOSE))('warns about each of the 7 flows validation calls dangling in a real file', () => {
+    const real = importTm7(readFileSync(LOOSE, 'utf8'), 'New_Threat_Model.tm7');
+    if (!real.ok) throw new Error(real.error.message);
+    const flows = real.value.model.diagrams.flatMap((d) => d.elements).filter((e) => e.kind === 'dataFlow');
+    expect(flows).toHaveLength(17);
+    const named = real.value.warnings.filter((w) => w.includes('kept without an end: attach it in the editor'));
+    expect(named).toHaveLength(7);
+    const dangling = new Set(
+      validateModel(real.value.model)
+        .filter((p) => p.code === 'DANGLING_FLOW')
+        .map((p) => p.elementId),
+    );
+    expect(dangling.size).toBe(7);
+    for (const id of dangling) expect(named.some((w) => w.includes(`(id ${id})`))).toBe(true);
   });
 });

@@ -237,6 +237,27 @@ function diagram(surface: XmlNode, shapes: ShapesByContainer): Diagram {
   };
 }
 
+/**
+ * Flows the tool let the user leave unattached (an end on no shape, or on a shape that is gone):
+ * kept as they are, each named in a warning, since validation will refuse them until attached.
+ */
+function unattachedFlows(diagrams: Diagram[]): string[] {
+  const warnings: string[] = [];
+  for (const d of diagrams) {
+    const nodes = new Set(d.elements.filter((e) => e.kind !== 'dataFlow').map((e) => e.id));
+    const flows = d.elements.filter((e) => e.kind === 'dataFlow');
+    for (const f of flows) {
+      const loose = (['source', 'target'] as const).filter((end) => !nodes.has(f[end]));
+      if (loose.length === 0) continue;
+      const ends = loose.length === 2 ? 'either end' : `its ${loose[0]}`;
+      warnings.push(
+        `Data flow "${f.name}" (id ${f.id}) on diagram "${d.name}" is not attached at ${ends}: kept without an end: attach it in the editor.`,
+      );
+    }
+  }
+  return warnings;
+}
+
 /** Threat fields the model has a place for; every other stored property is kept as it is. */
 const MAPPED_PROPERTIES = new Set([
   'Title',
@@ -355,6 +376,7 @@ export function importTm7(text: string, file = 'model.tm7'): Result<Tm7Import> {
     for (const d of diagrams) for (const el of d.elements) namespaceUnknownProperties(el, resolved.value);
   const model = parseModel(draft, file);
   if (!model.ok) return model;
+  warnings.push(...unattachedFlows(model.value.diagrams));
   return ok({ model: model.value, template, warnings });
 }
 

@@ -5,7 +5,7 @@
  * silently.
  */
 import { existsSync } from 'node:fs';
-import { bulwarkError, type Template } from '@bulwark/core';
+import { bulwarkError, embedTemplate, type Template } from '@bulwark/core';
 import { formatById, GENERIC_ENDINGS, MODEL_FORMATS, writerForFileName } from '@bulwark/formats';
 import type { Command } from 'commander';
 import { CliFailure, findTemplate, modelTemplate, orFail, printWarning } from '../context.js';
@@ -90,7 +90,8 @@ export function register(program: Command): void {
           );
         }
         const loaded = orFail(loadModel(input));
-        const warnings = [...(loaded.warnings ?? [])];
+        // What the reader could not carry across, named with the file it is about.
+        const warnings = (loaded.warnings ?? []).map((w) => `${input}: ${w}`);
         let text: string | Iterable<string>;
         /** What the writer says it wrote (DOT, Mermaid: diagrams as clusters, shapes, flows), instead of the model's counts. */
         let summary: string | undefined;
@@ -103,10 +104,18 @@ export function register(program: Command): void {
           text = 'parts' in written ? written.parts : written.text;
           if (!('parts' in written)) summary = written.summary;
         } else {
-          if (loaded.template) keepTemplate(loaded.template, warnings);
-          else if (!findTemplate(loaded.model.template.id).ok)
+          let model = loaded.model;
+          if (loaded.template) {
+            keepTemplate(loaded.template, warnings);
+            // The template travels in the file, so a server or another checkout can analyse it too.
+            if (loaded.model.template.embedded === undefined)
+              warnings.push(
+                `the model's template "${loaded.template.name}" (id ${loaded.template.id}) is embedded in ${opts.output} (template.embedded), so the model can be analysed wherever it goes`,
+              );
+            model = embedTemplate(loaded.model, loaded.template);
+          } else if (!findTemplate(loaded.model.template.id).ok)
             warnings.push(`the model names template "${loaded.model.template.id}", which is not known here`);
-          text = modelText(loaded.model, format === 'yaml' ? 'yaml' : 'json');
+          text = modelText(model, format === 'yaml' ? 'yaml' : 'json');
         }
         orFail(writeFileAtomic(opts.output, text));
         if (opts.format === 'json') {

@@ -14,6 +14,7 @@ import {
   type BulwarkError,
   bulwarkError,
   canonicalModel,
+  embeddedTemplate,
   parseModel,
   type ResolvedTemplate,
   type Result,
@@ -22,6 +23,7 @@ import {
   type Template,
   type ThreatModel,
   validateModel,
+  withoutEmbeddedTemplate,
 } from '@bulwark/core';
 import { detectFormat, formatById, tm7Format } from '@bulwark/formats';
 import { isReportFormat, REPORT_FORMATS, renderReportParts } from '@bulwark/report';
@@ -157,7 +159,7 @@ export type ImportResult =
       name: string;
       /** The other tool's format it was read from (its id), if it was. */
       format?: string;
-      /** The template that came with another tool's file (a .tm7 knowledge base). */
+      /** The template that came with the file: another tool's (a .tm7 knowledge base), or a model's `template.embedded`. */
       template?: Template;
       warnings: string[];
       message: string;
@@ -386,7 +388,14 @@ export function importJob(job: ImportJob): ImportResult {
       // Each problem with its path and line, as the CLI prints them.
       return failed(yaml ? withYamlLines(parsed.error, yaml.document, yaml.lines) : withJsonLines(parsed.error, text));
     }
-    model = parsed.value;
+    // A template the model carries (a .tm7 converted by the CLI) is kept for it, like a .tm7's knowledge base.
+    const embedded = embeddedTemplate(parsed.value, source);
+    if (!embedded.ok)
+      return failed(
+        yaml ? withYamlLines(embedded.error, yaml.document, yaml.lines) : withJsonLines(embedded.error, text),
+      );
+    model = withoutEmbeddedTemplate(parsed.value);
+    template = embedded.value;
   }
   // Sign-offs are the server's to write (POST /api/models/:id/signoff): a file's are not kept.
   const signOffs = model.review?.signOffs?.length ?? 0;

@@ -288,6 +288,12 @@ export const TemplateRefSchema = z
       .max(MAX_TEXT_LENGTH)
       .optional()
       .describe('The template version the model was last analysed with.'),
+    embedded: z
+      .record(z.string().max(MAX_TEXT_LENGTH), z.unknown())
+      .optional()
+      .describe(
+        "The template itself (a template file, schemas/template.v1.schema.json), carried by a model whose template readers may not have: `bulwark convert` of a .tm7 embeds the file's knowledge base. Readers check it as a template; a server keeps it for that model alone.",
+      ),
   })
   .describe('The template this model uses.');
 export type TemplateRef = z.infer<typeof TemplateRefSchema>;
