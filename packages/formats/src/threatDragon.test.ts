@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { buildModel, parseModel, resolveTemplate, type Template, type ThreatModel, validateModel } from '@bulwark/core';
 import { loadBuiltinTemplate, parseYamlText } from '@bulwark/templates';
 import Ajv from 'ajv';
+import { v5 as uuidOf } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './registry.js';
 import {
@@ -29,7 +30,6 @@ import {
   threatDragonV1Format,
 } from './threatDragon.js';
 import { importTm7 } from './tm7.js';
-import { uuidV5 as uuidOf } from './uuidV5.js';
 
 /** The UUID a version 1 export gives an element id. */
 const uuidV5 = (id: string) => uuidOf(id, BULWARK_ID_NAMESPACE);

@@ -36,8 +36,8 @@ import {
   type ThreatModel,
   type ThreatStatus,
 } from '@bulwark/core';
+import { v5 as uuidV5 } from 'uuid';
 import type { FormatOutput, ModelFormat, ModelImport } from './format.js';
-import { uuidV5 } from './uuidV5.js';
 
 type Json = Record<string, unknown>;
 
