@@ -115,7 +115,8 @@ function interactionTable(section: InteractionSection): string {
     )
     .join('\n');
   return (
-    `<section class="element" id="el-${e(section.elementId)}"><h3>${e(section.element)}</h3>` +
+    // A short table moves whole to the next page rather than split; a long one splits (its head repeats).
+    `<section class="element${section.rows.length <= 6 ? ' short' : ''}" id="el-${e(section.elementId)}"><h3>${e(section.element)}</h3>` +
     `<table class="interactions"><thead><tr><th>Element A</th><th>Direction</th><th>Element B</th><th>Data flow</th><th>Crosses boundary</th><th>Details</th></tr></thead>` +
     `<tbody>${rows}</tbody></table></section>`
   );
@@ -212,10 +213,15 @@ export function* htmlReportParts(
     '</section>',
   ].join('\n');
 
+  let drawn = 0;
   const diagram = (d: ThreatModel['diagrams'][number]): string => {
     const svg = options.diagrams?.[d.id];
     const count = d.elements.length;
-    return `<figure class="diagram">${svg ?? '<p class="none">(not drawn)</p>'}<figcaption>${e(d.name)} · ${count} element${count === 1 ? '' : 's'}</figcaption></figure>`;
+    const caption = `${e(d.name)} · ${count} element${count === 1 ? '' : 's'}`;
+    if (!svg)
+      return `<figure class="diagram"><p class="none">(not drawn)</p><figcaption>${caption}</figcaption></figure>`;
+    drawn++;
+    return printedDiagram(svg, `dg-${drawn}`, caption);
   };
 
   const statusRows = STATUSES.map((s) => ({
@@ -283,10 +289,12 @@ export function* htmlReportParts(
   yield '<section id="threats"><h2>Threats</h2>\n';
   if (groups.length === 0) yield '<p class="none">No threats.</p>\n';
   for (const g of groups) {
-    let part = `<section class="group"><h3>${e(g.where || 'The model as a whole')} <span class="count">${g.threats.length}</span></h3>`;
+    // The heading and the first threat in one block that does not split: on paper a heading never
+    // ends a page (Chromium does not always honour break-after: avoid before a block that cannot split).
+    let part = `<section class="group"><div class="keep"><h3>${e(g.where || 'The model as a whole')} <span class="count">${g.threats.length}</span></h3>`;
     for (let i = 0; i < g.threats.length; i++)
-      part += (i > 0 ? '\n' : '') + threatBlock(g.threats[i] as Threat, category);
-    yield `${part}</section>\n`;
+      part += (i === 1 ? '</div>\n' : i > 0 ? '\n' : '') + threatBlock(g.threats[i] as Threat, category);
+    yield `${part}${g.threats.length < 2 ? '</div>' : ''}</section>\n`;
   }
   yield '</section>\n';
   yield `${reviewSection(signOffs)}\n`;
@@ -304,6 +312,77 @@ export function renderHtmlReport(
   let html = '';
   for (const part of htmlReportParts(model, template, options)) html += part;
   return html;
+}
+
+/**
+ * Paper: what a landscape page holds for a diagram, in CSS pixels (1/96 inch), on A4 or Letter
+ * (the smaller of the two, 16 and 18 mm margins above and below, 14 mm at the sides), less the
+ * caption and the figure's border.
+ */
+const PRINT_WIDTH = 920;
+const PRINT_HEIGHT = 590;
+/** The smallest text printed in a diagram, in points: the issue's readable size. */
+export const READABLE_PT = 7;
+/** Beyond this many pages of tiles a diagram is printed whole, however small, and says so. */
+const MAX_TILES = 60;
+
+/** The printed size in points of `fontSize` user units drawn at `scale` CSS pixels per unit. */
+const points = (fontSize: number, scale: number) => fontSize * scale * 0.75;
+
+/**
+ * A diagram as a figure: on screen the SVG as drawn; on paper a landscape page (the `diagram`
+ * named page) at a scale where its smallest text is at least READABLE_PT, and when the whole does
+ * not fit at that scale, an overview with a numbered grid and then one page per part of the grid
+ * (each part a `<use>` of the one drawing, so the markup does not grow with the parts).
+ */
+function printedDiagram(svg: string, id: string, caption: string): string {
+  const box = /viewBox="([-\d.e]+) ([-\d.e]+) ([\d.e]+) ([\d.e]+)"/.exec(svg.slice(0, 400));
+  const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+  const smallest = sizes.length > 0 ? Math.min(...sizes) : 12;
+  if (!box) return `<figure class="diagram">${svg}<figcaption>${caption}</figcaption></figure>`;
+  const [x, y, w, h] = box.slice(1).map(Number) as [number, number, number, number];
+  const fit = Math.min(PRINT_WIDTH / w, PRINT_HEIGHT / h);
+  // The scale at which the smallest text is a little over READABLE_PT (never below 1: as drawn).
+  const readable = Math.max(1, (READABLE_PT + 0.3) / points(smallest, 1));
+  const size = (scale: number, pw = w, ph = h) => `--w:${Math.floor(pw * scale)}px;--h:${Math.floor(ph * scale)}px`;
+  if (fit >= readable) {
+    const scale = Math.min(fit, 1.5 * readable);
+    return `<figure class="diagram">${svg.replace(/^<svg /, `<svg style="${size(scale)}" `)}<figcaption>${caption}</figcaption></figure>`;
+  }
+  const overlap = 40;
+  const tileW = PRINT_WIDTH / readable;
+  const tileH = PRINT_HEIGHT / readable;
+  const cols = Math.max(1, Math.ceil((w - overlap) / (tileW - overlap)));
+  const rows = Math.max(1, Math.ceil((h - overlap) / (tileH - overlap)));
+  const pt = (scale: number) => points(smallest, scale).toFixed(1);
+  if (cols * rows > MAX_TILES)
+    return `<figure class="diagram">${svg}<figcaption>${caption}</figcaption></figure><p class="print-only none">Printed whole, its smallest text at ${pt(fit)} pt: too large to print in readable parts (${cols * rows} pages). Read it in the HTML report.</p>`;
+  const named = svg.replace(/^<svg /, `<svg id="${id}" `);
+  const use = `<use href="#${id}" x="${x}" y="${y}" width="${w}" height="${h}"/>`;
+  const parts: { x: number; y: number; w: number; h: number }[] = [];
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const px = x + c * (tileW - overlap);
+      const py = y + r * (tileH - overlap);
+      parts.push({ x: px, y: py, w: Math.min(tileW, x + w - px), h: Math.min(tileH, y + h - py) });
+    }
+  const label = Math.max(24, Math.min(tileW, tileH) / 4);
+  const grid = parts
+    .map(
+      (p, i) =>
+        `<rect x="${p.x}" y="${p.y}" width="${p.w}" height="${p.h}" fill="none" stroke="#1f4e79" stroke-width="${label / 12}" stroke-dasharray="${label / 3} ${label / 6}"/>` +
+        `<text x="${p.x + p.w / 2}" y="${p.y + p.h / 2}" font-size="${label}" text-anchor="middle" dominant-baseline="central" fill="#1f4e79" fill-opacity="0.55" font-weight="700">${i + 1}</text>`,
+    )
+    .join('');
+  const view = (p: { x: number; y: number; w: number; h: number }) => `viewBox="${p.x} ${p.y} ${p.w} ${p.h}"`;
+  const overview = `<figure class="diagram print-only overview"><svg xmlns="http://www.w3.org/2000/svg" style="${size(fit)}" ${view({ x, y, w, h })} role="img" aria-label="Overview">${use}${grid}</svg><figcaption>${caption} · overview: the ${parts.length} numbered parts follow at ${pt(readable)} pt</figcaption></figure>`;
+  const tiles = parts
+    .map(
+      (p, i) =>
+        `<figure class="diagram print-only"><svg xmlns="http://www.w3.org/2000/svg" style="${size(readable, p.w, p.h)}" ${view(p)} role="img" aria-label="Part ${i + 1}">${use}</svg><figcaption>${caption} · part ${i + 1} of ${parts.length} (row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1})</figcaption></figure>`,
+    )
+    .join('');
+  return `<figure class="diagram">${named}<figcaption>${caption}</figcaption></figure>${overview}${tiles}`;
 }
 
 const CSS = `
@@ -350,15 +429,34 @@ blockquote { border-left: 3px solid var(--line); margin: 0.6rem 0; padding: 0.2r
 blockquote footer { color: var(--muted); font-size: 0.85rem; }
 .colophon { margin-top: 3rem; color: var(--muted); font-size: 0.8rem; border-top: 1px solid var(--line); padding-top: 0.5rem; }
 @page { margin: 16mm 14mm; }
+@page diagram { size: landscape; }
+.print-only { display: none; }
+.contents a::after { content: ""; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  .cover { page-break-after: always; break-after: page; border: none; }
-  .contents { page-break-after: always; break-after: page; }
-  h2 { page-break-before: always; break-before: page; margin-top: 0; }
-  h2, h3, h4 { page-break-after: avoid; break-after: avoid; }
-  figure.diagram, tr, .threat, .chart, blockquote { page-break-inside: avoid; break-inside: avoid; }
+  body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.4; }
+  table { font-size: 9pt; }
+  th, td { padding: 0.15rem 0.4rem; }
+  .threat { padding: 0.35rem 0.6rem; margin: 0.35rem 0; }
+  h3 { margin: 1rem 0 0.3rem; }
+  .cover { break-after: page; border: none; }
+  .contents { break-after: page; }
+  .contents ol { columns: 1; padding-left: 1.2rem; }
+  .contents a { display: flex; gap: 0.5rem; width: 100%; }
+  .contents a::after { content: "\\2007\\2007"; margin-left: auto; border-bottom: 1px dotted var(--muted); flex: 1; text-align: right; }
+  h2 { margin-top: 1.6rem; }
+  h2, h3, h4, .threat header { break-after: avoid; }
+  .short, .keep, figure.diagram, tr, .threat, .chart, blockquote, .charts > div { break-inside: avoid; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
+  #diagrams { page: diagram; }
+  #diagrams h2 { margin-top: 0; }
+  figure.diagram { border: none; padding: 0; margin: 0; }
+  #diagrams figure.diagram { break-before: page; }
+  #diagrams h2 + figure.diagram, #diagrams h2 + figure.diagram + figure.overview { break-before: auto; }
+  figure.diagram svg { display: block; margin: 0 auto; width: var(--w, 100%); height: var(--h, auto); max-height: 156mm; }
+  .print-only { display: block; }
+  /* A diagram printed in parts: the overview and the parts stand for the drawing as a whole. */
+  figure.diagram:has(+ figure.overview) { display: none; }
 }
 `;
 

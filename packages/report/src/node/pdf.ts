@@ -3,7 +3,10 @@
  * browser is downloaded: one already on the machine is used, or the error says how to get one.
  * Node only (`@bulwark/report/pdf`): the rest of the package stays pure.
  */
-import { existsSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bulwarkError, err, ok, type Result } from '@bulwark/core';
 
 /** Where Chromium or Chrome usually lives; BULWARK_CHROMIUM (or CHROMIUM_PATH) comes first. */
@@ -53,11 +56,54 @@ export async function launchBrowser(chromium: string): Promise<PdfBrowser> {
   });
 }
 
+/** The text of PDF object `n` (Chromium writes the page tree and destinations as plain objects). */
+function pdfObject(text: string, n: string): string {
+  const at = text.search(new RegExp(`(^|\\n)${n} 0 obj\\b`));
+  if (at < 0) return '';
+  const end = text.indexOf('endobj', at);
+  return text.slice(at, end < 0 ? undefined : end);
+}
+
 /**
- * Prints self-contained HTML, given as text or as a file:// URL (a large report need not pass
- * through this process), to PDF bytes in a new tab of `browser` (page numbers in the footer).
+ * The page (from 1) each named destination of a PDF printed by Chromium is on: the ids that the
+ * document's own links point to (`<a href="#scope">`), from the catalog's /Dests and its page tree.
+ * Empty when the PDF has none or is laid out otherwise.
  */
-export async function printPdf(
+export function destinationPages(pdf: Uint8Array): Map<string, number> {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  const pages = new Map<string, number>();
+  const catalog = /\/Type \/Catalog[\s\S]*?\/Pages (\d+) 0 R[\s\S]*?\/Dests (\d+) 0 R/.exec(text);
+  if (!catalog) return pages;
+  const [, root = '', dests = ''] = catalog;
+  const order: string[] = [];
+  const walk = (n: string, depth: number) => {
+    const body = pdfObject(text, n);
+    const kids = /\/Kids \[([^\]]*)\]/.exec(body);
+    if (!kids) order.push(n);
+    else if (depth < 32) for (const k of (kids[1] ?? '').matchAll(/(\d+) 0 R/g)) walk(k[1] ?? '', depth + 1);
+  };
+  walk(root, 0);
+  const index = new Map(order.map((n, i) => [n, i + 1]));
+  for (const [, name = '', page = ''] of pdfObject(text, dests).matchAll(/\/([^\s[/]+)\s*\[(\d+) 0 R/g)) {
+    const at = index.get(page);
+    if (at !== undefined)
+      pages.set(
+        name.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+        at,
+      );
+  }
+  return pages;
+}
+
+/** A style that writes each contents entry's page number after it (the report's print CSS leaves room). */
+function pageNumberStyle(pages: ReadonlyMap<string, number>): string {
+  const rules = [...pages]
+    .filter(([id]) => /^[\w-]+$/.test(id))
+    .map(([id, page]) => `.contents a[href="#${id}"]::after{content:"${page}"}`);
+  return `<style>${rules.join('')}</style>`;
+}
+
+async function printOnce(
   browser: PdfBrowser,
   source: { html: string } | { url: string },
   page: PageSize,
@@ -69,7 +115,8 @@ export async function printPdf(
     return await tab.pdf({
       format: page === 'letter' ? 'Letter' : 'A4',
       printBackground: true,
-      preferCSSPageSize: false,
+      // The report's CSS turns diagram pages to landscape (`@page diagram`); the paper is `page`.
+      preferCSSPageSize: true,
       margin: { top: '16mm', bottom: '18mm', left: '14mm', right: '14mm' },
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
@@ -78,6 +125,35 @@ export async function printPdf(
     });
   } finally {
     await tab.close();
+  }
+}
+
+/**
+ * Prints self-contained HTML, given as text or as a file:// URL (a large report need not pass
+ * through this process), to PDF bytes in a new tab of `browser` (page numbers in the footer).
+ * Chromium has no target-counter(), so the contents get their page numbers in two passes: the
+ * first print says which page each linked section is on, the second prints them (a style
+ * appended to the document; the print CSS keeps room for them, so no page moves).
+ */
+export async function printPdf(
+  browser: PdfBrowser,
+  source: { html: string } | { url: string },
+  page: PageSize,
+): Promise<Uint8Array> {
+  const first = await printOnce(browser, source, page);
+  const pages = destinationPages(first);
+  if (pages.size === 0) return first;
+  const style = pageNumberStyle(pages);
+  if ('html' in source) return printOnce(browser, { html: source.html + style }, page);
+  // A style after </html> still applies (parsers move it into the body); the copy is not read here.
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-pdf-'));
+  try {
+    const copy = join(dir, 'report.html');
+    copyFileSync(fileURLToPath(source.url), copy);
+    appendFileSync(copy, style);
+    return await printOnce(browser, { url: pathToFileURL(copy).href }, page);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
