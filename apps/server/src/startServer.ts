@@ -73,9 +73,8 @@ async function seedModel(store: Store, file: string): Promise<void> {
   if ((await models.list()).length > 0) return;
   const parsed = parseModel(JSON.parse(readFileSync(file, 'utf8')), file);
   if (!parsed.ok) throw new Error(`Cannot load ${file}: ${parsed.error.message}`);
-  const templates = new TemplateStore(store.db);
-  await templates.seedBuiltins();
-  const template = await templates.newest(parsed.value.template.id).then(
+  // Built-in templates come from the code (buildApp stores them in the database afterwards).
+  const template = await new TemplateStore(store.db).newest(parsed.value.template.id).then(
     (t) => resolveTemplate(t),
     () => undefined,
   );
